@@ -1,0 +1,68 @@
+// Bundles the extension (node, cjs), the webview scripts (browser, iife) and, with
+// --tests, every test, harness and benchmark entry point into out/ (node, cjs).
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const tests = args.has('--tests');
+const quiet = args.has('--quiet');
+
+function entries(dir, filter) {
+  const found = [];
+  let names = [];
+  try { names = readdirSync(dir); } catch { return found; }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...entries(path, filter));
+    else if (filter(path)) found.push(path);
+  }
+  return found;
+}
+
+const common = { bundle: true, sourcemap: production ? false : 'linked', logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
+
+const builds = [
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    minify: production,
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: entries('src/webview', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts') && !p.includes('/shared/')),
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+  }),
+];
+
+if (tests) {
+  builds.push(
+    esbuild.build({
+      ...common,
+      entryPoints: [
+        ...entries('test', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
+        ...entries('bench', (p) => p.endsWith('.ts')),
+      ],
+      outdir: 'out',
+      outbase: '.',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // The extension host provides `vscode`; playwright-core and mocha stay external so
+      // their own lazy requires and assets keep working.
+      external: ['vscode', 'playwright-core', 'mocha', 'esbuild'],
+    }),
+  );
+}
+
+await Promise.all(builds);

@@ -1,0 +1,123 @@
+// The portal-neutral model every feature speaks: a catalog of datasets, their schemas
+// and pages of rows. Both portal kinds (ArcGIS Hub, legacy Records API) map onto it.
+// No `vscode` import here: this is tested in plain Node.
+
+import type { DatasetQuery } from '../query/model';
+
+export type PortalKind = 'hub' | 'legacy';
+
+/** One entry of the `okcOpenData.portals` setting. */
+export interface PortalConfig {
+  /** Display name; also the key under which its token and cache are stored. */
+  name: string;
+  kind: PortalKind;
+  /** Site root, e.g. `https://open-okc.hub.arcgis.com` or `https://data.okc.gov`. A Hub
+   * portal may also point straight at a DCAT-US `data.json`. */
+  url: string;
+}
+
+/** Field types common to both generations; `nativeType` keeps the portal's own name. */
+export type FieldKind = 'oid' | 'integer' | 'double' | 'string' | 'date' | 'guid' | 'geometry' | 'other';
+
+export interface DatasetField {
+  name: string;
+  alias?: string;
+  kind: FieldKind;
+  /** `esriFieldTypeString`, `System.Int32`, ... exactly as the portal says. */
+  nativeType: string;
+  description?: string;
+  length?: number;
+}
+
+export type GeometryKind = 'point' | 'multipoint' | 'line' | 'polygon' | 'none' | 'unknown';
+
+export type DownloadFormat = 'csv' | 'geojson' | 'shapefile' | 'kml' | 'json';
+
+export interface DatasetDownload {
+  format: DownloadFormat;
+  url: string;
+}
+
+export interface ContactPoint {
+  name?: string;
+  email?: string;
+}
+
+/** What the catalog knows of a dataset without asking its service. */
+export interface DatasetSummary {
+  /** Name of the portal (PortalConfig.name) this dataset belongs to. */
+  portal: string;
+  /** Stable within its portal: Hub `{itemId}_{layer}`, legacy the dataset name. */
+  id: string;
+  title: string;
+  /** As published: HTML on the Hub, plain text on the legacy portal. Never trusted. */
+  description: string;
+  /** Categories, themes or groups the tree files it under (at least one). */
+  groups: string[];
+  keywords: string[];
+  license?: string;
+  updateFrequency?: string;
+  publisher?: string;
+  contact?: ContactPoint;
+  issued?: string;
+  modified?: string;
+  /** Human page for the dataset on its portal. */
+  landingPage?: string;
+  /** Data endpoint: the FeatureServer layer URL or the Records API URL. */
+  apiUrl?: string;
+  downloads: DatasetDownload[];
+  geometry: GeometryKind;
+  /** `[xmin, ymin, xmax, ymax]` in WGS84 when the catalog gives one. */
+  extent?: [number, number, number, number];
+}
+
+export interface DatasetSchema {
+  fields: DatasetField[];
+  objectIdField?: string;
+  geometry: GeometryKind;
+  /** The most rows one page may return (Hub `maxRecordCount`); legacy has no cap. */
+  maxRecordCount?: number;
+  recordCount?: number;
+  extent?: [number, number, number, number];
+  /** ISO time of the last edit when the service reports it. */
+  lastEdit?: string;
+  copyright?: string;
+}
+
+/** Cell values after the portal layer has read the wire format: the legacy portal's
+ * strings become numbers for numeric fields and null for "Not Available". */
+export type CellValue = string | number | boolean | null;
+
+export interface GeoJsonGeometry {
+  type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
+  coordinates: unknown;
+}
+
+export interface DataRow {
+  attributes: Record<string, CellValue>;
+  /** WGS84 when requested; absent when the query asked for no geometry. */
+  geometry?: GeoJsonGeometry | null;
+}
+
+export interface RowPage {
+  rows: DataRow[];
+  /** True when the portal says more rows remain past this page. */
+  more: boolean;
+}
+
+/** The contract both portal kinds fulfil. Every method may throw a `PortalError`. */
+export interface Portal {
+  readonly config: PortalConfig;
+  /** Fetch the whole catalog (following paging), newest first is not required. */
+  listDatasets(signal?: AbortSignal): Promise<DatasetSummary[]>;
+  /** The fields and service facts of one dataset. */
+  getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema>;
+  /** Rows matching the query, `count` of them starting at `offset`. */
+  queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage>;
+  /** How many rows match the query. */
+  countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number>;
+  /** Token-free URL a user could open to get the query's first page. */
+  queryUrl(dataset: DatasetSummary, query: DatasetQuery): string;
+  /** Where to report a problem with the dataset (the portal's feedback page). */
+  feedbackUrl(dataset: DatasetSummary): string;
+}
