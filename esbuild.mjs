@@ -1,7 +1,7 @@
 // Bundles the extension (node, cjs), the webview scripts (browser, iife) and, with
 // --tests, every test, harness and benchmark entry point into out/ (node, cjs).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -66,3 +66,9 @@ if (tests) {
 }
 
 await Promise.all(builds);
+
+// Stylesheets and the codicon font the webviews load through asWebviewUri.
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('src/webview/webview.css', 'dist/webview/webview.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');

@@ -82,6 +82,8 @@ export interface DatasetSchema {
   /** ISO time of the last edit when the service reports it. */
   lastEdit?: string;
   copyright?: string;
+  /** The service's own description of the layer, when richer than the catalog's. */
+  description?: string;
 }
 
 /** Cell values after the portal layer has read the wire format: the legacy portal's

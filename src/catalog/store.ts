@@ -1,0 +1,204 @@
+// The catalogs of every configured portal: shown from the on-disk cache at once, then
+// refreshed in the background, each portal on its own so one failing portal hides none
+// of the others. No `vscode` import: storage comes in through CacheStorage.
+
+import { isPortalError, type PortalErrorKind } from '../portal/errors';
+import type { DatasetSummary, Portal, PortalConfig } from '../portal/types';
+
+export interface CacheStorage {
+  read(): Promise<Uint8Array | undefined>;
+  write(data: Uint8Array): Promise<void>;
+}
+
+export interface PortalState {
+  config: PortalConfig;
+  datasets: DatasetSummary[];
+  /** When the datasets were fetched (epoch ms); undefined when never loaded. */
+  fetchedAt?: number;
+  loading: boolean;
+  /** Why the last refresh failed; the datasets shown are then the cached ones. */
+  error?: { kind: PortalErrorKind | 'unknown'; message: string; retryAfterSeconds?: number };
+  /** True while the datasets come from the cache and no refresh has succeeded yet. */
+  fromCache: boolean;
+}
+
+/** Field names by dataset key, filled in the background so search can match them. */
+export type FieldIndex = Map<string, string[]>;
+
+const CACHE_FORMAT = 'okc-open-data/catalog-cache';
+const CACHE_VERSION = 1;
+
+interface CacheFile {
+  format: typeof CACHE_FORMAT;
+  version: number;
+  portals: { name: string; kind: string; url: string; fetchedAt: number; datasets: DatasetSummary[] }[];
+  fields: Record<string, string[]>;
+}
+
+export function datasetKey(dataset: Pick<DatasetSummary, 'portal' | 'id'>): string {
+  return `${dataset.portal}\u0000${dataset.id}`;
+}
+
+export class CatalogStore {
+  private readonly state = new Map<string, PortalState>();
+  private readonly listeners = new Set<() => void>();
+  readonly fields: FieldIndex = new Map();
+  /** Set when the cache file could not be read and was replaced. */
+  cacheProblem?: string;
+
+  constructor(
+    private portals: Portal[],
+    private readonly storage: CacheStorage,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const p of portals) this.state.set(p.config.name, { config: p.config, datasets: [], loading: false, fromCache: false });
+  }
+
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Replaces the portal list (settings changed); keeps what is known of unchanged portals. */
+  setPortals(portals: Portal[]): void {
+    const old = this.state;
+    this.portals = portals;
+    const next = new Map<string, PortalState>();
+    for (const p of portals) {
+      const previous = old.get(p.config.name);
+      const same = previous && previous.config.url === p.config.url && previous.config.kind === p.config.kind;
+      next.set(p.config.name, same ? { ...previous, config: p.config } : { config: p.config, datasets: [], loading: false, fromCache: false });
+    }
+    old.clear();
+    for (const [k, v] of next) old.set(k, v);
+    this.changed();
+  }
+
+  portal(name: string): Portal | undefined {
+    return this.portals.find((p) => p.config.name === name);
+  }
+
+  states(): PortalState[] {
+    return this.portals.map((p) => this.state.get(p.config.name)!);
+  }
+
+  allDatasets(): DatasetSummary[] {
+    return this.states().flatMap((s) => s.datasets);
+  }
+
+  find(portal: string, id: string): DatasetSummary | undefined {
+    return this.state.get(portal)?.datasets.find((d) => d.id === id);
+  }
+
+  /** Fills the portals from the cache file. A corrupt or foreign file is ignored (and later overwritten). */
+  async loadCache(): Promise<boolean> {
+    let parsed: CacheFile;
+    try {
+      const bytes = await this.storage.read();
+      if (!bytes) return false;
+      parsed = JSON.parse(new TextDecoder().decode(bytes)) as CacheFile;
+      if (parsed?.format !== CACHE_FORMAT || parsed.version !== CACHE_VERSION || !Array.isArray(parsed.portals)) throw new Error('not a catalog cache of this version');
+    } catch (error) {
+      this.cacheProblem = (error as Error).message;
+      return false;
+    }
+    let used = false;
+    for (const entry of parsed.portals) {
+      const s = this.state.get(entry?.name);
+      if (!s || s.config.url !== entry.url || s.config.kind !== entry.kind || !Array.isArray(entry.datasets) || s.fetchedAt !== undefined) continue;
+      const datasets = entry.datasets.filter(isDatasetSummary).map((d) => ({ ...d, portal: s.config.name }));
+      this.state.set(s.config.name, { ...s, datasets, fetchedAt: Number(entry.fetchedAt) || undefined, fromCache: true });
+      used = true;
+    }
+    if (parsed.fields && typeof parsed.fields === 'object') {
+      for (const [key, names] of Object.entries(parsed.fields)) if (Array.isArray(names)) this.fields.set(key, names.map(String));
+    }
+    if (used) this.changed();
+    return used;
+  }
+
+  /** Fetches the catalogs (all portals or the named ones) concurrently; never throws. */
+  async refresh(names?: string[], signal?: AbortSignal): Promise<void> {
+    const targets = this.portals.filter((p) => !names || names.includes(p.config.name));
+    for (const p of targets) this.update(p.config.name, { loading: true });
+    await Promise.all(
+      targets.map(async (portal) => {
+        try {
+          const datasets = await portal.listDatasets(signal);
+          this.update(portal.config.name, { datasets, fetchedAt: this.now(), loading: false, error: undefined, fromCache: false });
+        } catch (error) {
+          this.update(portal.config.name, {
+            loading: false,
+            error: isPortalError(error)
+              ? { kind: error.kind, message: error.message, retryAfterSeconds: error.details.retryAfterSeconds }
+              : { kind: 'unknown', message: (error as Error)?.message ?? String(error) },
+          });
+        }
+      }),
+    );
+    await this.saveCache();
+  }
+
+  /** Loads field names for search, a few datasets at a time, skipping those already known. */
+  async indexFields(concurrency = 2, signal?: AbortSignal): Promise<void> {
+    const todo = this.allDatasets().filter((d) => !this.fields.has(datasetKey(d)) && d.apiUrl);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < todo.length && !signal?.aborted) {
+        const dataset = todo[next++];
+        const portal = this.portal(dataset.portal);
+        if (!portal) continue;
+        try {
+          const schema = await portal.getSchema(dataset, signal);
+          this.fields.set(datasetKey(dataset), schema.fields.map((f) => f.name));
+        } catch {
+          // A dataset whose schema cannot be read is still searchable by its metadata.
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await this.saveCache();
+  }
+
+  private update(name: string, patch: Partial<PortalState>): void {
+    const s = this.state.get(name);
+    if (!s) return;
+    this.state.set(name, { ...s, ...patch });
+    this.changed();
+  }
+
+  private async saveCache(): Promise<void> {
+    const file: CacheFile = {
+      format: CACHE_FORMAT,
+      version: CACHE_VERSION,
+      portals: this.states()
+        .filter((s) => s.fetchedAt !== undefined)
+        .map((s) => ({ name: s.config.name, kind: s.config.kind, url: s.config.url, fetchedAt: s.fetchedAt!, datasets: s.datasets })),
+      fields: Object.fromEntries(this.fields),
+    };
+    try {
+      await this.storage.write(new TextEncoder().encode(JSON.stringify(file)));
+      this.cacheProblem = undefined;
+    } catch (error) {
+      this.cacheProblem = `could not write the catalog cache: ${(error as Error).message}`;
+    }
+  }
+}
+
+function isDatasetSummary(value: unknown): value is DatasetSummary {
+  const d = value as DatasetSummary;
+  return !!d && typeof d.id === 'string' && typeof d.title === 'string' && Array.isArray(d.groups) && Array.isArray(d.downloads) && Array.isArray(d.keywords);
+}
+
+/** "3 minutes", "2 hours", "5 days": how old a cached catalog is. */
+export function describeAge(ms: number): { value: number; unit: 'second' | 'minute' | 'hour' | 'day' } {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return { value: s, unit: 'second' };
+  if (s < 3600) return { value: Math.round(s / 60), unit: 'minute' };
+  if (s < 86400) return { value: Math.round(s / 3600), unit: 'hour' };
+  return { value: Math.round(s / 86400), unit: 'day' };
+}

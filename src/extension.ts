@@ -1,0 +1,102 @@
+// Entry point: wires the portal layer, the catalog, the panels and the commands together,
+// and does nothing slow on the way (the catalog loads after activation returns).
+
+import * as vscode from 'vscode';
+import { registerCatalogCommands } from './catalog/commands';
+import { DatasetLists } from './catalog/favorites';
+import { CatalogStore } from './catalog/store';
+import { PortalTokens } from './catalog/tokens';
+import { CatalogTreeProvider } from './catalog/tree';
+import { PortalHttp } from './portal/http';
+import { createPortal, readPortalConfigs } from './portal/index';
+import type { Portal } from './portal/types';
+
+export interface OkcOpenDataApi {
+  /** For tests and other extensions: the live catalog store. */
+  readonly store: CatalogStore;
+  /** Resolves when the first refresh after activation has finished. */
+  readonly firstLoad: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
+  const output = vscode.window.createOutputChannel('OKC Open Data', { log: true });
+  context.subscriptions.push(output);
+  const version = String(context.extension.packageJSON.version ?? '0');
+  const tokens = new PortalTokens(context.secrets);
+
+  let http = makeHttp(version, output);
+  const portalsFromSettings = (): Portal[] => {
+    const { portals, problems } = readPortalConfigs(vscode.workspace.getConfiguration('okcOpenData').get('portals'));
+    for (const p of problems) output.warn(`okcOpenData.portals ${p}`);
+    return portals.map((config) => createPortal(config, http, tokens.credentialsFor(config.name)));
+  };
+
+  const cacheUri = vscode.Uri.joinPath(context.globalStorageUri, 'catalog-cache.json');
+  const store = new CatalogStore(portalsFromSettings(), {
+    read: async () => {
+      try {
+        return await vscode.workspace.fs.readFile(cacheUri);
+      } catch {
+        return undefined;
+      }
+    },
+    write: async (data) => {
+      await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+      await vscode.workspace.fs.writeFile(cacheUri, data);
+    },
+  });
+  const lists = new DatasetLists(context.globalState);
+  const tree = new CatalogTreeProvider(store, lists);
+  const view = vscode.window.createTreeView('okcOpenData.catalog', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, view);
+
+  const updateViewState = (): void => {
+    const states = store.states();
+    const state = !states.length ? 'empty' : states.every((s) => !s.datasets.length && s.error && !s.loading) ? 'failed' : 'ok';
+    void vscode.commands.executeCommand('setContext', 'okcOpenData.state', state);
+    view.message = tree.filter ? vscode.l10n.t('Filter: {0}', tree.filter) : undefined;
+  };
+  const unsubscribe = store.onDidChange(updateViewState);
+  context.subscriptions.push({ dispose: unsubscribe });
+
+  const refresh = async (names?: string[]): Promise<void> => {
+    await vscode.window.withProgress({ location: { viewId: 'okcOpenData.catalog' } }, () => store.refresh(names));
+    for (const s of store.states()) if (s.error && (!names || names.includes(s.config.name))) output.warn(`${s.config.name}: ${s.error.kind}: ${s.error.message}`);
+    // Field names feed search; they load quietly after the catalog.
+    void store.indexFields();
+  };
+
+  context.subscriptions.push(
+    registerCatalogCommands({ context, store, tree, view, lists, tokens, refresh, updateViewState }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('okcOpenData')) return;
+      if (e.affectsConfiguration('okcOpenData.requestTimeoutSeconds') || e.affectsConfiguration('okcOpenData.maxConcurrentRequests')) http = makeHttp(version, output);
+      store.setPortals(portalsFromSettings());
+      void refresh();
+    }),
+    tokens.onDidChange((name) => void refresh([name])),
+  );
+
+  // Show the cached catalog at once, then refresh in the background.
+  const firstLoad = (async () => {
+    await store.loadCache();
+    if (store.cacheProblem) output.info(`catalog cache ignored: ${store.cacheProblem}`);
+    updateViewState();
+    await refresh();
+  })();
+  return { store, firstLoad };
+}
+
+function makeHttp(version: string, output: vscode.LogOutputChannel): PortalHttp {
+  const config = vscode.workspace.getConfiguration('okcOpenData');
+  return new PortalHttp({
+    userAgent: `okc-open-data-vscode/${version} (VS Code ${vscode.version})`,
+    timeoutMs: Math.round((config.get<number>('requestTimeoutSeconds') ?? 30) * 1000),
+    maxConcurrentPerHost: config.get<number>('maxConcurrentRequests') ?? 4,
+    log: (line) => output.debug(line),
+  });
+}
+
+export function deactivate(): void {
+  // Everything is released through context.subscriptions.
+}

@@ -1,0 +1,31 @@
+// What the user reads when a portal call fails: what happened, what was kept, what to do.
+
+import * as vscode from 'vscode';
+import type { PortalErrorKind } from './portal/errors';
+
+export function portalProblem(portalName: string, error: { kind: PortalErrorKind | 'unknown'; message: string; retryAfterSeconds?: number }): string {
+  switch (error.kind) {
+    case 'botChallenge':
+      return vscode.l10n.t('{0}: the portal answered with a browser check page instead of data. Its bot protection blocks programs; try again later or use the ArcGIS Hub portal.', portalName);
+    case 'rateLimited':
+      return error.retryAfterSeconds !== undefined
+        ? vscode.l10n.t('{0} is limiting requests (HTTP 429) and asked to wait {1} seconds. Try again after that.', portalName, error.retryAfterSeconds)
+        : vscode.l10n.t('{0} is limiting requests (HTTP 429). Wait a little and try again.', portalName);
+    case 'timeout':
+      return vscode.l10n.t('{0} did not answer in time. Check your connection or raise okcOpenData.requestTimeoutSeconds.', portalName);
+    case 'server':
+      return vscode.l10n.t('{0} had a server error, also after retries ({1}). Try again later.', portalName, error.message);
+    case 'malformed':
+      return vscode.l10n.t('{0} sent a response that could not be read ({1}). Try again; if it persists the portal may be changing.', portalName, error.message);
+    case 'network':
+      return vscode.l10n.t('Could not reach {0} ({1}). Check the URL in settings and your connection.', portalName, error.message);
+    case 'notFound':
+      return vscode.l10n.t('{0} has nothing at the configured address. Check the portal URL in settings.', portalName);
+    case 'auth':
+      return vscode.l10n.t('{0} refused access ({1}). Set a valid token with "OKC Open Data: Set Portal Token".', portalName, error.message);
+    case 'cancelled':
+      return vscode.l10n.t('{0}: cancelled.', portalName);
+    default:
+      return vscode.l10n.t('{0}: {1}', portalName, error.message);
+  }
+}

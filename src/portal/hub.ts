@@ -1,0 +1,351 @@
+// ArcGIS Hub portal: the catalog from the site's DCAT-US 1.1 feed (any DCAT-US
+// `data.json` works), categories from the Hub Search API when the site offers it, and
+// data from each dataset's FeatureServer layer.
+
+import { hubCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, type HubQueryTarget } from '../query/compile';
+import type { DatasetQuery } from '../query/model';
+import { PortalError } from './errors';
+import type { PortalHttp } from './http';
+import { asArray, asObject, optionalNumber, optionalString, parseExtent, stringList, type JsonObject } from './shape';
+import type {
+  CellValue,
+  DataRow,
+  DatasetDownload,
+  DatasetField,
+  DatasetSchema,
+  DatasetSummary,
+  DownloadFormat,
+  FieldKind,
+  GeoJsonGeometry,
+  GeometryKind,
+  Portal,
+  PortalConfig,
+  RowPage,
+} from './types';
+
+export const DCAT_FEED_PATH = '/api/feed/dcat-us/1.1.json';
+const SEARCH_PATH = '/api/search/v1/collections/dataset/items';
+const SEARCH_PAGE = 100;
+/** DCAT themes that say nothing about the subject. */
+const UNINFORMATIVE_THEMES = new Set(['geospatial', 'dataset', '']);
+
+export interface Credentials {
+  /** Returns the portal's token, or undefined. Read at send time so a token change applies at once. */
+  token(): Promise<string | undefined>;
+}
+
+export class HubPortal implements Portal {
+  private readonly schemas = new Map<string, Promise<DatasetSchema>>();
+
+  constructor(
+    readonly config: PortalConfig,
+    private readonly http: PortalHttp,
+    private readonly credentials: Credentials,
+  ) {}
+
+  /** Site root, without a trailing slash, even when the setting names the feed itself. */
+  get siteUrl(): string {
+    const url = this.config.url.replace(/\/+$/, '');
+    const feed = url.match(/^(.*?)(\/api\/feed\/dcat-us\/1\.1\.json|\/data\.json)$/i);
+    return feed ? feed[1] : url;
+  }
+
+  private get feedUrl(): string {
+    const url = this.config.url.replace(/\/+$/, '');
+    return /\.json$/i.test(url) ? url : `${url}${DCAT_FEED_PATH}`;
+  }
+
+  async listDatasets(signal?: AbortSignal): Promise<DatasetSummary[]> {
+    const [feed, categories] = await Promise.all([
+      this.http.json({ url: this.feedUrl, signal, conditional: true }, (v) => asArray(asObject(v, 'the DCAT feed').dataset, 'the feed\'s dataset list')),
+      this.searchCategories(signal),
+    ]);
+    const datasets: DatasetSummary[] = [];
+    const seen = new Set<string>();
+    for (const entry of feed) {
+      const summary = this.fromDcat(entry, categories);
+      if (summary && !seen.has(summary.id)) {
+        seen.add(summary.id);
+        datasets.push(summary);
+      }
+    }
+    return datasets;
+  }
+
+  /** itemId -> categories from the Hub Search API; empty when the site has none (a plain DCAT catalog). */
+  private async searchCategories(signal?: AbortSignal): Promise<Map<string, string[]>> {
+    const categories = new Map<string, string[]>();
+    if (/\.json$/i.test(this.config.url)) return categories;
+    let next: string | undefined = `${this.siteUrl}${SEARCH_PATH}?limit=${SEARCH_PAGE}&startindex=1`;
+    try {
+      for (let pages = 0; next && pages < 50; pages++) {
+        const page: JsonObject = await this.http.json({ url: next, signal, conditional: true }, (v) => asObject(v, 'the search page'));
+        for (const feature of asArray(page.features ?? [], 'features')) {
+          const f = asObject(feature, 'a search result');
+          const props = asObject(f.properties ?? {}, 'properties');
+          const id = optionalString(f.id) ?? optionalString(props.id);
+          const cats = stringList(props.categories).map((c) => c.split('/').filter(Boolean).pop() ?? c).filter((c) => c.toLowerCase() !== 'categories');
+          if (id && cats.length) categories.set(id.split('_')[0], cats);
+        }
+        const link = asArray(page.links ?? [], 'links').map((l) => asObject(l, 'link')).find((l) => l.rel === 'next');
+        next = optionalString(link?.href);
+      }
+    } catch (error) {
+      // Categories only improve the grouping; a site without the Search API still lists.
+      if (error instanceof PortalError && error.kind === 'cancelled') throw error;
+    }
+    return categories;
+  }
+
+  private fromDcat(value: unknown, categories: Map<string, string[]>): DatasetSummary | undefined {
+    const d = asObject(value, 'a DCAT dataset');
+    const title = optionalString(d.title);
+    const identifier = optionalString(d.identifier) ?? optionalString(d['@id']);
+    if (!title || !identifier) return undefined;
+    const distributions = Array.isArray(d.distribution) ? d.distribution.filter((x): x is JsonObject => !!x && typeof x === 'object') : [];
+    const service = distributions.find((x) => /ArcGIS GeoServices REST API/i.test(String(x.format)) || /\/(Feature|Map)Server\/\d+\/?$/i.test(String(x.accessURL ?? '')));
+    const apiUrl = optionalString(service?.accessURL);
+    const layerMatch = apiUrl?.match(/\/(?:Feature|Map)Server\/(\d+)\/?$/i);
+    const downloads: DatasetDownload[] = [];
+    for (const x of distributions) {
+      const url = optionalString(x.downloadURL) ?? optionalString(x.accessURL);
+      const format = downloadFormat(`${x.format ?? ''} ${x.mediaType ?? ''} ${x.title ?? ''}`);
+      if (url && format) downloads.push({ format, url });
+    }
+    // A service-level item (no layer) or an app has no rows to query; a generic DCAT
+    // dataset with CSV/JSON downloads is kept for its metadata and downloads.
+    if (!layerMatch && !downloads.some((x) => x.format === 'csv' || x.format === 'json')) return undefined;
+    const itemId = identifier.match(/[?&]id=([0-9a-f]{32})/i)?.[1];
+    const sublayer = identifier.match(/[?&]sublayer=(\d+)/i)?.[1] ?? layerMatch?.[1];
+    const id = itemId ? (sublayer !== undefined ? `${itemId}_${sublayer}` : itemId) : identifier;
+    const keywords = stringList(d.keyword);
+    const themes = stringList(d.theme).filter((t) => !UNINFORMATIVE_THEMES.has(t.toLowerCase()));
+    const groups = (itemId && categories.get(itemId)) || (themes.length ? themes : keywords.slice(0, 1));
+    const contact = d.contactPoint && typeof d.contactPoint === 'object' ? (d.contactPoint as JsonObject) : undefined;
+    const landing = optionalString(d.landingPage) ?? optionalString(distributions.find((x) => /text\/html/i.test(String(x.mediaType)))?.accessURL);
+    return {
+      portal: this.config.name,
+      id,
+      title,
+      description: optionalString(d.description) ?? '',
+      groups: groups.length ? groups : ['Other'],
+      keywords,
+      license: optionalString(d.license),
+      updateFrequency: optionalString(d.accrualPeriodicity) ?? keywordFrequency(keywords),
+      publisher: optionalString((d.publisher as JsonObject | undefined)?.name),
+      contact: contact ? { name: optionalString(contact.fn), email: optionalString(contact.hasEmail)?.replace(/^mailto:/i, '') } : undefined,
+      issued: optionalString(d.issued),
+      modified: optionalString(d.modified),
+      landingPage: landing,
+      apiUrl: apiUrl?.replace(/\/+$/, ''),
+      downloads,
+      geometry: stringList(d.theme).some((t) => t.toLowerCase() === 'geospatial') || parseExtent(d.spatial) ? 'unknown' : 'none',
+      extent: parseExtent(d.spatial),
+    };
+  }
+
+  getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+    let schema = this.schemas.get(dataset.id);
+    if (!schema) {
+      schema = this.fetchSchema(dataset, signal);
+      this.schemas.set(dataset.id, schema);
+      schema.catch(() => this.schemas.delete(dataset.id));
+    }
+    return schema;
+  }
+
+  private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+    const layerUrl = this.layerUrl(dataset);
+    const params = new URLSearchParams({ f: 'json' });
+    await this.addToken(params);
+    const countParams = new URLSearchParams({ f: 'json', where: '1=1', returnCountOnly: 'true' });
+    if (params.has('token')) countParams.set('token', params.get('token')!);
+    const [layer, recordCount] = await Promise.all([
+      this.http.json({ url: layerUrl, searchParams: params, signal, conditional: true }, (v) => {
+        const o = asObject(v, 'the layer description');
+        asArray(o.fields, 'the layer\'s fields');
+        return o;
+      }),
+      // The size is part of what a user weighs before opening a dataset; a failed count
+      // must not hide the schema.
+      this.http
+        .json({ url: `${layerUrl}/query`, searchParams: countParams, signal }, (v) => optionalNumber(asObject(v, 'the count answer').count))
+        .catch(() => undefined),
+    ]);
+    const fields = (layer.fields as unknown[]).map((f) => esriField(asObject(f, 'a field')));
+    const geometry = esriGeometryKind(layer.geometryType);
+    if (geometry !== 'none') fields.push({ name: 'Shape', kind: 'geometry', nativeType: String(layer.geometryType) });
+    const editDate = optionalNumber((layer.editingInfo as JsonObject | undefined)?.lastEditDate);
+    return {
+      fields,
+      objectIdField: optionalString(layer.objectIdField) ?? fields.find((f) => f.kind === 'oid')?.name,
+      geometry,
+      maxRecordCount: optionalNumber(layer.maxRecordCount),
+      recordCount,
+      extent: parseExtent(layer.extent),
+      lastEdit: editDate !== undefined ? new Date(editDate).toISOString() : undefined,
+      copyright: optionalString(layer.copyrightText),
+      description: optionalString(layer.description),
+    };
+  }
+
+  async queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
+    const target = await this.target(dataset, signal);
+    const wantGeometry = query.returnGeometry ?? query.format === 'geojson';
+    const params = hubQueryParams(query, target, { offset, count });
+    // GeoJSON carries WGS84 geometry in a form every consumer reads; without geometry the
+    // esri JSON form is smaller and keeps the same attributes.
+    params.set('f', wantGeometry ? 'geojson' : 'json');
+    params.set('returnGeometry', String(wantGeometry));
+    await this.addToken(params);
+    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readPage(v, wantGeometry));
+  }
+
+  async countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number> {
+    const target = await this.target(dataset, signal);
+    const params = hubCountParams(query, target);
+    await this.addToken(params);
+    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+      const count = optionalNumber(asObject(v, 'the count answer').count);
+      if (count === undefined) throw new Error('no count in the answer');
+      return count;
+    });
+  }
+
+  queryUrl(dataset: DatasetSummary, query: DatasetQuery): string {
+    return hubQueryUrl(query, { layerUrl: this.layerUrl(dataset) });
+  }
+
+  feedbackUrl(dataset: DatasetSummary): string {
+    // Hub dataset pages carry the owner's contact and feedback form on their About tab.
+    return `${dataset.landingPage ?? `${this.siteUrl}/datasets/${dataset.id}`}/about`;
+  }
+
+  /** Download API link for a whole-dataset file, when the catalog did not list one. */
+  downloadUrl(dataset: DatasetSummary, format: 'csv' | 'geojson'): string {
+    const listed = dataset.downloads.find((x) => x.format === format);
+    if (listed) return listed.url;
+    const [itemId, layer = '0'] = dataset.id.split('_');
+    return hubDownloadUrl(this.siteUrl, itemId, layer, format);
+  }
+
+  private layerUrl(dataset: DatasetSummary): string {
+    if (!dataset.apiUrl || !/\/(Feature|Map)Server\/\d+$/i.test(dataset.apiUrl)) {
+      throw new PortalError('rejected', 'This dataset has no FeatureServer layer to query; use its download links.');
+    }
+    return dataset.apiUrl;
+  }
+
+  private async target(dataset: DatasetSummary, signal?: AbortSignal): Promise<HubQueryTarget & { layerUrl: string }> {
+    const schema = await this.getSchema(dataset, signal);
+    const fieldTypes: Record<string, FieldKind> = {};
+    for (const f of schema.fields) fieldTypes[f.name] = f.kind;
+    return { layerUrl: this.layerUrl(dataset), objectIdField: schema.objectIdField, maxRecordCount: schema.maxRecordCount, fieldTypes };
+  }
+
+  private async addToken(params: URLSearchParams): Promise<void> {
+    const token = await this.credentials.token();
+    if (token) params.set('token', token);
+  }
+}
+
+function downloadFormat(text: string): DownloadFormat | undefined {
+  const t = text.toLowerCase();
+  if (/geojson|geo\+json/.test(t)) return 'geojson';
+  if (/\bcsv\b|text\/csv/.test(t)) return 'csv';
+  if (/shapefile|zip/.test(t)) return 'shapefile';
+  if (/kml/.test(t)) return 'kml';
+  if (/\bjson\b/.test(t) && !/geoservices/.test(t)) return 'json';
+  return undefined;
+}
+
+/** OKC's feed states the cadence in prose ("updated on a daily basis"), sometimes as a keyword. */
+function keywordFrequency(keywords: string[]): string | undefined {
+  return keywords.find((k) => /\b(daily|weekly|monthly|annual|yearly|hourly|quarterly|as needed|minutes)\b/i.test(k));
+}
+
+const ESRI_KINDS: Record<string, FieldKind> = {
+  esriFieldTypeOID: 'oid',
+  esriFieldTypeInteger: 'integer',
+  esriFieldTypeSmallInteger: 'integer',
+  esriFieldTypeBigInteger: 'integer',
+  esriFieldTypeDouble: 'double',
+  esriFieldTypeSingle: 'double',
+  esriFieldTypeString: 'string',
+  esriFieldTypeDate: 'date',
+  esriFieldTypeDateOnly: 'date',
+  esriFieldTypeTimestampOffset: 'date',
+  esriFieldTypeGUID: 'guid',
+  esriFieldTypeGlobalID: 'guid',
+  esriFieldTypeGeometry: 'geometry',
+};
+
+function esriField(f: JsonObject): DatasetField {
+  const nativeType = optionalString(f.type) ?? 'unknown';
+  const name = optionalString(f.name);
+  if (!name) throw new Error('a field has no name');
+  const alias = optionalString(f.alias);
+  return {
+    name,
+    alias: alias && alias !== name ? alias : undefined,
+    kind: ESRI_KINDS[nativeType] ?? 'other',
+    nativeType,
+    description: fieldDescription(f.description),
+    length: optionalNumber(f.length),
+  };
+}
+
+/** Hosted layers wrap field descriptions in a JSON string `{"value": ..., "fieldValueType": ...}`. */
+function fieldDescription(value: unknown): string | undefined {
+  const text = optionalString(value);
+  if (!text?.startsWith('{')) return text;
+  try {
+    return optionalString((JSON.parse(text) as JsonObject).value);
+  } catch {
+    return text;
+  }
+}
+
+function esriGeometryKind(value: unknown): GeometryKind {
+  switch (value) {
+    case 'esriGeometryPoint':
+      return 'point';
+    case 'esriGeometryMultipoint':
+      return 'multipoint';
+    case 'esriGeometryPolyline':
+      return 'line';
+    case 'esriGeometryPolygon':
+    case 'esriGeometryEnvelope':
+      return 'polygon';
+    case undefined:
+    case null:
+    case '':
+      return 'none';
+    default:
+      return 'unknown';
+  }
+}
+
+function cell(value: unknown): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+function readPage(value: unknown, geojson: boolean): RowPage {
+  const body = asObject(value, 'the query answer');
+  const features = asArray(body.features, 'the query answer\'s features');
+  const rows: DataRow[] = features.map((f) => {
+    const feature = asObject(f, 'a feature');
+    const source = asObject((geojson ? feature.properties : feature.attributes) ?? {}, 'a feature\'s attributes');
+    const attributes: Record<string, CellValue> = {};
+    for (const key of Object.keys(source)) attributes[key] = cell(source[key]);
+    const row: DataRow = { attributes };
+    if (geojson) row.geometry = (feature.geometry as GeoJsonGeometry | null | undefined) ?? null;
+    return row;
+  });
+  const more = geojson
+    ? (body.properties as JsonObject | undefined)?.exceededTransferLimit === true || body.exceededTransferLimit === true
+    : body.exceededTransferLimit === true;
+  return { rows, more };
+}

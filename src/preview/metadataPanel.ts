@@ -1,0 +1,240 @@
+// Metadata panels: one per dataset, revealed when opened again, restored after a reload
+// by the serializer. The host fetches the schema and a sample of rows; the webview only
+// displays what it is sent.
+
+import * as vscode from 'vscode';
+import type { CatalogStore } from '../catalog/store';
+import { portalProblem } from '../messages';
+import { isPortalError } from '../portal/errors';
+import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
+import type { FieldView, MetadataAction, MetadataView } from '../protocol';
+import { EMPTY_QUERY } from '../query/model';
+import { Disposable } from '../util/disposable';
+import { WebviewHost, webviewOptions } from './webviewHost';
+
+export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
+const SAMPLE_ROWS = 200;
+
+/** What a panel action does; the extension wires each to its command. */
+export type MetadataActionHandler = (action: MetadataAction, dataset: DatasetSummary) => Promise<void> | void;
+
+interface PanelState {
+  portal: string;
+  id: string;
+}
+
+export class MetadataPanels extends Disposable {
+  private readonly open = new Map<string, vscode.WebviewPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: CatalogStore,
+    private readonly availableActions: () => MetadataAction[],
+    private readonly onAction: MetadataActionHandler,
+  ) {
+    super();
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(METADATA_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const s = state as Partial<PanelState> | undefined;
+          const dataset = s?.portal && s.id ? await this.waitForDataset(s.portal, s.id) : undefined;
+          if (!dataset) {
+            panel.webview.options = webviewOptions(this.extensionUri);
+            panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeHtml(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
+            return;
+          }
+          this.attach(panel, dataset);
+        },
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel of a dataset. */
+  show(dataset: DatasetSummary): vscode.WebviewPanel {
+    const existing = this.open.get(panelKey(dataset));
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, dataset.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    this.attach(panel, dataset);
+    return panel;
+  }
+
+  private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): void {
+    const key = panelKey(dataset);
+    this.open.set(key, panel);
+    panel.title = dataset.title;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
+    const portal = this.store.portal(dataset.portal);
+    const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
+      'metadata/action': ({ action }) => this.onAction(action, dataset),
+      'clipboard/write': async ({ text }) => {
+        await vscode.env.clipboard.writeText(text);
+      },
+      'link/open': ({ url }) => openExternal(url),
+    });
+    panel.onDidDispose(() => {
+      host.dispose();
+      if (this.open.get(key) === panel) this.open.delete(key);
+    });
+    const view = this.baseView(dataset, portal);
+    host.notify('metadata/show', view);
+    if (portal) void this.fillSchema(host, view, portal, dataset);
+  }
+
+  private baseView(dataset: DatasetSummary, portal: Portal | undefined): MetadataView {
+    let queryUrl: string | undefined;
+    try {
+      queryUrl = portal?.queryUrl(dataset, EMPTY_QUERY);
+    } catch {
+      queryUrl = undefined;
+    }
+    return {
+      portalName: dataset.portal,
+      portalKind: portal?.config.kind ?? 'hub',
+      id: dataset.id,
+      title: dataset.title,
+      descriptionHtml: dataset.description,
+      groups: dataset.groups,
+      keywords: dataset.keywords,
+      publisher: dataset.publisher,
+      contact: dataset.contact,
+      license: dataset.license,
+      updateFrequency: dataset.updateFrequency,
+      issued: dataset.issued,
+      modified: dataset.modified,
+      geometry: dataset.geometry,
+      extent: dataset.extent,
+      landingPage: dataset.landingPage,
+      apiUrl: dataset.apiUrl,
+      queryUrl,
+      downloads: dataset.downloads,
+      actions: this.availableActions(),
+      labels: labels(),
+    };
+  }
+
+  private async fillSchema(host: WebviewHost, view: MetadataView, portal: Portal, dataset: DatasetSummary): Promise<void> {
+    let schema: DatasetSchema;
+    try {
+      schema = await portal.getSchema(dataset);
+    } catch (error) {
+      host.notify('metadata/show', { ...view, schemaError: isPortalError(error) ? portalProblem(dataset.portal, error) : String(error) });
+      return;
+    }
+    let rows: DataRow[] = [];
+    try {
+      rows = (await portal.queryPage(dataset, EMPTY_QUERY, 0, Math.min(SAMPLE_ROWS, schema.maxRecordCount ?? SAMPLE_ROWS))).rows;
+    } catch {
+      // Samples are a nicety; the field table stands without them.
+    }
+    host.notify('metadata/show', {
+      ...view,
+      geometry: schema.geometry === 'unknown' ? view.geometry : schema.geometry,
+      extent: view.extent ?? schema.extent,
+      recordCount: schema.recordCount,
+      lastEdit: schema.lastEdit,
+      copyright: schema.copyright,
+      descriptionHtml: view.descriptionHtml || schema.description || '',
+      fields: schema.fields.map((f) => fieldView(f, rows)),
+    });
+  }
+
+  /** A restored panel may open before the catalog has loaded from cache. */
+  private async waitForDataset(portal: string, id: string): Promise<DatasetSummary | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const found = this.store.find(portal, id);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return undefined;
+  }
+}
+
+function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): FieldView {
+  const view: FieldView = { name: field.name, alias: field.alias, kind: field.kind, nativeType: field.nativeType, description: field.description, samples: [] };
+  if (field.kind === 'geometry' || !rows.length) return view;
+  let missing = 0;
+  const samples = new Set<string>();
+  for (const row of rows) {
+    const value = row.attributes[field.name];
+    if (value === null || value === undefined || value === '') missing++;
+    else if (samples.size < 3) samples.add(formatSample(value, field.kind));
+  }
+  view.samples = [...samples];
+  view.missingShare = missing / rows.length;
+  return view;
+}
+
+function formatSample(value: string | number | boolean, kind: string): string {
+  if (kind === 'date' && typeof value === 'number') {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().slice(0, 10);
+  }
+  const text = String(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function panelKey(d: DatasetSummary): string {
+  return `${d.portal}\u0000${d.id}`;
+}
+
+/** Only web and mail links leave the editor; anything else from a portal is ignored. */
+export async function openExternal(url: string): Promise<void> {
+  let parsed: vscode.Uri;
+  try {
+    parsed = vscode.Uri.parse(url, true);
+  } catch {
+    return;
+  }
+  if (!['http', 'https', 'mailto'].includes(parsed.scheme)) return;
+  await vscode.env.openExternal(parsed);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function labels(): Record<string, string> {
+  return {
+    summary: vscode.l10n.t('Summary'),
+    license: vscode.l10n.t('License'),
+    updateFrequency: vscode.l10n.t('Update frequency'),
+    records: vscode.l10n.t('Records'),
+    modified: vscode.l10n.t('Modified'),
+    actions: vscode.l10n.t('Actions'),
+    noDescription: vscode.l10n.t('The portal gives no description.'),
+    portal: vscode.l10n.t('Portal'),
+    groups: vscode.l10n.t('Groups'),
+    publisher: vscode.l10n.t('Publisher'),
+    contact: vscode.l10n.t('Contact'),
+    issued: vscode.l10n.t('Published'),
+    lastEdit: vscode.l10n.t('Last edit'),
+    geometry: vscode.l10n.t('Geometry'),
+    extent: vscode.l10n.t('Extent (WGS84)'),
+    keywords: vscode.l10n.t('Keywords'),
+    copyright: vscode.l10n.t('Credits'),
+    fields: vscode.l10n.t('Fields'),
+    fieldName: vscode.l10n.t('Name'),
+    fieldAlias: vscode.l10n.t('Alias'),
+    fieldType: vscode.l10n.t('Type'),
+    fieldDescription: vscode.l10n.t('Description'),
+    fieldSamples: vscode.l10n.t('Sample values'),
+    fieldMissing: vscode.l10n.t('Missing'),
+    loadingFields: vscode.l10n.t('Loading fields from the service…'),
+    endpoints: vscode.l10n.t('Endpoints'),
+    apiUrl: vscode.l10n.t('API'),
+    queryUrl: vscode.l10n.t('Query'),
+    landingPage: vscode.l10n.t('Web page'),
+    download: vscode.l10n.t('Download'),
+    copy: vscode.l10n.t('Copy'),
+    'action.preview': vscode.l10n.t('Preview'),
+    'action.insertSnippet': vscode.l10n.t('Insert Snippet'),
+    'action.save': vscode.l10n.t('Save to Workspace'),
+    'action.openInBrowser': vscode.l10n.t('Open in Browser'),
+    'action.reportProblem': vscode.l10n.t('Report a Data Problem'),
+    'action.requestRecords': vscode.l10n.t('Request Unpublished Records'),
+    'action.copyApiUrl': vscode.l10n.t('Copy API URL'),
+  };
+}

@@ -1,0 +1,116 @@
+// Host side of one webview: a strict CSP page that loads one bundled script, a queue that
+// holds notifications until the webview says it is ready, and request dispatch with
+// responses that always come back (result or error).
+
+import * as vscode from 'vscode';
+import {
+  isFromWebview,
+  type HostRequestMethod,
+  type HostRequests,
+  type ToWebview,
+  type WebviewNotificationMethod,
+  type WebviewNotifications,
+} from '../protocol';
+import { Disposable } from '../util/disposable';
+
+export type RequestHandlers = { [M in HostRequestMethod]?: (params: HostRequests[M]['params']) => Promise<HostRequests[M]['result']> | HostRequests[M]['result'] };
+
+export function nonce(): string {
+  const bytes = new Uint8Array(18);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** Options for panels: scripts on, nothing loadable but the bundle folder. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    retainContextWhenHidden: false,
+  };
+}
+
+export class WebviewHost extends Disposable {
+  private ready = false;
+  private readonly queue: ToWebview[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly extensionUri: vscode.Uri,
+    private readonly script: string,
+    private readonly title: string,
+    private readonly handlers: RequestHandlers,
+  ) {
+    super();
+    webview.options = webviewOptions(extensionUri);
+    this.register(webview.onDidReceiveMessage((message) => this.receive(message)));
+    webview.html = this.html();
+  }
+
+  notify<M extends WebviewNotificationMethod>(method: M, params: WebviewNotifications[M]): void {
+    this.post({ kind: 'notify', method, params } as ToWebview);
+  }
+
+  private post(message: ToWebview): void {
+    if (this.ready) void this.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isFromWebview(message)) return;
+    if (message.kind === 'ready') {
+      // A reloaded webview says ready again and needs the current state once more.
+      this.ready = true;
+      for (const queued of this.queue.splice(0)) void this.webview.postMessage(queued);
+      return;
+    }
+    const handler = this.handlers[message.method] as ((params: unknown) => unknown) | undefined;
+    try {
+      if (!handler) throw new Error(vscode.l10n.t('Unknown request: {0}', message.method));
+      const result = await handler(message.params);
+      void this.webview.postMessage({ kind: 'response', id: message.id, result } satisfies ToWebview);
+    } catch (error) {
+      void this.webview.postMessage({ kind: 'response', id: message.id, error: (error as Error)?.message ?? String(error) } satisfies ToWebview);
+    }
+  }
+
+  /** Marks the webview not ready (its document is being replaced) so posts queue again. */
+  reset(): void {
+    this.ready = false;
+  }
+
+  private html(): string {
+    const n = nonce();
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const script = this.webview.asWebviewUri(vscode.Uri.joinPath(root, `${this.script}.js`));
+    const style = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'webview.css'));
+    const codicons = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${this.webview.cspSource}`,
+      `font-src ${this.webview.cspSource}`,
+      `img-src ${this.webview.cspSource} data:`,
+      `script-src 'nonce-${n}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="${escapeAttribute(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons}">
+<link rel="stylesheet" href="${style}">
+<title>${escapeAttribute(this.title)}</title>
+</head>
+<body>
+<main id="app" aria-busy="true"></main>
+<script nonce="${n}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

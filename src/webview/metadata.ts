@@ -1,0 +1,167 @@
+// The metadata panel: licence and update frequency up front, actions, description,
+// details, the field table and endpoints with copy buttons. Portal text is rendered as
+// text (the description through the allow-list sanitiser), never as markup.
+
+import type { MetadataAction, MetadataView } from '../protocol';
+import { h, icon, visibleText } from './shared/dom';
+import { onNotify, ready, request, vscodeApi } from './shared/rpc';
+import { sanitizedFragment } from './shared/sanitize';
+
+const app = document.getElementById('app')!;
+
+const ACTION_ICONS: Record<MetadataAction, string> = {
+  preview: 'table',
+  insertSnippet: 'code',
+  save: 'save',
+  openInBrowser: 'link-external',
+  reportProblem: 'report',
+  requestRecords: 'mail',
+  copyApiUrl: 'copy',
+};
+
+function openLink(url: string): void {
+  void request('link/open', { url });
+}
+
+function copyButton(text: string, label: string): HTMLButtonElement {
+  const button = h('button', { class: 'icon-button', title: label, 'aria-label': label, type: 'button' }, icon('copy'));
+  button.addEventListener('click', () => {
+    void request('clipboard/write', { text }).then(() => {
+      button.replaceChildren(icon('check'));
+      setTimeout(() => button.replaceChildren(icon('copy')), 1500);
+    });
+  });
+  return button;
+}
+
+function badge(iconName: string, label: string, value: string | undefined, id: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'badge', id },
+    icon(iconName),
+    h('span', { class: 'badge-label' }, label),
+    h('span', { class: value ? 'badge-value' : 'badge-value missing' }, value ? visibleText(value) : '—'),
+  );
+}
+
+function detailRow(label: string, value: Node | string | undefined): HTMLElement | null {
+  if (value === undefined || value === '') return null;
+  return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, typeof value === 'string' ? visibleText(value) : value));
+}
+
+function formatDate(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+function render(view: MetadataView): void {
+  const L = view.labels;
+  vscodeApi.setState({ portal: view.portalName, id: view.id });
+  document.title = view.title;
+
+  const licenseText = view.license ? sanitizedFragment(view.license, openLink).textContent ?? view.license : undefined;
+  const badges = h(
+    'section',
+    { class: 'badges', 'aria-label': L.summary },
+    badge('law', L.license, licenseText, 'license'),
+    badge('history', L.updateFrequency, view.updateFrequency, 'update-frequency'),
+    badge('list-ordered', L.records, view.recordCount !== undefined ? view.recordCount.toLocaleString() : undefined, 'record-count'),
+    badge('calendar', L.modified, formatDate(view.lastEdit ?? view.modified), 'modified'),
+  );
+
+  const actions = h('section', { class: 'actions', 'aria-label': L.actions });
+  for (const action of view.actions) {
+    const button = h('button', { type: 'button', class: 'action', id: `action-${action}` }, icon(ACTION_ICONS[action]), h('span', {}, L[`action.${action}`] ?? action));
+    button.addEventListener('click', () => void request('metadata/action', { action }));
+    actions.append(button);
+  }
+
+  const description = h('section', { class: 'description', id: 'description' });
+  if (view.descriptionHtml.trim()) description.append(sanitizedFragment(view.descriptionHtml, openLink));
+  else description.append(h('p', { class: 'missing' }, L.noDescription));
+
+  const contact = view.contact?.email
+    ? (() => {
+        const a = h('a', { href: '#', class: 'external-link' }, visibleText(view.contact?.name ? `${view.contact.name} <${view.contact.email}>` : view.contact.email));
+        a.addEventListener('click', (e) => {
+          e.preventDefault();
+          openLink(`mailto:${view.contact!.email}`);
+        });
+        return a;
+      })()
+    : view.contact?.name;
+
+  const details = h(
+    'table',
+    { class: 'details' },
+    h(
+      'tbody',
+      {},
+      detailRow(L.portal, `${view.portalName} (${view.portalKind === 'hub' ? 'ArcGIS Hub' : 'Records API'})`),
+      detailRow(L.groups, view.groups.join(', ')),
+      detailRow(L.publisher, view.publisher),
+      detailRow(L.contact, contact),
+      detailRow(L.issued, formatDate(view.issued)),
+      detailRow(L.modified, formatDate(view.modified)),
+      detailRow(L.lastEdit, formatDate(view.lastEdit)),
+      detailRow(L.geometry, view.geometry),
+      detailRow(L.extent, view.extent?.map((n) => n.toFixed(4)).join(', ')),
+      detailRow(L.keywords, view.keywords.join(', ')),
+      detailRow(L.copyright, view.copyright),
+    ),
+  );
+
+  const fields = h('section', { class: 'fields', id: 'fields' }, h('h2', {}, L.fields));
+  if (view.fields) {
+    const body = h('tbody');
+    for (const f of view.fields) {
+      body.append(
+        h(
+          'tr',
+          {},
+          h('td', { class: 'field-name' }, visibleText(f.name)),
+          h('td', {}, visibleText(f.alias ?? '')),
+          h('td', { title: f.nativeType }, f.kind),
+          h('td', {}, visibleText(f.description ?? '')),
+          h('td', { class: 'samples' }, visibleText(f.samples.join(', '))),
+          h('td', { class: 'number' }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
+        ),
+      );
+    }
+    fields.append(
+      h(
+        'table',
+        { class: 'field-table' },
+        h('thead', {}, h('tr', {}, ...[L.fieldName, L.fieldAlias, L.fieldType, L.fieldDescription, L.fieldSamples, L.fieldMissing].map((t) => h('th', { scope: 'col' }, t)))),
+        body,
+      ),
+    );
+  } else if (view.schemaError) {
+    fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', visibleText(view.schemaError)));
+  } else {
+    fields.append(h('p', { class: 'loading' }, icon('loading codicon-modifier-spin'), ' ', L.loadingFields));
+  }
+
+  const endpoints = h('section', { class: 'endpoints', id: 'endpoints' }, h('h2', {}, L.endpoints));
+  const list = h('ul');
+  const addEndpoint = (label: string, url: string | undefined): void => {
+    if (!url) return;
+    list.append(h('li', {}, h('span', { class: 'endpoint-label' }, label), h('code', {}, visibleText(url)), copyButton(url, L.copy)));
+  };
+  addEndpoint(L.apiUrl, view.apiUrl);
+  addEndpoint(L.queryUrl, view.queryUrl);
+  addEndpoint(L.landingPage, view.landingPage);
+  for (const d of view.downloads) addEndpoint(`${L.download} (${d.format.toUpperCase()})`, d.url);
+  endpoints.append(list);
+
+  app.replaceChildren(h('header', {}, h('h1', { id: 'title' }, visibleText(view.title))), badges, actions, description, details, fields, endpoints);
+  app.setAttribute('aria-busy', view.fields || view.schemaError ? 'false' : 'true');
+}
+
+onNotify('metadata/show', render);
+onNotify('panel/error', ({ message }) => {
+  app.replaceChildren(h('p', { class: 'error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+  app.setAttribute('aria-busy', 'false');
+});
+ready();
