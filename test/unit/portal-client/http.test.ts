@@ -1,0 +1,215 @@
+// PortalHttp against a scripted loopback server: retries, Retry-After, typed failures,
+// conditional requests, the per-host limit and the User-Agent.
+
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PortalError } from '../../../src/portal/errors';
+import { PortalHttp } from '../../../src/portal/http';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const fast = { userAgent: 'okc-open-data-test/1.0', retries: 2, backoffLimitMs: 20, timeoutMs: 2000 };
+const any = (v: unknown): unknown => v;
+
+async function rejectsWith(promise: Promise<unknown>, kind: string): Promise<PortalError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof PortalError, `expected a PortalError, got ${String(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    return error;
+  }
+  assert.fail(`expected a ${kind} failure`);
+}
+
+describe('PortalHttp', () => {
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('sends the User-Agent and parses JSON', async () => {
+    let agent: string | undefined;
+    server = await serve((req, res) => {
+      agent = req.headers['user-agent'];
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    const value = await new PortalHttp(fast).json({ url: `${server.url}/x` }, any);
+    assert.deepEqual(value, { ok: true });
+    assert.equal(agent, 'okc-open-data-test/1.0');
+  });
+
+  it('retries 5xx and succeeds when the server recovers', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls++;
+      if (calls < 3) {
+        res.statusCode = 503;
+        res.end('busy');
+      } else res.end('[1]');
+    });
+    assert.deepEqual(await new PortalHttp(fast).json({ url: server.url }, any), [1]);
+    assert.equal(calls, 3);
+  });
+
+  it('gives up on persistent 5xx with a server error', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls++;
+      res.statusCode = 502;
+      res.end('<html>bad gateway</html>');
+    });
+    const error = await rejectsWith(new PortalHttp(fast).json({ url: server.url }, any), 'server');
+    assert.equal(error.details.status, 502);
+    assert.equal(calls, 3);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const times: number[] = [];
+    server = await serve((_req, res) => {
+      times.push(Date.now());
+      if (times.length === 1) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', '1');
+        res.end();
+      } else res.end('{}');
+    });
+    await new PortalHttp(fast).json({ url: server.url }, any);
+    assert.equal(times.length, 2);
+    assert.ok(times[1] - times[0] >= 900, `waited ${times[1] - times[0]} ms`);
+  });
+
+  it('reports persistent 429 as rate limited with the asked delay', async () => {
+    server = await serve((_req, res) => {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '0');
+      res.end();
+    });
+    const error = await rejectsWith(new PortalHttp(fast).json({ url: server.url }, any), 'rateLimited');
+    assert.equal(error.details.retryAfterSeconds, 0);
+  });
+
+  it('recognises the bot-challenge page', async () => {
+    server = await serve((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end('<html style="height:100%"><head><META NAME="ROBOTS" CONTENT="NOINDEX, NOFOLLOW"></head><body><iframe id="main-iframe" src="/_Incapsula_Resource?SWUDNSAI=31"></iframe></body></html>');
+    });
+    await rejectsWith(new PortalHttp(fast).json({ url: server.url }, any), 'botChallenge');
+  });
+
+  it('turns malformed JSON and wrong shapes into malformed errors', async () => {
+    server = await serve((req, res) => res.end(req.url === '/broken' ? '{"dataset": [' : '{"dataset": 3}'));
+    const client = new PortalHttp(fast);
+    await rejectsWith(client.json({ url: `${server.url}/broken` }, any), 'malformed');
+    await rejectsWith(
+      client.json({ url: `${server.url}/shape` }, (v) => {
+        if (!Array.isArray((v as { dataset: unknown }).dataset)) throw new Error('no dataset list');
+        return v;
+      }),
+      'malformed',
+    );
+  });
+
+  it('retries a truncated body and reports it as a network failure when it persists', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls++;
+      res.setHeader('content-length', '1000');
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    await rejectsWith(new PortalHttp(fast).json({ url: server.url }, any), 'network');
+    assert.ok(calls >= 2, `tried ${calls} times`);
+  });
+
+  it('maps ArcGIS HTTP-200 error bodies, with 499 as an auth problem', async () => {
+    server = await serve((req, res) =>
+      res.end(
+        req.url === '/auth'
+          ? '{"error":{"code":499,"message":"Token Required","details":[]}}'
+          : '{"error":{"code":400,"message":"Cannot perform query. Invalid query parameters.","details":["No where clause specified."]}}',
+      ),
+    );
+    const client = new PortalHttp(fast);
+    const rejected = await rejectsWith(client.json({ url: `${server.url}/q` }, any), 'rejected');
+    assert.deepEqual(rejected.details.portalDetails, ['No where clause specified.']);
+    await rejectsWith(client.json({ url: `${server.url}/auth` }, any), 'auth');
+  });
+
+  it('never puts a token into an error', async () => {
+    server = await serve((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    const error = await rejectsWith(new PortalHttp(fast).json({ url: server.url, searchParams: new URLSearchParams({ f: 'json', token: 'SECRET-123' }) }, any), 'notFound');
+    assert.ok(!JSON.stringify({ m: error.message, d: error.details }).includes('SECRET-123'));
+  });
+
+  it('times out a silent server', async () => {
+    server = await serve(() => {
+      /* never answers */
+    });
+    await rejectsWith(new PortalHttp({ ...fast, timeoutMs: 150, retries: 0 }).json({ url: server.url }, any), 'timeout');
+  });
+
+  it('reuses the stored body on 304', async () => {
+    const seen: (string | undefined)[] = [];
+    server = await serve((req, res) => {
+      seen.push(req.headers['if-none-match'] as string | undefined);
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      res.setHeader('etag', '"v1"');
+      res.end('{"n":1}');
+    });
+    const client = new PortalHttp(fast);
+    assert.deepEqual(await client.json({ url: server.url, conditional: true }, any), { n: 1 });
+    const second = await client.text({ url: server.url, conditional: true });
+    assert.equal(second.notModified, true);
+    assert.equal(second.text, '{"n":1}');
+    assert.deepEqual(seen, [undefined, '"v1"']);
+  });
+
+  it('keeps at most the configured number of requests in flight per host', async () => {
+    let active = 0;
+    let peak = 0;
+    server = await serve((_req, res) => {
+      active++;
+      peak = Math.max(peak, active);
+      setTimeout(() => {
+        active--;
+        res.end('{}');
+      }, 30);
+    });
+    const client = new PortalHttp({ ...fast, maxConcurrentPerHost: 2 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => client.json({ url: `${server!.url}/${i}` }, any)));
+    assert.equal(peak, 2);
+  });
+
+  it('reports cancellation as cancelled', async () => {
+    server = await serve((_req, res) => setTimeout(() => res.end('{}'), 500));
+    const controller = new AbortController();
+    const pending = new PortalHttp(fast).json({ url: server.url, signal: controller.signal }, any);
+    setTimeout(() => controller.abort(), 20);
+    await rejectsWith(pending, 'cancelled');
+  });
+});
