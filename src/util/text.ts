@@ -21,7 +21,6 @@ export function htmlToText(html: string): string {
 
 /** Bidi overrides and other invisible controls could make hostile text read differently. */
 export function stripControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '');
 }
 
