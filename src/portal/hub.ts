@@ -131,7 +131,7 @@ export class HubPortal implements Portal {
       groups: groups.length ? groups : ['Other'],
       keywords,
       license: optionalString(d.license),
-      updateFrequency: optionalString(d.accrualPeriodicity) ?? keywordFrequency(keywords),
+      updateFrequency: optionalString(d.accrualPeriodicity) ?? statedFrequency(optionalString(d.description)) ?? keywordFrequency(keywords),
       publisher: optionalString((d.publisher as JsonObject | undefined)?.name),
       contact: contact ? { name: optionalString(contact.fn), email: optionalString(contact.hasEmail)?.replace(/^mailto:/i, '') } : undefined,
       issued: optionalString(d.issued),
@@ -259,7 +259,13 @@ function downloadFormat(text: string): DownloadFormat | undefined {
   return undefined;
 }
 
-/** OKC's feed states the cadence in prose ("updated on a daily basis"), sometimes as a keyword. */
+/** OKC writes the cadence into the description: "This dataset is updated on a daily basis." */
+function statedFrequency(description: string | undefined): string | undefined {
+  const text = description?.replace(/<[^>]*>/g, ' ');
+  return text?.match(/This dataset is updated[^.<]*\.?/i)?.[0].trim();
+}
+
+/** Some feeds state the cadence ("updated on a daily basis"), sometimes as a keyword. */
 function keywordFrequency(keywords: string[]): string | undefined {
   return keywords.find((k) => /\b(daily|weekly|monthly|annual|yearly|hourly|quarterly|as needed|minutes)\b/i.test(k));
 }

@@ -1,0 +1,212 @@
+// HubPortal and LegacyPortal against the project's fake OKC portal: the catalog, schemas,
+// pages and counts agree with the fake's own data, tokens go where each kind expects them,
+// and every fault becomes the typed error the UI explains.
+
+import * as assert from 'node:assert/strict';
+import { PortalError } from '../../../src/portal/errors';
+import { PortalHttp } from '../../../src/portal/http';
+import { HubPortal } from '../../../src/portal/hub';
+import { LegacyPortal } from '../../../src/portal/legacy';
+import type { DatasetSummary } from '../../../src/portal/types';
+import { startFakePortal, type FakePortal } from '../../portal/server';
+
+const noToken = { token: async () => undefined };
+
+function client(): PortalHttp {
+  return new PortalHttp({ userAgent: 'okc-open-data-test', retries: 2, backoffLimitMs: 20, timeoutMs: 3000, maxRetryAfterMs: 2000 });
+}
+
+async function kindOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    assert.ok(error instanceof PortalError, String(error));
+    return error.kind;
+  }
+}
+
+describe('portals against the fake OKC portal', function () {
+  this.timeout(30_000);
+  let fake: FakePortal;
+  before(async () => {
+    fake = await startFakePortal({ port: 0, bigRows: 50_000 });
+  });
+  after(async () => fake.close());
+  afterEach(() => fake.faults.clear());
+
+  const hub = (): HubPortal => new HubPortal({ name: 'OKC', kind: 'hub', url: fake.baseUrl }, client(), noToken);
+  const legacy = (): LegacyPortal => new LegacyPortal({ name: 'Legacy', kind: 'legacy', url: fake.baseUrl }, client(), noToken);
+  const find = (list: DatasetSummary[], title: string): DatasetSummary => {
+    const d = list.find((x) => x.title === title);
+    assert.ok(d, `${title} listed`);
+    return d;
+  };
+
+  describe('HubPortal', () => {
+    it('lists every dataset with its category, licence, update frequency and endpoints', async () => {
+      const list = await hub().listDatasets();
+      assert.ok(list.length >= 60, `${list.length} datasets`);
+      const zones = find(list, 'Work Zones');
+      const truth = fake.catalog.byTitle('Work Zones')!;
+      assert.equal(zones.id, truth.hubId);
+      assert.deepEqual(zones.groups, truth.groups);
+      assert.match(zones.updateFrequency ?? '', /updated/i);
+      assert.ok(zones.license);
+      assert.equal(zones.apiUrl, `${fake.baseUrl}${truth.layerPath}`);
+      assert.ok(zones.downloads.some((x) => x.format === 'csv'));
+      assert.ok(zones.downloads.some((x) => x.format === 'geojson'));
+    });
+
+    it('works from a DCAT feed URL under a second portal name', async () => {
+      const other = new HubPortal({ name: 'Another city', kind: 'hub', url: `${fake.baseUrl}/api/feed/dcat-us/1.1.json` }, client(), noToken);
+      const list = await other.listDatasets();
+      assert.ok(list.length >= 60);
+      assert.ok(list.every((d) => d.portal === 'Another city'));
+    });
+
+    it('reads a schema with its object id, page cap and size', async () => {
+      const p = hub();
+      const land = find(await p.listDatasets(), 'Land Documents');
+      const schema = await p.getSchema(land);
+      const truth = fake.catalog.byTitle('Land Documents')!;
+      assert.equal(schema.objectIdField, truth.objectIdField);
+      assert.equal(schema.maxRecordCount, truth.maxRecordCount);
+      assert.equal(schema.recordCount, 33_986);
+      assert.ok(schema.fields.some((f) => f.kind === 'date'));
+    });
+
+    it('pages by the object id and stops at the page cap with more=true', async () => {
+      const p = hub();
+      const land = find(await p.listDatasets(), 'Land Documents');
+      const truth = fake.catalog.byTitle('Land Documents')!;
+      const page = await p.queryPage(land, {}, 0, 5000);
+      assert.equal(page.rows.length, truth.maxRecordCount);
+      assert.equal(page.more, true);
+      const last = await p.queryPage(land, {}, truth.rowCount - 3, 10);
+      assert.equal(last.rows.length, 3);
+      assert.equal(last.more, false);
+      assert.equal(last.rows[2].attributes[truth.objectIdField], truth.oidAt(truth.rowCount - 1));
+    });
+
+    it('filters, sorts and counts on the server like the fake\'s own data', async () => {
+      const p = hub();
+      const zones = find(await p.listDatasets(), 'Work Zones');
+      const truth = fake.catalog.byTitle('Work Zones')!;
+      const all = Array.from({ length: truth.rowCount }, (_, i) => truth.attributesAt(i));
+      const worktype = String(all[0].Worktype);
+      const expected = all.filter((r) => r.Worktype === worktype);
+      const query = { filters: [{ field: 'Worktype', op: '=' as const, value: worktype }], sort: [{ field: truth.objectIdField, descending: true }] };
+      assert.equal(await p.countRows(zones, query), expected.length);
+      const page = await p.queryPage(zones, query, 0, 1000);
+      assert.deepEqual(
+        page.rows.map((r) => r.attributes[truth.objectIdField]),
+        expected.map((r) => r[truth.objectIdField]).sort((a, b) => Number(b) - Number(a)),
+      );
+    });
+
+    it('returns WGS84 GeoJSON geometry when asked', async () => {
+      const p = hub();
+      const stations = find(await p.listDatasets(), 'Fire Stations');
+      const page = await p.queryPage(stations, { returnGeometry: true }, 0, 5);
+      const geometry = page.rows[0].geometry as { type: string; coordinates: number[] };
+      assert.equal(geometry.type, 'Point');
+      assert.ok(geometry.coordinates[0] < -96 && geometry.coordinates[0] > -99, `longitude ${geometry.coordinates[0]}`);
+      assert.ok(geometry.coordinates[1] > 34 && geometry.coordinates[1] < 37, `latitude ${geometry.coordinates[1]}`);
+    });
+
+    it('sends a token as the token parameter and keeps it out of the API URL', async () => {
+      const p = new HubPortal({ name: 'OKC', kind: 'hub', url: fake.baseUrl }, client(), { token: async () => 'TOKEN-abc' });
+      const stations = find(await p.listDatasets(), 'Fire Stations');
+      fake.requests.length = 0;
+      await p.queryPage(stations, {}, 0, 1);
+      assert.ok(fake.requests.some((r) => r.url.includes('token=TOKEN-abc')));
+      assert.ok(!p.queryUrl(stations, {}).includes('TOKEN-abc'));
+    });
+
+    it('reports a malformed feed, a truncated feed and a bot-challenge page as typed errors', async () => {
+      for (const [kind, expected] of [
+        ['malformedJson', 'malformed'],
+        ['truncated', 'network'],
+        ['botChallenge', 'botChallenge'],
+        ['reset', 'network'],
+      ] as const) {
+        fake.faults.set([{ path: '/api/feed', kind }]);
+        assert.equal(await kindOf(hub().listDatasets()), expected, kind);
+      }
+    });
+
+    it('rides out a short 429 and a transient 503 with retries', async () => {
+      fake.faults.set([{ path: '/api/feed', kind: 'rateLimit', retryAfterSeconds: 1, times: 1 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'ok');
+      fake.faults.set([{ path: '/api/feed', kind: 'status5xx', status: 503, times: 2 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'ok');
+    });
+
+    it('gives up on a persistent 5xx and a persistent 429', async () => {
+      fake.faults.set([{ path: '/api/feed', kind: 'status5xx', status: 500 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'server');
+      fake.faults.set([{ path: '/api/feed', kind: 'rateLimit', retryAfterSeconds: 0 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'rateLimited');
+    });
+
+    it('survives a slow drip and added latency', async () => {
+      fake.faults.set([{ path: '/api/feed', kind: 'slowDrip', ms: 1 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'ok');
+      fake.faults.set([{ path: '/api/feed', kind: 'latency', ms: 300 }]);
+      assert.equal(await kindOf(hub().listDatasets()), 'ok');
+    });
+  });
+
+  describe('LegacyPortal', () => {
+    it('lists the same datasets by name with their groups', async () => {
+      const list = await legacy().listDatasets();
+      assert.ok(list.length >= 60);
+      const stations = find(list, 'Fire Stations');
+      assert.deepEqual(stations.groups, [fake.catalog.byTitle('Fire Stations')!.groups[0]]);
+      assert.match(stations.apiUrl ?? '', /records\/Fire%20Stations$/);
+    });
+
+    it('types the all-string records: numbers, nulls for "Not Available", points from lat,lon,zoom', async () => {
+      const p = legacy();
+      const stations = find(await p.listDatasets(), 'Fire Stations');
+      const truth = fake.catalog.byTitle('Fire Stations')!;
+      const schema = await p.getSchema(stations);
+      assert.ok(schema.fields.some((f) => f.nativeType === 'System.Int32'));
+      const page = await p.queryPage(stations, { returnGeometry: true }, 0, 1000);
+      assert.equal(page.rows.length, truth.rowCount);
+      const numeric = schema.fields.find((f) => f.kind === 'integer' && f.kind !== undefined)!;
+      assert.equal(typeof page.rows[0].attributes[numeric.name], 'number');
+      const point = page.rows[0].geometry as { type: string; coordinates: number[] };
+      assert.equal(point.type, 'Point');
+      assert.ok(point.coordinates[0] < -96 && point.coordinates[1] > 34);
+      const values = page.rows.flatMap((r) => Object.values(r.attributes));
+      assert.ok(!values.includes('Not Available'));
+    });
+
+    it('sorts on the server with POST and pages locally', async () => {
+      const p = legacy();
+      const zones = find(await p.listDatasets(), 'Work Zones');
+      const schema = await p.getSchema(zones);
+      const oid = schema.objectIdField!;
+      const first = await p.queryPage(zones, { sort: [{ field: oid, descending: true }] }, 0, 10);
+      const truth = fake.catalog.byTitle('Work Zones')!;
+      assert.equal(first.rows[0].attributes[oid], truth.oidAt(truth.rowCount - 1));
+      assert.equal(first.more, true);
+      assert.ok(fake.requests.some((r) => r.method === 'POST'));
+    });
+
+    it('sends its token as the X-Api-Key header', async () => {
+      const p = new LegacyPortal({ name: 'Legacy', kind: 'legacy', url: fake.baseUrl }, client(), { token: async () => 'KEY-1' });
+      fake.requests.length = 0;
+      await p.listDatasets();
+      assert.equal(fake.requests.at(-1)?.headers['x-api-key'], 'KEY-1');
+      assert.ok(!fake.requests.at(-1)?.url.includes('KEY-1'));
+    });
+
+    it('names the bot-challenge page for what it is', async () => {
+      fake.faults.set([{ path: '/services/portal', kind: 'botChallenge' }]);
+      assert.equal(await kindOf(legacy().listDatasets()), 'botChallenge');
+    });
+  });
+});
