@@ -1,0 +1,48 @@
+// The minimal random-access file abstraction the CSV engine reads through, so the same code
+// runs on node:fs today and on a vscode.workspace.fs-backed reader in the extension host.
+
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface RandomAccessSource {
+  size(): Promise<number>;
+  /** Up to `length` bytes from `offset`; shorter only at the end of the file. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A source over a local file. The file handle opens lazily; call `close()` when done. */
+export function nodeFileSource(path: string): RandomAccessSource & { close(): Promise<void> } {
+  let handle: Promise<FileHandle> | undefined;
+  const file = () => (handle ??= open(path, 'r'));
+  return {
+    async size() {
+      return (await (await file()).stat()).size;
+    },
+    async read(offset, length) {
+      const fh = await file();
+      // A fresh, unpooled buffer: the scanner may view it as Uint16Array, which needs alignment.
+      const bytes = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await fh.read(bytes, filled, length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === length ? bytes : bytes.subarray(0, filled);
+    },
+    async close() {
+      if (!handle) return;
+      const pending = handle;
+      handle = undefined;
+      await (await pending).close();
+    },
+  };
+}
+
+/** A source over bytes already in memory: tests, and files small enough to read whole. */
+export function memorySource(data: Uint8Array | string): RandomAccessSource {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return {
+    size: async () => bytes.length,
+    read: async (offset, length) => bytes.slice(offset, Math.min(bytes.length, offset + length)),
+  };
+}
