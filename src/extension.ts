@@ -14,8 +14,12 @@ import type { Portal } from './portal/types';
 export interface OkcOpenDataApi {
   /** For tests and other extensions: the live catalog store. */
   readonly store: CatalogStore;
+  /** The Catalog view's data, as the user sees it (tests read labels and tooltips here). */
+  readonly tree: CatalogTreeProvider;
   /** Resolves when the first refresh after activation has finished. */
   readonly firstLoad: Promise<void>;
+  /** Re-reads the catalogs; resolves when every portal has answered or failed. */
+  refresh(names?: string[]): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
@@ -84,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
     updateViewState();
     await refresh();
   })();
-  return { store, firstLoad };
+  return { store, tree, firstLoad, refresh };
 }
 
 function makeHttp(version: string, output: vscode.LogOutputChannel): PortalHttp {

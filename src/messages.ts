@@ -18,7 +18,7 @@ export function portalProblem(portalName: string, error: { kind: PortalErrorKind
     case 'malformed':
       return vscode.l10n.t('{0} sent a response that could not be read ({1}). Try again; if it persists the portal may be changing.', portalName, error.message);
     case 'network':
-      return vscode.l10n.t('Could not reach {0} ({1}). Check the URL in settings and your connection.', portalName, error.message);
+      return vscode.l10n.t('{0}: {1} Check the portal URL in settings and your connection, then retry.', portalName, error.message);
     case 'notFound':
       return vscode.l10n.t('{0} has nothing at the configured address. Check the portal URL in settings.', portalName);
     case 'auth':

@@ -239,7 +239,7 @@ function toPortalError(error: unknown, rawUrl: string, signal: AbortSignal | und
     return new PortalError('rejected', `The portal rejected the request (HTTP ${status}).`, { url, status });
   }
   if (error instanceof DOMException && error.name === 'AbortError') return new PortalError('cancelled', 'The request was cancelled.', { url });
-  return new PortalError('network', `Could not reach the portal (${describe(error)}).`, { url });
+  return new PortalError('network', `Could not connect (${describe(error)}).`, { url });
 }
 
 function looksLikeHtml(contentType: string, trimmedBody: string): boolean {
