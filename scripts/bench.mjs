@@ -3,8 +3,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 
+// One production build: the figures describe what users install (minified, no source maps).
 execFileSync(process.execPath, ['esbuild.mjs', '--tests', '--production', '--quiet'], { stdio: 'inherit' });
-execFileSync(process.execPath, ['esbuild.mjs', '--quiet'], { stdio: 'inherit' });
 
 const only = process.argv.slice(2);
 const benches = readdirSync('out/bench')

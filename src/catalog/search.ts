@@ -26,6 +26,18 @@ interface Prepared {
 }
 
 const prepared = new WeakMap<DatasetSummary, Prepared>();
+/** Lower-cased, newline-joined field names per field list. */
+const joinedFields = new WeakMap<string[], string>();
+
+function fieldText(names: string[] | undefined): string {
+  if (!names) return '';
+  let text = joinedFields.get(names);
+  if (text === undefined) {
+    text = names.join('\n').toLowerCase();
+    joinedFields.set(names, text);
+  }
+  return text;
+}
 
 function prepare(d: DatasetSummary): Prepared {
   let p = prepared.get(d);
@@ -50,10 +62,10 @@ export function searchDatasets(datasets: DatasetSummary[], text: string, fields?
   for (const d of datasets) {
     const p = prepare(d);
     const fieldNames = fields?.get(datasetKey(d));
+    const fieldHaystack = fieldText(fieldNames);
     let score = 0;
     const ranges: [number, number][] = [];
     const matchedIn = new Set<SearchHit['matchedIn'][number]>();
-    const matchedFields: string[] = [];
     let all = true;
     for (const term of terms) {
       let termScore = 0;
@@ -71,13 +83,9 @@ export function searchDatasets(datasets: DatasetSummary[], text: string, fields?
         termScore += 3;
         matchedIn.add('group');
       }
-      if (fieldNames) {
-        const field = fieldNames.find((f) => f.toLowerCase().includes(term));
-        if (field) {
-          termScore += 3;
-          matchedIn.add('field');
-          if (!matchedFields.includes(field)) matchedFields.push(field);
-        }
+      if (fieldHaystack.includes(term)) {
+        termScore += 3;
+        matchedIn.add('field');
       }
       if (p.description.includes(term)) {
         termScore += 1;
@@ -89,10 +97,17 @@ export function searchDatasets(datasets: DatasetSummary[], text: string, fields?
       }
       score += termScore;
     }
-    if (all) hits.push({ dataset: d, score, titleRanges: mergeRanges(ranges), matchedIn: [...matchedIn], matchedFields });
+    if (all) hits.push({ dataset: d, score, titleRanges: mergeRanges(ranges), matchedIn: [...matchedIn], matchedFields: [] });
   }
-  hits.sort((a, b) => b.score - a.score || a.dataset.title.localeCompare(b.dataset.title));
-  return hits.slice(0, limit);
+  hits.sort((a, b) => b.score - a.score || (a.dataset.title < b.dataset.title ? -1 : a.dataset.title > b.dataset.title ? 1 : 0));
+  const shown = hits.slice(0, limit);
+  // Which fields matched is only worth working out for the hits that are shown.
+  for (const hit of shown) {
+    if (!hit.matchedIn.includes('field')) continue;
+    const names = fields?.get(datasetKey(hit.dataset)) ?? [];
+    hit.matchedFields = names.filter((f) => terms.some((t) => f.toLowerCase().includes(t)));
+  }
+  return shown;
 }
 
 function mergeRanges(ranges: [number, number][]): [number, number][] {
