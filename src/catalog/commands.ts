@@ -2,6 +2,7 @@
 // Each accepts a tree node, a dataset, or nothing (then it asks with the dataset search).
 
 import * as vscode from 'vscode';
+import { copyAsCurl, insertSnippet, type InsertSnippetOptions } from '../editor/insertSnippet';
 import { MetadataPanels, openExternal } from '../preview/metadataPanel';
 import type { DatasetSummary } from '../portal/types';
 import type { MetadataAction } from '../protocol';
@@ -24,7 +25,7 @@ export interface CatalogCommandContext {
 }
 
 /** Actions the metadata panel offers; later features add theirs here when they exist. */
-const METADATA_ACTIONS: MetadataAction[] = ['openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
+const METADATA_ACTIONS: MetadataAction[] = ['insertSnippet', 'openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
 
 export function registerCatalogCommands(c: CatalogCommandContext): vscode.Disposable {
   const panels = new MetadataPanels(
@@ -109,6 +110,16 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
       }
       await vscode.env.clipboard.writeText(url);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) API URL of "{0}" copied', stripControls(dataset.title)), 3000);
+    }),
+    register('okcOpenData.insertSnippet', async (arg, options) => {
+      const dataset = await pick(arg, vscode.l10n.t('Which dataset should the query read?'));
+      if (!dataset) return false;
+      await c.lists.touch(dataset);
+      return insertSnippet(c.store, dataset, (options ?? {}) as InsertSnippetOptions);
+    }),
+    register('okcOpenData.copyAsCurl', async (arg) => {
+      const dataset = await pick(arg);
+      return dataset ? copyAsCurl(c.store, dataset) : undefined;
     }),
     register('okcOpenData.addFavorite', async (arg) => {
       const dataset = await pick(arg);

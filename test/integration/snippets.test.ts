@@ -1,0 +1,82 @@
+// "Insert API Query Snippet" and "Copy as curl" in the real editor: the code lands at the
+// cursor (or in a new editor of the language), names the portal's real endpoint, reads the
+// token from the environment and never contains the token itself.
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { OkcOpenDataApi } from '../../src/extension';
+import { startFakePortal, type FakePortal } from '../portal/server';
+
+const EXTENSION_ID = 'okc-open-data.okc-open-data';
+const SECRET = 'do-not-leak-4d1f';
+
+describe('Insert API Query Snippet', function () {
+  this.timeout(60_000);
+  let fake: FakePortal;
+  let okc: OkcOpenDataApi;
+
+  before(async () => {
+    fake = await startFakePortal({ port: 0, bigRows: 1000 });
+    okc = await vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID)!.activate();
+    await vscode.workspace.getConfiguration('okcOpenData').update(
+      'portals',
+      [
+        { name: 'Snippet Hub', kind: 'hub', url: fake.baseUrl },
+        { name: 'Snippet Legacy', kind: 'legacy', url: fake.baseUrl },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await okc.refresh();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    await fake.close();
+  });
+
+  const dataset = (portal: string, title: string) => {
+    const d = okc.store.allDatasets().find((x) => x.portal === portal && x.title === title);
+    assert.ok(d, `${title} in ${portal}`);
+    return d;
+  };
+
+  it('inserts Python at the cursor of the active editor, with the layer URL and the token read from the environment', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: '# analysis\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const zones = dataset('Snippet Hub', 'Work Zones');
+    const inserted = await vscode.commands.executeCommand('okcOpenData.insertSnippet', zones, {
+      language: 'python-requests',
+      query: { filters: [{ field: 'Worktype', op: '=', value: "O'Brien \"quote\"" }] },
+      pageAll: true,
+    });
+    assert.equal(inserted, true);
+    const text = document.getText();
+    assert.ok(text.startsWith('# analysis\n'), 'inserted after the existing line');
+    assert.ok(text.includes(`${fake.catalog.byTitle('Work Zones')!.layerPath}/query`), text);
+    assert.match(text, /OKC_PORTAL_TOKEN/);
+    assert.match(text, /resultOffset/);
+    assert.ok(!text.includes(SECRET));
+  });
+
+  it('opens an editor of the snippet\'s language when none is open', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const stations = dataset('Snippet Legacy', 'Fire Stations');
+    const inserted = await vscode.commands.executeCommand('okcOpenData.insertSnippet', stations, { language: 'javascript', query: {}, pageAll: true });
+    assert.equal(inserted, true);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor);
+    assert.equal(editor.document.languageId, 'javascript');
+    assert.match(editor.document.getText(), /records\/Fire%20Stations|Fire Stations/);
+    assert.match(editor.document.getText(), /X-Api-Key/);
+  });
+
+  it('copies a curl command for a dataset', async () => {
+    const stations = dataset('Snippet Hub', 'Fire Stations');
+    const text = await vscode.commands.executeCommand<string>('okcOpenData.copyAsCurl', stations);
+    assert.ok(text);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    assert.match(text, /^curl /m);
+    assert.ok(text.includes(fake.baseUrl));
+  });
+});
