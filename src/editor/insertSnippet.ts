@@ -9,7 +9,9 @@ import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary } from '../portal/types';
 import type { DatasetQuery, FieldFilter, FilterOperator } from '../query/model';
-import { generateSnippet, languagesForEditor, SNIPPET_LANGUAGES, type SnippetLanguage, type SnippetRequest } from '../snippets/index';
+import { generateSnippet, languagesForEditor, SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/index';
+import { snippetRequestFor } from '../snippets/request';
+import { LEGACY_TOKEN_HEADER } from '../portal/legacy';
 import { stripControls } from '../util/text';
 
 /** The variable generated code reads a token from. */
@@ -47,9 +49,9 @@ export async function insertSnippet(store: CatalogStore, dataset: DatasetSummary
   const language = options.language ?? (await askLanguage());
   if (!language) return false;
 
-  const request = snippetRequest(dataset, schema, portal.config.kind, portal.config.url, query, pageAll ?? query.limit === undefined);
   let snippet;
   try {
+    const request = snippetRequestFor(portal.config, dataset, schema, query, { pageAll: pageAll ?? query.limit === undefined, tokenEnvVar: TOKEN_ENV_VAR, legacyTokenHeader: LEGACY_TOKEN_HEADER });
     snippet = generateSnippet(language, request);
   } catch (error) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not generate the snippet: {0}', (error as Error).message));
@@ -72,7 +74,8 @@ export async function copyAsCurl(store: CatalogStore, dataset: DatasetSummary, q
   if (!portal) return undefined;
   try {
     const schema = await portal.getSchema(dataset);
-    const text = generateSnippet('curl', snippetRequest(dataset, schema, portal.config.kind, portal.config.url, query, false)).text;
+    const request = snippetRequestFor(portal.config, dataset, schema, query, { pageAll: false, tokenEnvVar: TOKEN_ENV_VAR, legacyTokenHeader: LEGACY_TOKEN_HEADER });
+    const text = generateSnippet('curl', request).text;
     await vscode.env.clipboard.writeText(text);
     void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) curl command for "{0}" copied', stripControls(dataset.title)), 3000);
     return text;
@@ -80,21 +83,6 @@ export async function copyAsCurl(store: CatalogStore, dataset: DatasetSummary, q
     void vscode.window.showErrorMessage(isPortalError(error) ? portalProblem(dataset.portal, error) : String((error as Error).message ?? error));
     return undefined;
   }
-}
-
-export function snippetRequest(dataset: DatasetSummary, schema: DatasetSchema, kind: 'hub' | 'legacy', siteUrl: string, query: DatasetQuery, pageAll: boolean): SnippetRequest {
-  return {
-    portalKind: kind,
-    siteUrl,
-    layerUrl: kind === 'hub' ? dataset.apiUrl : undefined,
-    datasetName: kind === 'legacy' ? dataset.id : undefined,
-    datasetTitle: dataset.title,
-    objectIdField: schema.objectIdField,
-    maxRecordCount: schema.maxRecordCount,
-    query,
-    pageAll,
-    tokenEnvVar: TOKEN_ENV_VAR,
-  };
 }
 
 async function askLanguage(): Promise<Step<SnippetLanguage>> {

@@ -1,0 +1,182 @@
+// JavaScript (fetch, Node 18+ ES module) and TypeScript (ky) targets. Both are top-level-await
+// modules that leave their rows in `rows`.
+
+import { asPlainValue, commentText, finiteNumber, indentLines, type PlainValue } from './literals';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { tabStop } from './template';
+
+/** JSON strings are valid JS string literals (ES2019+), and `${` stays inert in double quotes. */
+export function jsString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function jsKey(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : jsString(key);
+}
+
+export function jsLiteral(value: PlainValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return finiteNumber(value);
+  if (typeof value === 'string') return jsString(value);
+  if (Array.isArray(value)) {
+    if (!value.length) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map(jsLiteral).join(', ')}]`;
+    return `[\n${value.map((v) => `  ${indentLines(jsLiteral(v), '  ')},`).join('\n')}\n]`;
+  }
+  const entries = Object.entries(value);
+  if (!entries.length) return '{}';
+  return `{\n${entries.map(([k, v]) => `  ${jsKey(k)}: ${indentLines(jsLiteral(v), '  ')},`).join('\n')}\n}`;
+}
+
+interface Flavor {
+  typed: boolean;
+}
+
+const HUB_TYPES = [
+  '// ArcGIS answers f=json with `features` of {attributes, geometry}; f=geojson with GeoJSON features.',
+  'interface QueryPage {',
+  '  features: Record<string, unknown>[];',
+  '  exceededTransferLimit?: boolean;',
+  '  properties?: { exceededTransferLimit?: boolean };',
+  '  error?: { code: number; message: string };',
+  '}',
+  '',
+];
+
+function hubLines(plan: HubPlan, { typed }: Flavor): string[] {
+  const lines: string[] = typed ? ["import ky from 'ky';", '', ...HUB_TYPES] : [];
+  lines.push(
+    `const ${typed ? 'URL' : 'url'} = ${typed ? tabStop(1, jsString(plan.queryUrl)) : `new URL(${tabStop(1, jsString(plan.queryUrl))})`};`,
+    `const params${typed ? ': Record<string, string | number>' : ''} = {`,
+    ...plan.params.map(([k, v]) => `  ${jsKey(k)}: ${k === 'where' ? tabStop(2, jsString(v)) : jsString(v)},`),
+    '};',
+  );
+  if (plan.tokenEnvVar) {
+    lines.push(`const token = process.env[${tabStop(3, jsString(plan.tokenEnvVar))}];`, 'if (token) params.token = token;');
+  }
+  lines.push('');
+
+  const fetchPage = (indent: string, extra: string): string[] => {
+    const search = extra ? `{ ...params, ${extra} }` : 'params';
+    if (typed) {
+      return [
+        `${indent}const page = await ky.get(URL, { searchParams: ${search} }).json<QueryPage>();`,
+        `${indent}// ArcGIS reports query errors with HTTP 200 and an "error" object.`,
+        `${indent}if (page.error) throw new Error(page.error.message);`,
+      ];
+    }
+    return [
+      `${indent}url.search = new URLSearchParams(${search}).toString();`,
+      `${indent}const response = await fetch(url);`,
+      `${indent}if (!response.ok) throw new Error(\`HTTP \${response.status} from \${url}\`);`,
+      `${indent}const page = await response.json();`,
+      `${indent}// ArcGIS reports query errors with HTTP 200 and an "error" object.`,
+      `${indent}if (page.error) throw new Error(page.error.message);`,
+    ];
+  };
+
+  if (!plan.paged) {
+    lines.push(...fetchPage('', ''), 'const rows = page.features;');
+    return lines;
+  }
+  if (plan.pageSize !== undefined && plan.limit !== undefined) lines.push(`const PAGE_SIZE = ${finiteNumber(plan.pageSize)};`);
+  if (plan.limit !== undefined) lines.push(`const LIMIT = ${finiteNumber(plan.limit)};`);
+  const asText = (expr: string): string => (typed ? expr : `String(${expr})`);
+  let extra = `resultOffset: ${asText('offset')}`;
+  if (plan.limit !== undefined) {
+    extra += `, resultRecordCount: ${asText(plan.pageSize !== undefined ? 'Math.min(PAGE_SIZE, LIMIT - rows.length)' : 'LIMIT - rows.length')}`;
+  }
+  lines.push(
+    `const rows${typed ? ': QueryPage["features"]' : ''} = [];`,
+    `let offset = ${finiteNumber(plan.startOffset)};`,
+    'for (;;) {',
+    ...fetchPage('  ', extra),
+    '  rows.push(...page.features);',
+    '  // More rows remain only while the server says its transfer limit was exceeded.',
+    '  const more = page.exceededTransferLimit ?? page.properties?.exceededTransferLimit;',
+    `  if (!more || page.features.length === 0${plan.limit !== undefined ? ' || rows.length >= LIMIT' : ''}) break;`,
+    '  offset += page.features.length;',
+    '}',
+  );
+  return lines;
+}
+
+function legacyLines(plan: LegacyPlan, { typed }: Flavor): string[] {
+  const lines: string[] = typed
+    ? [
+        "import ky from 'ky';",
+        '',
+        '// Records are arrays aligned with Fields; every value arrives as a string.',
+        'interface RecordsResponse {',
+        '  DatasetName: string;',
+        '  Fields: { FieldName: string; FieldType: string }[];',
+        '  Records: string[][];',
+        '}',
+        '',
+      ]
+    : [];
+  lines.push(
+    `const BASE_URL = ${jsString(plan.recordsBaseUrl)};`,
+    `const DATASET = ${tabStop(1, jsString(plan.datasetName))};`,
+    'const url = `${BASE_URL}/${encodeURIComponent(DATASET)}`;',
+    `const headers${typed ? ': Record<string, string>' : ''} = {};`,
+  );
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `const token = process.env[${tabStop(3, jsString(plan.tokenEnvVar))}];`,
+      `if (token) headers[${jsString(plan.tokenHeader)}] = token;`,
+    );
+  }
+  if (plan.method === 'POST') lines.push(`const body = ${jsLiteral(asPlainValue(plan.body ?? {}))};`);
+  lines.push('');
+  if (typed) {
+    lines.push(
+      plan.method === 'POST'
+        ? 'const data = await ky.post(url, { json: body, headers }).json<RecordsResponse>();'
+        : 'const data = await ky.get(url, { headers }).json<RecordsResponse>();',
+    );
+  } else {
+    lines.push(
+      plan.method === 'POST'
+        ? 'const response = await fetch(url, {\n  method: "POST",\n  headers: { ...headers, "Content-Type": "application/json" },\n  body: JSON.stringify(body),\n});'
+        : 'const response = await fetch(url, { headers });',
+      'if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);',
+      '// Records are arrays aligned with Fields; every value arrives as a string.',
+      'const data = await response.json();',
+    );
+  }
+  const clientSteps = legacyNeedsClientSteps(plan);
+  lines.push(
+    'const names = data.Fields.map((field) => field.FieldName);',
+    `${clientSteps ? 'let' : 'const'} rows = data.Records.map((record) => Object.fromEntries(names.map((name, i) => [name, record[i]])));`,
+  );
+  if (clientSteps) {
+    lines.push('// The Records API has no paging or field list: apply them here.');
+    if (plan.offset || plan.limit !== undefined) {
+      const end = plan.limit !== undefined ? `, ${finiteNumber(plan.offset + plan.limit)}` : '';
+      lines.push(`rows = rows.slice(${finiteNumber(plan.offset)}${end});`);
+    }
+    if (plan.fields) {
+      lines.push(
+        `const FIELDS = [${plan.fields.map(jsString).join(', ')}];`,
+        'rows = rows.map((row) => Object.fromEntries(FIELDS.map((name) => [name, row[name]])));',
+      );
+    }
+  }
+  return lines;
+}
+
+function code(plan: SnippetPlan, title: string, flavor: Flavor): string {
+  const what = flavor.typed ? 'TypeScript with ky' : 'Node 18+ ES module, fetch';
+  const lines = plan.kind === 'hub' ? hubLines(plan, flavor) : legacyLines(plan, flavor);
+  return `// ${commentText(title)}: rows from the OKC open data portal (${what}).\n${lines.join('\n')}\n`;
+}
+
+export function javascriptCode(plan: SnippetPlan, title: string): string {
+  return code(plan, title, { typed: false });
+}
+
+export function typescriptCode(plan: SnippetPlan, title: string): string {
+  return code(plan, title, { typed: true });
+}

@@ -1,0 +1,164 @@
+// Python targets: `requests` alone, and `requests` + pandas. Both leave their result in a
+// named variable (`rows` / `df`) so the program can be continued or printed.
+
+import { asPlainValue, commentText, finiteNumber, type PlainValue } from './literals';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { tabStop } from './template';
+
+/** A JSON string literal is also a valid Python 3 str literal (same escapes). */
+export function pyString(value: string): string {
+  return JSON.stringify(value);
+}
+
+export function pyLiteral(value: PlainValue, indent = ''): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return finiteNumber(value);
+  if (typeof value === 'string') return pyString(value);
+  const inner = `${indent}    `;
+  if (Array.isArray(value)) {
+    if (!value.length) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => pyLiteral(v)).join(', ')}]`;
+    return `[\n${value.map((v) => `${inner}${pyLiteral(v, inner)},`).join('\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value);
+  if (!entries.length) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${pyString(k)}: ${pyLiteral(v, inner)},`).join('\n')}\n${indent}}`;
+}
+
+const CHECK_ERROR = [
+  '    response.raise_for_status()',
+  '    page = response.json()',
+  '    # ArcGIS reports query errors with HTTP 200 and an "error" object.',
+  '    if "error" in page:',
+  '        raise RuntimeError(page["error"].get("message", "query failed"))',
+];
+
+function hubLines(plan: HubPlan): string[] {
+  const lines = [
+    'import os',
+    '',
+    'import requests',
+    '',
+    `URL = ${tabStop(1, pyString(plan.queryUrl))}`,
+    'params = {',
+    ...plan.params.map(([k, v]) => `    ${pyString(k)}: ${k === 'where' ? tabStop(2, pyString(v)) : pyString(v)},`),
+    '}',
+  ];
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
+      'if token:',
+      '    params["token"] = token',
+    );
+  }
+  lines.push('');
+  if (!plan.paged) {
+    lines.push(
+      'response = requests.get(URL, params=params, timeout=60)',
+      ...CHECK_ERROR.map((l) => l.slice(4)),
+      'rows = page["features"]',
+    );
+    return lines;
+  }
+  if (plan.pageSize !== undefined && plan.limit !== undefined) lines.push(`PAGE_SIZE = ${finiteNumber(plan.pageSize)}`);
+  if (plan.limit !== undefined) lines.push(`LIMIT = ${finiteNumber(plan.limit)}`);
+  lines.push('rows = []', `offset = ${finiteNumber(plan.startOffset)}`, 'while True:', '    params["resultOffset"] = offset');
+  if (plan.limit !== undefined) {
+    lines.push(`    params["resultRecordCount"] = ${plan.pageSize !== undefined ? 'min(PAGE_SIZE, LIMIT - len(rows))' : 'LIMIT - len(rows)'}`);
+  }
+  lines.push(
+    '    response = requests.get(URL, params=params, timeout=60)',
+    ...CHECK_ERROR,
+    '    rows.extend(page["features"])',
+    '    # More rows remain only while the server says its transfer limit was exceeded.',
+    '    more = page.get("exceededTransferLimit") or page.get("properties", {}).get("exceededTransferLimit")',
+    `    if not more or not page["features"]${plan.limit !== undefined ? ' or len(rows) >= LIMIT' : ''}:`,
+    '        break',
+    '    offset += len(page["features"])',
+  );
+  return lines;
+}
+
+function legacyFetchLines(plan: LegacyPlan): string[] {
+  const lines = [
+    'import os',
+    'from urllib.parse import quote',
+    '',
+    'import requests',
+    '',
+    `BASE_URL = ${pyString(plan.recordsBaseUrl)}`,
+    `DATASET = ${tabStop(1, pyString(plan.datasetName))}`,
+    'url = BASE_URL + "/" + quote(DATASET, safe="")',
+    'headers = {}',
+  ];
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
+      'if token:',
+      `    headers[${pyString(plan.tokenHeader)}] = token`,
+    );
+  }
+  if (plan.method === 'POST') {
+    lines.push(`body = ${pyLiteral(asPlainValue(plan.body ?? {}))}`, '', 'response = requests.post(url, json=body, headers=headers, timeout=60)');
+  } else {
+    lines.push('', 'response = requests.get(url, headers=headers, timeout=60)');
+  }
+  lines.push('response.raise_for_status()', 'data = response.json()');
+  return lines;
+}
+
+function sliceText(plan: LegacyPlan): string | undefined {
+  if (plan.offset === 0 && plan.limit === undefined) return undefined;
+  const start = plan.offset ? finiteNumber(plan.offset) : '';
+  const end = plan.limit !== undefined ? finiteNumber(plan.offset + plan.limit) : '';
+  return `${start}:${end}`;
+}
+
+function pythonRequests(plan: SnippetPlan, title: string): string[] {
+  const header = `# ${commentText(title)}: rows from the OKC open data portal.`;
+  if (plan.kind === 'hub') return [header, ...hubLines(plan)];
+  const lines = [
+    header,
+    ...legacyFetchLines(plan),
+    '# Records are arrays aligned with Fields; every value arrives as a string.',
+    'names = [field["FieldName"] for field in data["Fields"]]',
+    'rows = [dict(zip(names, record)) for record in data["Records"]]',
+  ];
+  if (legacyNeedsClientSteps(plan)) lines.push('# The Records API has no paging or field list: apply them here.');
+  const slice = sliceText(plan);
+  if (slice) lines.push(`rows = rows[${slice}]`);
+  if (plan.fields) {
+    lines.push(`FIELDS = [${plan.fields.map(pyString).join(', ')}]`, 'rows = [{name: row[name] for name in FIELDS} for row in rows]');
+  }
+  return lines;
+}
+
+function pythonPandas(plan: SnippetPlan, title: string): string[] {
+  const header = `# ${commentText(title)}: a pandas DataFrame from the OKC open data portal.`;
+  if (plan.kind === 'hub') {
+    const lines = hubLines(plan);
+    lines.splice(2, 0, 'import pandas as pd');
+    const key = plan.geojson ? 'properties' : 'attributes';
+    return [header, ...lines, '', `df = pd.DataFrame([feature[${pyString(key)}] for feature in rows])`];
+  }
+  const lines = legacyFetchLines(plan);
+  lines.splice(3, 0, 'import pandas as pd');
+  lines.push(
+    '',
+    '# Every value arrives as a string; convert columns with pd.to_numeric / pd.to_datetime as needed.',
+    'df = pd.DataFrame(data["Records"], columns=[field["FieldName"] for field in data["Fields"]])',
+  );
+  const slice = sliceText(plan);
+  if (slice) lines.push(`df = df.iloc[${slice}]`);
+  if (plan.fields) lines.push(`df = df[[${plan.fields.map(pyString).join(', ')}]]`);
+  return [header, ...lines];
+}
+
+export function pythonRequestsCode(plan: SnippetPlan, title: string): string {
+  return `${pythonRequests(plan, title).join('\n')}\n`;
+}
+
+export function pythonPandasCode(plan: SnippetPlan, title: string): string {
+  return `${pythonPandas(plan, title).join('\n')}\n`;
+}

@@ -1,0 +1,199 @@
+// The queries every generator is tried on, shared by the golden tests (no server) and the
+// execution tests (fake portal). Hostile names and values carry quotes, backslashes,
+// newlines, `${x}`, `$HOME`, backticks and PowerShell's escape character.
+
+import type { FieldKind } from '../../src/portal/types';
+import type { DatasetQuery } from '../../src/query/model';
+import type { SnippetRequest } from '../../src/snippets/index';
+
+export const HOSTILE_VALUE = "it's \"quoted\" \\ back\\slash\nnew line ${x} $HOME `whoami` $(id) 'single' ‘curly’ %20 & done";
+
+/** A legacy dataset name the execution tests give to a fake dataset (Police Stations). */
+export const HOSTILE_NAME = "O'Brien \"Parks\" $HOME ${x} `tick` & 100% #1 ?q=\\b é";
+export const RENAMED_FOR_HOSTILE_NAME = 'Police Stations';
+
+export const TOKEN_ENV = 'OKC_PORTAL_TOKEN';
+
+export interface SnippetCase {
+  name: string;
+  /** Title (Hub) or legacy name of the fake portal dataset it runs against. */
+  dataset: string;
+  portalKind: 'hub' | 'legacy';
+  query: DatasetQuery;
+  pageAll: boolean;
+  /** Page size the snippet believes in; smaller than the server's forces several pages. */
+  maxRecordCount?: number;
+  tokenEnvVar?: string;
+  datasetTitle?: string;
+}
+
+export const CASES: SnippetCase[] = [
+  { name: 'hub-plain', dataset: 'Fire Stations', portalKind: 'hub', query: {}, pageAll: false },
+  {
+    name: 'hub-filtered',
+    dataset: 'Work Zones',
+    portalKind: 'hub',
+    query: {
+      fields: ['OBJECTID', 'Worktype', 'workzonenumber'],
+      filters: [
+        { field: 'OBJECTID', op: '>', value: 20 },
+        { field: 'Worktype', op: 'is not null' },
+      ],
+    },
+    pageAll: true,
+  },
+  {
+    name: 'hub-sorted-limited',
+    dataset: 'Hotel Motel Tax',
+    portalKind: 'hub',
+    query: { sort: [{ field: 'Certificate', descending: true }], offset: 5, limit: 30, fields: ['OBJECTID', 'Certificate', 'LegalName'] },
+    pageAll: true,
+    maxRecordCount: 2000,
+  },
+  {
+    name: 'hub-or-in-like',
+    dataset: 'Hotel Motel Tax',
+    portalKind: 'hub',
+    query: {
+      join: 'or',
+      filters: [
+        { field: 'OBJECTID', op: 'in', value: [3, 5, 8] },
+        { field: 'OBJECTID', op: '<=', value: 2 },
+      ],
+    },
+    pageAll: false,
+  },
+  {
+    name: 'hub-bbox',
+    dataset: 'Fire Stations',
+    portalKind: 'hub',
+    query: { spatial: { kind: 'bbox', xmin: -97.6, ymin: 35.4, xmax: -97.45, ymax: 35.55 }, fields: ['OBJECTID', 'STATION_NO'] },
+    pageAll: true,
+    maxRecordCount: 2000,
+  },
+  {
+    name: 'hub-near-geojson',
+    dataset: 'Work Zones',
+    portalKind: 'hub',
+    query: { spatial: { kind: 'near', longitude: -97.52, latitude: 35.47, meters: 5000 }, format: 'geojson', fields: ['OBJECTID', 'Worktype'] },
+    pageAll: true,
+    maxRecordCount: 2000,
+  },
+  {
+    name: 'hub-paged-over-max',
+    dataset: 'Overlay Parcel Zoning',
+    portalKind: 'hub',
+    query: { fields: ['OBJECTID', 'CODE'] },
+    pageAll: true,
+    maxRecordCount: 2000,
+  },
+  {
+    name: 'hub-paged-limit-across-pages',
+    dataset: 'Overlay Parcel Zoning',
+    portalKind: 'hub',
+    query: { fields: ['OBJECTID'], offset: 1990, limit: 25 },
+    pageAll: true,
+    maxRecordCount: 10,
+  },
+  {
+    name: 'hub-hostile-value',
+    dataset: 'Hostile Test Data',
+    portalKind: 'hub',
+    query: {
+      fields: ['OBJECTID', 'Title', 'Amount'],
+      join: 'or',
+      filters: [
+        { field: 'Title', op: '=', value: HOSTILE_VALUE },
+        { field: 'Title', op: '=', value: "Robert'); DROP TABLE Students;--" },
+        { field: 'Title', op: '=', value: '${7*7} {{7*7}} <%= 7*7 %>' },
+        { field: 'Title', op: 'like', value: 'Line\r\nBreak%' },
+      ],
+    },
+    pageAll: true,
+    datasetTitle: HOSTILE_VALUE,
+  },
+  {
+    name: 'hub-typed-date-and-number',
+    dataset: 'Public Infrastructure Projects',
+    portalKind: 'hub',
+    query: {
+      fields: ['OBJECTID', 'planstart', 'estcost', 'projtype'],
+      filters: [
+        { field: 'planstart', op: '>=', value: '2015-06-01' },
+        { field: 'estcost', op: '<', value: '2000000' },
+        { field: 'projtype', op: '=', value: 'Transportation' },
+      ],
+      sort: [{ field: 'planstart', descending: true }],
+    },
+    pageAll: true,
+  },
+  { name: 'legacy-plain', dataset: 'Fire Stations', portalKind: 'legacy', query: {}, pageAll: false },
+  {
+    name: 'legacy-sorted-window',
+    dataset: 'Fire Stations',
+    portalKind: 'legacy',
+    query: { sort: [{ field: 'Object_ID', descending: true }], offset: 2, limit: 5, fields: ['Object_ID', 'Station_Address'] },
+    pageAll: true,
+  },
+  {
+    name: 'legacy-window-get',
+    dataset: 'Hotel Motel Tax',
+    portalKind: 'legacy',
+    query: { offset: 10, limit: 7 },
+    pageAll: true,
+  },
+  {
+    name: 'legacy-bbox',
+    dataset: 'Fire Stations',
+    portalKind: 'legacy',
+    query: { spatial: { kind: 'bbox', xmin: -97.6, ymin: 35.4, xmax: -97.45, ymax: 35.55 } },
+    pageAll: true,
+  },
+  {
+    name: 'legacy-near',
+    dataset: 'Fire Stations',
+    portalKind: 'legacy',
+    query: { spatial: { kind: 'near', longitude: -97.52, latitude: 35.47, meters: 6000 } },
+    pageAll: false,
+  },
+  {
+    name: 'legacy-hostile-name',
+    dataset: 'Hostile Test Data',
+    portalKind: 'legacy',
+    query: { filters: [{ field: 'Title', op: '=', value: "Robert'); DROP TABLE Students;--" }] },
+    pageAll: false,
+    datasetTitle: HOSTILE_VALUE,
+  },
+  { name: 'legacy-hostile-dataset-name-get', dataset: HOSTILE_NAME, portalKind: 'legacy', query: { limit: 4 }, pageAll: false },
+  {
+    name: 'legacy-hostile-dataset-name-post',
+    dataset: HOSTILE_NAME,
+    portalKind: 'legacy',
+    query: { filters: [{ field: 'Object_ID', op: 'in', value: [2, 5, 6] }], sort: [{ field: 'Object_ID', descending: true }] },
+    pageAll: false,
+  },
+];
+
+/** Builds the generator request for a case against a site (a fake portal or a sample URL). */
+export interface LayerFacts {
+  layerUrl: string;
+  objectIdField: string;
+  maxRecordCount: number;
+  fieldTypes?: Record<string, FieldKind>;
+}
+
+export function requestFor(c: SnippetCase, siteUrl: string, layer?: LayerFacts, tokenEnvVar = c.tokenEnvVar): SnippetRequest {
+  return {
+    portalKind: c.portalKind,
+    siteUrl,
+    layerUrl: layer?.layerUrl,
+    datasetName: c.portalKind === 'legacy' ? c.dataset : undefined,
+    datasetTitle: c.datasetTitle ?? c.dataset,
+    objectIdField: layer?.objectIdField,
+    maxRecordCount: c.maxRecordCount ?? layer?.maxRecordCount,
+    fieldTypes: layer?.fieldTypes,
+    query: c.query,
+    pageAll: c.pageAll,
+    tokenEnvVar,
+  };
+}

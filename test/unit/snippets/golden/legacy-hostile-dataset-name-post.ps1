@@ -1,0 +1,25 @@
+# O'Brien "Parks" $HOME ${x} `tick` & 100% #1 ?q=\b é: rows from the OKC open data portal (PowerShell, Invoke-RestMethod).
+$BaseUrl = 'https://data.okc.gov/services/portal/api/data/records'
+$Dataset = 'O''Brien "Parks" $HOME ${x} `tick` & 100% #1 ?q=\b é'
+$Url = $BaseUrl + '/' + [uri]::EscapeDataString($Dataset)
+$Headers = @{}
+$Token = [Environment]::GetEnvironmentVariable('OKC_PORTAL_TOKEN')
+if ($Token) { $Headers['X-Api-Key'] = $Token }
+$Body = [ordered]@{
+    'orderByField' = 'Object_ID'
+    'ascending' = $false
+    'filters' = @([ordered]@{
+        'field' = 'Object_ID'
+        'operator' = 'in'
+        'value' = @(2, 5, 6)
+    })
+}
+
+$Data = Invoke-RestMethod -Uri $Url -Method Post -Headers $Headers -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 10)
+# Records are arrays aligned with Fields; every value arrives as a string.
+$Names = @($Data.Fields | ForEach-Object { $_.FieldName })
+$Rows = @(foreach ($Record in $Data.Records) {
+    $Row = [ordered]@{}
+    for ($i = 0; $i -lt $Names.Count; $i++) { $Row[$Names[$i]] = $Record[$i] }
+    [pscustomobject]$Row
+})
