@@ -1,0 +1,166 @@
+// Saving 1,000,000 rows to CSV through the export pipeline, against the raw rate at which
+// the same portal serves the same pages in the same run, plus memory growth during the save.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { DatasetSchema, DatasetSummary, Portal } from '../src/portal/types';
+import { saveDataset } from '../src/save/save';
+import { NodeSaveFs } from '../src/save/nodeSaveFs';
+import { portalQueryFor } from '../src/save/export';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { PortalHttp } from '../src/portal/http';
+import { HubPortal } from '../src/portal/hub';
+import { medianMs, reportBench } from './common';
+import { MemoryPortal, SAMPLE_DATASET, SAMPLE_SCHEMA } from '../test/unit/save/memoryPortal';
+import { startFakePortal } from '../test/portal/server';
+
+const ROWS = Number(process.env.SAVE_BENCH_ROWS ?? 1_000_000);
+const RUNS = Number(process.env.SAVE_BENCH_RUNS ?? 3);
+const PAGE_SIZE = 2000;
+const CONCURRENCY = 3;
+/** `http` (default): the fake portal in a worker thread, as a remote portal would be;
+ * `http-inprocess`: same thread as the save; `memory`: no HTTP at all. */
+const SOURCE = process.env.SAVE_BENCH_SOURCE ?? 'http';
+const BIG_TITLE = 'Synthetic Performance Records';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface Source {
+  portal: Portal;
+  dataset: DatasetSummary;
+  schema: DatasetSchema;
+  close(): Promise<void>;
+}
+
+async function inMemorySource(): Promise<Source> {
+  const portal = new MemoryPortal({ total: ROWS });
+  return { portal, dataset: SAMPLE_DATASET, schema: SAMPLE_SCHEMA, close: async () => undefined };
+}
+
+/** Starts the fake portal in a worker thread (or here) and returns its base URL. */
+async function startServer(inProcess: boolean): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  if (inProcess) {
+    const fake = await startFakePortal({ port: 0, bigRows: ROWS });
+    return { baseUrl: fake.baseUrl, close: () => fake.close() };
+  }
+  const worker = new Worker(__filename, { workerData: { role: 'fake-portal', rows: ROWS } });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (m: { baseUrl: string }) => resolve(m.baseUrl));
+    worker.once('error', reject);
+  });
+  return {
+    baseUrl,
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+async function httpSource(inProcess: boolean): Promise<Source> {
+  const server = await startServer(inProcess);
+  const http = new PortalHttp({ userAgent: 'okc-open-data-bench', timeoutMs: 60_000 });
+  const portal = new HubPortal({ name: 'Fake OKC', kind: 'hub', url: server.baseUrl }, http, { token: async () => undefined });
+  const dataset = (await portal.listDatasets()).find((d) => d.title === BIG_TITLE);
+  if (!dataset) throw new Error(`the fake portal has no ${BIG_TITLE}`);
+  const schema = await portal.getSchema(dataset);
+  return { portal, dataset, schema, close: () => server.close() };
+}
+
+/** Fetches every page the save would, with the same concurrency, and drops the rows. */
+async function serveOnly(source: Source): Promise<number> {
+  const query = portalQueryFor('csv', {}, source.schema);
+  const total = await source.portal.countRows(source.dataset, query);
+  const pages = Math.ceil(total / PAGE_SIZE);
+  let next = 0;
+  let rows = 0;
+  const worker = async () => {
+    while (next < pages) {
+      const index = next++;
+      const page = await source.portal.queryPage(source.dataset, query, index * PAGE_SIZE, Math.min(PAGE_SIZE, total - index * PAGE_SIZE));
+      rows += page.rows.length;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'okc-save-bench-'));
+  const source = SOURCE === 'memory' ? await inMemorySource() : await httpSource(SOURCE === 'http-inprocess');
+  const fs = new NodeSaveFs();
+  let rssGrowth = 0;
+  let heapGrowth = 0;
+  try {
+    const save = async () => {
+      gc();
+      const rss0 = process.memoryUsage().rss;
+      const heap0 = process.memoryUsage().heapUsed;
+      let rssPeak = rss0;
+      let heapPeak = heap0;
+      // Sampled on a timer only: memoryUsage() costs enough to show in the save's own time.
+      const sample = () => {
+        const m = process.memoryUsage();
+        rssPeak = Math.max(rssPeak, m.rss);
+        heapPeak = Math.max(heapPeak, m.heapUsed);
+      };
+      const timer = setInterval(sample, 50);
+      try {
+        const result = await saveDataset({
+          portal: source.portal, fs, folder, dataset: source.dataset, schema: source.schema, query: {}, format: 'csv',
+          pageSize: PAGE_SIZE, concurrency: CONCURRENCY, overwrite: true,
+        });
+        if (result.rows !== ROWS) throw new Error(`saved ${result.rows} rows, expected ${ROWS}`);
+      } finally {
+        clearInterval(timer);
+        sample();
+      }
+      rssGrowth = Math.max(rssGrowth, (rssPeak - rss0) / 1048576);
+      heapGrowth = Math.max(heapGrowth, (heapPeak - heap0) / 1048576);
+    };
+    const serve = async () => {
+      const rows = await serveOnly(source);
+      if (rows !== ROWS) throw new Error(`served ${rows} rows, expected ${ROWS}`);
+    };
+    // Alternate the two so a noisy neighbour on the shared machine hurts both alike.
+    const portalTimes: number[] = [];
+    const saveTimes: number[] = [];
+    // SAVE_BENCH_ONLY=save|portal runs one side alone, for profiling.
+    const only = process.env.SAVE_BENCH_ONLY;
+    for (let run = 0; run < RUNS; run++) {
+      portalTimes.push(only === 'save' ? Number.NaN : await medianMs(1, serve, run === 0 ? 1 : 0));
+      saveTimes.push(only === 'portal' ? Number.NaN : await medianMs(1, save, 0));
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+    const portalRate = ROWS / (median(portalTimes) / 1000);
+    const saveRate = ROWS / (median(saveTimes) / 1000);
+    process.stderr.write(
+      `save.bench: ${ROWS} rows, source=${SOURCE}, runs=${RUNS}, ` +
+        `portal ${median(portalTimes).toFixed(0)} ms, save ${median(saveTimes).toFixed(0)} ms\n`,
+    );
+    // Key names say when the numbers do not come from the fake portal over HTTP.
+    const tag = SOURCE === 'memory' ? '_inmemory' : SOURCE === 'http-inprocess' ? '_inprocess' : '';
+    reportBench({
+      [`save${tag}_rows_per_s`]: saveRate,
+      [`portal${tag}_rows_per_s`]: portalRate,
+      [`save${tag}_vs_portal_pct`]: (saveRate / portalRate) * 100,
+      save_mem_growth_mb: rssGrowth,
+      save_heap_growth_mb: heapGrowth,
+    });
+  } finally {
+    await source.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+} else if ((workerData as { role?: string })?.role === 'fake-portal') {
+  void startFakePortal({ port: 0, bigRows: (workerData as { rows: number }).rows }).then((fake) => parentPort!.postMessage({ baseUrl: fake.baseUrl }));
+}
