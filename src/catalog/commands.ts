@@ -3,6 +3,8 @@
 
 import * as vscode from 'vscode';
 import { copyAsCurl, insertSnippet, type InsertSnippetOptions } from '../editor/insertSnippet';
+import { refreshSavedDatasetCommand, saveDatasetCommand, type SaveCommandOptions } from '../editor/saveCommands';
+import { registerPreviewCommands } from '../preview/gridPanel';
 import { MetadataPanels, openExternal } from '../preview/metadataPanel';
 import type { DatasetSummary } from '../portal/types';
 import type { MetadataAction } from '../protocol';
@@ -25,7 +27,7 @@ export interface CatalogCommandContext {
 }
 
 /** Actions the metadata panel offers; later features add theirs here when they exist. */
-const METADATA_ACTIONS: MetadataAction[] = ['insertSnippet', 'openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
+const METADATA_ACTIONS: MetadataAction[] = ['preview', 'insertSnippet', 'save', 'openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
 
 export function registerCatalogCommands(c: CatalogCommandContext): vscode.Disposable {
   const panels = new MetadataPanels(
@@ -52,6 +54,7 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
 
   return vscode.Disposable.from(
     panels,
+    registerPreviewCommands(c, (arg) => pick(arg)),
     register('okcOpenData.refreshCatalog', async (arg) => {
       const portal = typeof arg === 'string' ? arg : (arg as CatalogNode | undefined)?.type === 'portal' ? (arg as { portal: string }).portal : undefined;
       await c.refresh(portal ? [portal] : undefined);
@@ -121,6 +124,13 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
       const dataset = await pick(arg);
       return dataset ? copyAsCurl(c.store, dataset) : undefined;
     }),
+    register('okcOpenData.saveDataset', async (arg, options) => {
+      const dataset = await pick(arg, vscode.l10n.t('Which dataset should be saved?'));
+      if (!dataset) return undefined;
+      await c.lists.touch(dataset);
+      return saveDatasetCommand(c.store, dataset, (options ?? {}) as SaveCommandOptions);
+    }),
+    register('okcOpenData.refreshSavedDataset', (arg) => refreshSavedDatasetCommand(c.store, arg instanceof vscode.Uri ? arg : undefined)),
     register('okcOpenData.addFavorite', async (arg) => {
       const dataset = await pick(arg);
       if (dataset) await c.lists.addFavorite(dataset);

@@ -154,6 +154,10 @@ export class HubPortal implements Portal {
     return schema;
   }
 
+  forget(dataset: DatasetSummary): void {
+    this.schemas.delete(dataset.id);
+  }
+
   private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
     const layerUrl = this.layerUrl(dataset);
     const params = new URLSearchParams({ f: 'json' });

@@ -14,6 +14,8 @@ export const LEGACY_TOKEN_HEADER = 'X-Api-Key';
 /** The Records API's word for a missing value. */
 const NOT_AVAILABLE = 'Not Available';
 const RESULT_CACHE_SIZE = 2;
+/** A fetched result serves pages for this long; then the portal is asked again. */
+const RESULT_TTL_MS = 2 * 60_000;
 
 interface LegacyResult {
   fields: DatasetField[];
@@ -21,7 +23,7 @@ interface LegacyResult {
 }
 
 export class LegacyPortal implements Portal {
-  private readonly results = new Map<string, Promise<LegacyResult>>();
+  private readonly results = new Map<string, { at: number; result: Promise<LegacyResult> }>();
   private readonly schemas = new Map<string, Promise<DatasetSchema>>();
 
   constructor(
@@ -82,6 +84,12 @@ export class LegacyPortal implements Portal {
     return schema;
   }
 
+  forget(dataset: DatasetSummary): void {
+    this.schemas.delete(dataset.id);
+    const prefix = JSON.stringify([dataset.id]).slice(0, -1);
+    for (const key of [...this.results.keys()]) if (key.startsWith(prefix + ',')) this.results.delete(key);
+  }
+
   private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
     const params = new URLSearchParams({ schemaOnly: 'true' });
     const fields = await this.http.json(
@@ -120,16 +128,19 @@ export class LegacyPortal implements Portal {
   /** One request per distinct filter/sort: the API returns every matching row at once. */
   private result(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<LegacyResult> {
     const key = JSON.stringify([dataset.id, query.filters ?? [], query.join ?? 'and', query.sort ?? [], query.spatial ?? null]);
-    let result = this.results.get(key);
-    if (result) {
-      // Refresh recency so the most recently used results stay.
-      this.results.delete(key);
-      this.results.set(key, result);
-      return result;
+    const cached = this.results.get(key);
+    this.results.delete(key);
+    if (cached && Date.now() - cached.at < RESULT_TTL_MS) {
+      // Re-inserted so the most recently used results stay.
+      this.results.set(key, cached);
+      return cached.result;
     }
-    result = this.fetchResult(dataset, query, signal);
-    this.results.set(key, result);
-    result.catch(() => this.results.delete(key));
+    const result = this.fetchResult(dataset, query, signal);
+    const entry = { at: Date.now(), result };
+    this.results.set(key, entry);
+    result.catch(() => {
+      if (this.results.get(key) === entry) this.results.delete(key);
+    });
     while (this.results.size > RESULT_CACHE_SIZE) this.results.delete(this.results.keys().next().value as string);
     return result;
   }

@@ -122,4 +122,7 @@ export interface Portal {
   queryUrl(dataset: DatasetSummary, query: DatasetQuery): string;
   /** Where to report a problem with the dataset (the portal's feedback page). */
   feedbackUrl(dataset: DatasetSummary): string;
+  /** Drops what the client remembers of a dataset (schema, fetched results), so the next
+   * call reads the portal afresh: a save's verification and a refresh need current data. */
+  forget?(dataset: DatasetSummary): void;
 }

@@ -1,0 +1,167 @@
+// Save Dataset to Workspace and Refresh Saved Dataset in the real editor: each format is
+// compared with the fake portal's data; a fault mid-download or a cancellation leaves no
+// partial file and an untouched previous file; hostile names stay inside the folder;
+// a refresh after the portal's data changed reports the right differences.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import * as vscode from 'vscode';
+import type { SaveOutcome } from '../../src/editor/saveCommands';
+import type { OkcOpenDataApi } from '../../src/extension';
+import type { DatasetSummary } from '../../src/portal/types';
+import { BIG_TITLE, HOSTILE_TITLE } from '../portal/data';
+import { startFakePortal, type FakePortal } from '../portal/server';
+
+const EXTENSION_ID = 'okc-open-data.okc-open-data';
+
+describe('Save Dataset to Workspace', function () {
+  this.timeout(120_000);
+  let fake: FakePortal;
+  let okc: OkcOpenDataApi;
+  let folder: string;
+
+  before(async () => {
+    fake = await startFakePortal({ port: 0, bigRows: 30_000 });
+    okc = await vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID)!.activate();
+    await vscode.workspace.getConfiguration('okcOpenData').update(
+      'portals',
+      [
+        { name: 'Save Hub', kind: 'hub', url: fake.baseUrl },
+        { name: 'Save Legacy', kind: 'legacy', url: fake.baseUrl },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+    await okc.refresh();
+    folder = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'saved-by-tests');
+  });
+  beforeEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+  });
+  afterEach(() => fake.faults.clear());
+  after(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    await fake.close();
+  });
+
+  const dataset = (portal: string, title: string): DatasetSummary => {
+    const d = okc.store.allDatasets().find((x) => x.portal === portal && x.title === title);
+    assert.ok(d, `${title} in ${portal}`);
+    return d;
+  };
+  const save = (d: DatasetSummary, options: Record<string, unknown>) =>
+    vscode.commands.executeCommand<SaveOutcome | undefined>('okcOpenData.saveDataset', d, { folder: vscode.Uri.file(folder).toString(), overwrite: true, ...options });
+  const leftovers = () => readdirSync(folder).filter((f) => f.includes('.okc-tmp-'));
+
+  it('saves CSV that matches the portal\'s rows, with a provenance sidecar', async () => {
+    const truth = fake.catalog.byTitle('Work Zones')!;
+    const result = await save(dataset('Save Hub', 'Work Zones'), { format: 'csv', fileName: 'work-zones' });
+    assert.ok(result, 'saved');
+    assert.equal(result.rows, truth.rowCount);
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(join(folder, 'work-zones.csv'), 'utf8'), { header: true, skipEmptyLines: true });
+    assert.equal(parsed.data.length, truth.rowCount);
+    assert.equal(Number(parsed.data[0][truth.objectIdField]), truth.oidAt(0));
+    assert.equal(parsed.data[5].Worklocation ?? parsed.data[5].WorkLocation ?? '', String(truth.attributesAt(5).Worklocation ?? truth.attributesAt(5).WorkLocation ?? ''));
+    const sidecar = JSON.parse(readFileSync(join(folder, 'work-zones.csv.okc.json'), 'utf8'));
+    assert.equal(sidecar.rows ?? sidecar.rowCount, truth.rowCount);
+    assert.ok(JSON.stringify(sidecar).includes(truth.layerPath));
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('saves JSON with typed values and GeoJSON in WGS84', async () => {
+    const truth = fake.catalog.byTitle('Fire Stations')!;
+    await save(dataset('Save Hub', 'Fire Stations'), { format: 'json', fileName: 'stations' });
+    const rows = JSON.parse(readFileSync(join(folder, 'stations.json'), 'utf8')) as Record<string, unknown>[];
+    assert.equal(rows.length, truth.rowCount);
+    assert.equal(typeof rows[0][truth.objectIdField], 'number');
+
+    await save(dataset('Save Hub', 'Fire Stations'), { format: 'geojson', fileName: 'stations' });
+    const fc = JSON.parse(readFileSync(join(folder, 'stations.geojson'), 'utf8')) as { type: string; features: { geometry: { coordinates: number[] } }[] };
+    assert.equal(fc.type, 'FeatureCollection');
+    assert.equal(fc.features.length, truth.rowCount);
+    const [lon, lat] = fc.features[0].geometry.coordinates;
+    assert.ok(lon < -96 && lon > -99 && lat > 34 && lat < 37, `${lon},${lat}`);
+  });
+
+  it('saves the legacy portal\'s points as GeoJSON and NDJSON lines', async () => {
+    const truth = fake.catalog.byTitle('Fire Stations')!;
+    await save(dataset('Save Legacy', 'Fire Stations'), { format: 'geojson', fileName: 'legacy-stations' });
+    const fc = JSON.parse(readFileSync(join(folder, 'legacy-stations.geojson'), 'utf8')) as { features: { geometry: { type: string } }[] };
+    assert.equal(fc.features.length, truth.rowCount);
+    assert.equal(fc.features[0].geometry.type, 'Point');
+    await save(dataset('Save Legacy', 'Fire Stations'), { format: 'ndjson', fileName: 'legacy-stations' });
+    const lines = readFileSync(join(folder, 'legacy-stations.ndjson'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, truth.rowCount);
+    JSON.parse(lines[0]);
+  });
+
+  const faults = [
+    { kind: 'status5xx', status: 500 },
+    { kind: 'rateLimit', retryAfterSeconds: 0 },
+    { kind: 'malformedJson' },
+    { kind: 'truncated' },
+    { kind: 'reset' },
+    { kind: 'botChallenge' },
+  ] as const;
+  for (const fault of faults) {
+    it(`on ${fault.kind} mid-download: no partial file, the previous file untouched`, async () => {
+      const big = dataset('Save Hub', BIG_TITLE);
+      const truth = fake.catalog.byTitle(BIG_TITLE)!;
+      writeFileSync(join(folder, 'big.csv'), 'previous contents\n');
+      const before = fake.requests.length;
+      const pending = save(big, { format: 'csv', fileName: 'big' });
+      // Let a few pages through, then break the layer's query endpoint.
+      for (let i = 0; i < 400; i++) {
+        if (fake.requests.slice(before).filter((r) => r.url.includes('/query') && r.url.includes('resultOffset')).length >= 2) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      fake.faults.set([{ path: `${truth.layerPath}/query`, ...fault }]);
+      const result = await pending;
+      assert.equal(result, undefined, 'the save failed');
+      assert.equal(readFileSync(join(folder, 'big.csv'), 'utf8'), 'previous contents\n');
+      assert.ok(!existsSync(join(folder, 'big.csv.okc.json')));
+      assert.deepEqual(leftovers(), []);
+    });
+  }
+
+  it('cancelling leaves no partial file and the previous file untouched', async () => {
+    writeFileSync(join(folder, 'big.json'), '[]');
+    const controller = new AbortController();
+    fake.faults.set([{ path: '/usrsvcs', kind: 'latency', ms: 50 }]);
+    const pending = save(dataset('Save Hub', BIG_TITLE), { format: 'json', fileName: 'big', signal: controller.signal });
+    setTimeout(() => controller.abort(), 400);
+    assert.equal(await pending, undefined);
+    assert.equal(readFileSync(join(folder, 'big.json'), 'utf8'), '[]');
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('keeps hostile names inside the chosen folder', async () => {
+    const hostile = dataset('Save Hub', HOSTILE_TITLE);
+    for (const name of ['../../escape', 'CON', 'a/b\\c', '..', 'x\u202Etxt.exe']) {
+      const result = await save(hostile, { format: 'csv', fileName: name });
+      assert.ok(result, name);
+      assert.equal(vscode.Uri.joinPath(result.uri, '..').fsPath, folder, `${name} -> ${result.uri.fsPath}`);
+      const base = result.uri.path.split('/').pop()!;
+      assert.ok(!/^(con|prn|aux|nul)(\.|$)/i.test(base), base);
+      assert.ok(!base.includes('\u202E'));
+    }
+    assert.ok(!existsSync(join(folder, '..', '..', 'escape.csv')));
+  });
+
+  it('refresh reports rows added, removed and changed after the portal\'s data changed', async () => {
+    const truth = fake.catalog.byTitle('Garage Sales')!;
+    const saved = await save(dataset('Save Hub', 'Garage Sales'), { format: 'csv', fileName: 'garage-sales' });
+    assert.ok(saved);
+    const remove = [truth.oidAt(0), truth.oidAt(1)];
+    const change = [truth.oidAt(5), truth.oidAt(6), truth.oidAt(7)];
+    fake.catalog.mutate('Garage Sales', { add: 4, remove, change });
+    const diff = await vscode.commands.executeCommand<{ added: number; removed: number; changed: number } | undefined>('okcOpenData.refreshSavedDataset', saved.uri);
+    assert.ok(diff);
+    assert.deepEqual({ added: diff.added, removed: diff.removed, changed: diff.changed }, { added: 4, removed: 2, changed: 3 });
+    const rows = Papa.parse(readFileSync(join(folder, 'garage-sales.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    assert.equal(rows.length, truth.rowCount);
+  });
+});
