@@ -2,7 +2,7 @@
 // --tests, every test, harness and benchmark entry point into out/ (node, cjs).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -36,7 +36,8 @@ const builds = [
   }),
   esbuild.build({
     ...common,
-    entryPoints: entries('src/webview', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts') && !p.includes('/shared/')),
+    // One bundle per panel: only the top-level files are entry points; subfolders are their modules.
+    entryPoints: entries('src/webview', (p) => dirname(p) === 'src/webview' && p.endsWith('.ts') && !p.endsWith('.d.ts')),
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -52,12 +52,103 @@ export interface MetadataView {
 
 export type MetadataAction = 'preview' | 'insertSnippet' | 'save' | 'openInBrowser' | 'reportProblem' | 'requestRecords' | 'copyApiUrl';
 
+// ---- grid preview (remote datasets and CSV files) -------------------------------------------
+
+/** How a grid column's cells are formatted: portal field kinds, or `text` for CSV cells. */
+export type GridColumnKind = 'oid' | 'integer' | 'double' | 'string' | 'date' | 'guid' | 'other' | 'text';
+
+export interface GridColumn {
+  name: string;
+  /** Header text (the alias when the portal has one). */
+  label: string;
+  kind: GridColumnKind;
+  /** Date fields whose values come as text (the legacy portal) rather than epoch milliseconds. */
+  nativeType?: string;
+}
+
+export type GridCell = string | number | boolean | null;
+
+export type GridSortMode = 'none' | 'portal' | 'local';
+
+export interface GridSortKey {
+  field: string;
+  descending?: boolean;
+}
+
+export interface GridFilter {
+  field: string;
+  op: '=' | '<>' | '<' | '<=' | '>' | '>=' | 'like' | 'is null' | 'is not null';
+  value?: string | number;
+}
+
+/** Everything a grid webview needs to draw its frame; rows come later, window by window. */
+export interface GridView {
+  /** Bumped when the rows change meaning (new query, file changed); older windows are dropped. */
+  generation: number;
+  source: 'remote' | 'csv';
+  title: string;
+  columns: GridColumn[];
+  /** Rows that can be shown now; grows while a CSV file is still being indexed. */
+  total: number;
+  /** False while a CSV index is still being built. */
+  complete: boolean;
+  sort: GridSortKey[];
+  filters: GridFilter[];
+  /** Who ordered the rows: the portal, the webview's host over the loaded rows only, or nobody. */
+  sortMode: GridSortMode;
+  canQuery: boolean;
+  /** Non-fatal problems (encoding errors, a sort the portal refused), shown as warnings. */
+  warnings: string[];
+  /** Scroll position to keep after a reload or a file change. */
+  keepRow?: number;
+  /** The first window, sent with the frame so the first rows need no round trip. */
+  initialRows?: GridRowsResult;
+  /** Persisted by the webview through setState so the serializer can restore the panel. */
+  state: GridPanelState;
+  locale: string;
+  labels: Record<string, string>;
+}
+
+/** What a grid panel needs to come back after a window reload. */
+export type GridPanelState =
+  | { kind: 'remote'; portal: string; id: string; sort?: GridSortKey[]; filters?: GridFilter[]; row?: number }
+  | { kind: 'csv'; uri: string; row?: number };
+
+export interface GridRowsResult {
+  generation: number;
+  first: number;
+  /** Cells cut for display; `cut` lists `[row, column]` pairs (relative to `first`) that were. */
+  rows: GridCell[][];
+  cut: [number, number][];
+  total: number;
+  complete: boolean;
+  /** Set when this window was superseded before it arrived; the webview ignores it. */
+  stale?: boolean;
+}
+
+export interface GridRowDetail {
+  row: number;
+  values: { name: string; label: string; kind: GridColumnKind; value: GridCell; fullLength?: number }[];
+  errors: string[];
+}
+
 /** Requests a webview may send, by method: params and result. */
 export interface HostRequests {
   'metadata/action': { params: { action: MetadataAction }; result: void };
   'clipboard/write': { params: { text: string }; result: void };
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };
+  /** A window of rows; a newer request from the same panel makes older ones stale. */
+  /** The frame the panel shows now: a webview recreated after being hidden asks for it again. */
+  'grid/current': { params: Record<string, never>; result: GridView | null };
+  'grid/rows': { params: { generation: number; first: number; count: number }; result: GridRowsResult };
+  'grid/detail': { params: { generation: number; row: number }; result: GridRowDetail };
+  /** Copies rows `[first, last]` (and columns, all when absent) to the clipboard as CSV; returns rows copied. */
+  'grid/copy': { params: { generation: number; first: number; last: number; columns?: number[]; header: boolean }; result: number };
+  /** Asks the host to sort and filter (pushed to the portal when it can); a new `grid/show` follows. */
+  'grid/query': { params: { sort: GridSortKey[]; filters: GridFilter[] }; result: void };
+  /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
+  'grid/painted': { params: { generation: number; first: number; last: number; activeRow: number; texts: string[] }; result: void };
 }
 
 /** Notifications the host sends to a webview, by method. */
@@ -65,6 +156,11 @@ export interface WebviewNotifications {
   'metadata/show': MetadataView;
   /** Something failed outside a request; shown in the panel. */
   'panel/error': { message: string };
+  'grid/show': GridView;
+  /** Row count grew (CSV indexing) or indexing finished. */
+  'grid/total': { generation: number; total: number; complete: boolean; progress?: number; warnings?: string[] };
+  /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
+  'grid/scrollTo': { row: number; column?: number };
 }
 
 export type HostRequestMethod = keyof HostRequests;

@@ -1,6 +1,6 @@
-// Host side of one webview: a strict CSP page that loads one bundled script, a queue that
-// holds notifications until the webview says it is ready, and request dispatch with
-// responses that always come back (result or error).
+// Host side of one webview: a strict CSP page that loads one bundled script; the latest
+// notification of each kind, kept until (and re-sent whenever) the webview says it is
+// ready; and request dispatch with responses that always come back (result or error).
 
 import * as vscode from 'vscode';
 import {
@@ -33,7 +33,9 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 
 export class WebviewHost extends Disposable {
   private ready = false;
-  private readonly queue: ToWebview[] = [];
+  /** The latest notification of each method: a webview recreated after being hidden says
+   * ready again and gets these, so it shows the current state instead of a blank page. */
+  private readonly latest = new Map<string, ToWebview>();
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -49,20 +51,21 @@ export class WebviewHost extends Disposable {
   }
 
   notify<M extends WebviewNotificationMethod>(method: M, params: WebviewNotifications[M]): void {
-    this.post({ kind: 'notify', method, params } as ToWebview);
+    const message = { kind: 'notify', method, params } as ToWebview;
+    // Re-inserted so replay follows the order they were last sent in.
+    this.latest.delete(method);
+    this.latest.set(method, message);
+    if (this.ready) void this.webview.postMessage(message);
   }
 
-  private post(message: ToWebview): void {
-    if (this.ready) void this.webview.postMessage(message);
-    else this.queue.push(message);
-  }
 
   private async receive(message: unknown): Promise<void> {
     if (!isFromWebview(message)) return;
     if (message.kind === 'ready') {
-      // A reloaded webview says ready again and needs the current state once more.
+      // First ready or a recreated webview: either way it needs the current state, and
+      // the latest notification of each kind is that state.
       this.ready = true;
-      for (const queued of this.queue.splice(0)) void this.webview.postMessage(queued);
+      for (const current of this.latest.values()) void this.webview.postMessage(current);
       return;
     }
     const handler = this.handlers[message.method] as ((params: unknown) => unknown) | undefined;
@@ -73,11 +76,6 @@ export class WebviewHost extends Disposable {
     } catch (error) {
       void this.webview.postMessage({ kind: 'response', id: message.id, error: (error as Error)?.message ?? String(error) } satisfies ToWebview);
     }
-  }
-
-  /** Marks the webview not ready (its document is being replaced) so posts queue again. */
-  reset(): void {
-    this.ready = false;
   }
 
   private html(): string {

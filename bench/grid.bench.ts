@@ -1,0 +1,176 @@
+// Grid and CSV preview benchmarks, end to end in a real VS Code (code-server's extension host,
+// webview drawn by Chromium): command to first rows painted, the jump to row 999,999, the
+// CSV preview's first rows and the extension host's memory growth while it previews a 1 GB
+// CSV, plus the production size of the webview bundles. Run as a script it starts the
+// harness with this same file as the tests module; inside the host `run()` measures.
+
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type * as vscodeApi from 'vscode';
+import type { IntegrationResults } from '../test/integration/index';
+import type { GridHandle } from '../src/preview/gridHost';
+import { median, reportBench } from './common';
+
+const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 5);
+const CSV_MB = Number(process.env.OKC_BENCH_CSV_MB ?? 1024);
+const EXTENSION_ID = 'okc-open-data.okc-open-data';
+
+// ---- inside the extension host ---------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vscode = require('vscode') as typeof vscodeApi;
+  const results: IntegrationResults = { passes: [], failures: [], pending: 0, durationMs: 0, vscodeVersion: vscode.version, measurements: {} };
+  const started = performance.now();
+  const step = async (title: string, body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+      results.passes.push({ title, fullTitle: `grid bench: ${title}` });
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      results.failures.push({ title, fullTitle: `grid bench: ${title}`, error: err.message, stack: err.stack });
+    }
+  };
+  const m = results.measurements!;
+  const { startFakePortal } = await import('../test/portal/server');
+  const fake = await startFakePortal({ port: 0, bigRows: 1_000_000 });
+  const scratch = mkdtempSync(join(tmpdir(), 'okc-grid-bench-'));
+  try {
+    const okc = await vscode.extensions.getExtension<{ refresh(): Promise<void>; store: { allDatasets(): { portal: string; title: string }[] } }>(EXTENSION_ID)!.activate();
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', [{ name: 'Bench Hub', kind: 'hub', url: fake.baseUrl }], vscode.ConfigurationTarget.Global);
+    await okc.refresh();
+    const big = okc.store.allDatasets().find((d) => d.portal === 'Bench Hub' && d.title === 'Synthetic Performance Records');
+    if (!big) throw new Error('the 1,000,000-row dataset is not in the catalog');
+
+    await step('grid first rows and jump', async () => {
+      const first: number[] = [];
+      const jump: number[] = [];
+      for (let i = 0; i < RUNS + 1; i++) {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        const t0 = performance.now();
+        const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', big))!;
+        const painted = await grid.waitForPaint((p) => p.first === 0, 60_000);
+        const t1 = performance.now();
+        grid.scrollTo(999_999);
+        const end = await grid.waitForPaint((p) => p.last === 999_999 && p.activeRow === 999_999, 60_000);
+        // The first run warms the webview bundle and the schema; it is not counted.
+        if (i > 0) {
+          first.push(painted.at - t0);
+          jump.push(end.at - t1);
+        }
+      }
+      m.grid_first_rows_ms = median(first);
+      m.grid_jump_ms = median(jump);
+    });
+
+    const csvPath = join(scratch, 'big.csv');
+    await step('csv preview first rows and memory', async () => {
+      await writeCsv(csvPath, CSV_MB * 1024 * 1024);
+      m.csv_file_mb = statSync(csvPath).size / (1024 * 1024);
+      const firstRows: number[] = [];
+      const frameSent: number[] = [];
+      for (let i = 0; i < RUNS + 1; i++) {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        const t0 = performance.now();
+        const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(csvPath)))!;
+        const painted = await grid.waitForPaint((p) => p.first === 0, 60_000);
+        if (i > 0) firstRows.push(painted.at - t0);
+        if (i > 0) frameSent.push((grid.shownAt ?? Number.NaN) - t0);
+      }
+      m.csv_preview_first_rows_ms = median(firstRows);
+      // Where that time goes: until the host has the columns and sends the frame, then the webview's part.
+      m.csv_preview_frame_sent_ms = median(frameSent);
+
+      // Memory: one preview that indexes the whole file and is scrolled end to end.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await new Promise((r) => setTimeout(r, 1000));
+      (globalThis as { gc?: () => void }).gc?.();
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+      try {
+        const indexStart = performance.now();
+        const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(csvPath)))!;
+        await grid.waitForPaint((p) => p.first === 0, 60_000);
+        const deadline = Date.now() + 20 * 60_000;
+        while (!grid.view?.complete && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        m.csv_preview_index_s = (performance.now() - indexStart) / 1000;
+        const total = grid.view?.total ?? 0;
+        m.csv_rows = total;
+        for (const row of [Math.floor(total / 2), total - 1, 0]) {
+          grid.scrollTo(row);
+          await grid.waitForPaint((p) => p.activeRow === row, 60_000);
+        }
+        peak = Math.max(peak, process.memoryUsage().rss);
+      } finally {
+        clearInterval(sampler);
+      }
+      m.csv_mem_growth_mb = (peak - before) / (1024 * 1024);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+  } finally {
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    await fake.close();
+    rmSync(scratch, { recursive: true, force: true });
+    results.durationMs = performance.now() - started;
+    const target = process.env.OKC_TEST_RESULTS;
+    if (target) writeFileSync(target, JSON.stringify(results));
+  }
+}
+
+/** A CSV of about `bytes` bytes: a header, numbers, text, dates, and a quoted newline every 97 rows. */
+async function writeCsv(path: string, bytes: number): Promise<void> {
+  if (existsSync(path) && statSync(path).size >= bytes) return;
+  const out = createWriteStream(path);
+  let written = 0;
+  let row = 0;
+  const write = (chunk: string): Promise<void> | undefined => (out.write(chunk) ? undefined : new Promise((r) => out.once('drain', () => r())));
+  const header = 'id,category,amount,quantity,recorded_at,note\n';
+  written += header.length;
+  await write(header);
+  while (written < bytes) {
+    let block = '';
+    for (let i = 0; i < 2000; i++, row++) {
+      const note = row % 97 === 0 ? `"line one\nline two, ""quoted"""` : `note ${row}`;
+      block += `${row},Category ${row % 12},${(row * 7.31) % 10000},${row % 500},2024-01-${String(1 + (row % 28)).padStart(2, '0')}T10:00:00,${note}\n`;
+    }
+    written += block.length;
+    await write(block);
+  }
+  await new Promise<void>((r, reject) => out.end((error?: Error | null) => (error ? reject(error) : r())));
+}
+
+// ---- as a script -----------------------------------------------------------------------------
+
+async function bundleWebviewBytes(): Promise<number> {
+  // The production build's webview bundles, built to a scratch folder so dist/ stays as it is.
+  const esbuild = await import('esbuild');
+  const outdir = mkdtempSync(join(tmpdir(), 'okc-webview-bundle-'));
+  try {
+    const entries = readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join('src/webview', f));
+    await esbuild.build({ entryPoints: entries, outdir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'error' });
+    return readdirSync(outdir).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + statSync(join(outdir, f)).size, 0);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const figures: Record<string, number> = { bundle_webview_bytes: await bundleWebviewBytes() };
+  const { runIntegration } = await import('../test/harness/runIntegration');
+  const runResult = await runIntegration({ testsModule: resolve('out/bench/grid.bench'), label: 'bench-grid', timeoutMs: 40 * 60_000, log: (l) => process.stderr.write(`${l}\n`) });
+  for (const failure of runResult.results.failures) process.stderr.write(`grid bench: ${failure.title} failed: ${failure.error}\n`);
+  const m = runResult.results.measurements ?? {};
+  for (const key of ['grid_first_rows_ms', 'grid_jump_ms', 'csv_preview_first_rows_ms', 'csv_mem_growth_mb']) if (typeof m[key] === 'number') figures[key] = m[key];
+  for (const [key, value] of Object.entries(m)) process.stderr.write(`${key}: ${value.toFixed(2)}\n`);
+  reportBench(figures);
+  if (runResult.results.failures.length) process.exitCode = 1;
+}
+
+if (/[\\/]grid\.bench\.js$/.test(process.argv[1] ?? '')) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,276 @@
+// CSV/TSV previews beside the editor and as a custom read-only editor: the file is indexed
+// in the background (src/csv), windows of rows are read on demand, encoding problems become
+// warnings, and a change to the file rebuilds the index while the grid keeps its place.
+
+import * as vscode from 'vscode';
+import { buildRowIndex, memorySource, nodeFileSource, readHeader, readRows, sniffDialect, type CsvDialect, type RandomAccessSource, type RowIndex } from '../csv/index';
+import type { GridCell, GridColumn, GridPanelState, GridView } from '../protocol';
+import { Disposable } from '../util/disposable';
+import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
+import { webviewOptions } from './webviewHost';
+
+export const CSV_PANEL_VIEW_TYPE = 'okcOpenData.csvPreview';
+export const CSV_EDITOR_VIEW_TYPE = 'okcOpenData.csvEditor';
+/** Rows read to name the columns of a file without a header. */
+const WIDTH_SAMPLE_ROWS = 200;
+/** Indexing past this many bytes waits until the first rows are on screen (or FIRST_PAINT_WAIT_MS). */
+const HEAD_START_BYTES = 1024 * 1024;
+const FIRST_PAINT_WAIT_MS = 2000;
+/** Files on other file systems are read whole; beyond this they are refused. */
+const MAX_REMOTE_BYTES = 512 * 1024 * 1024;
+
+export class CsvPreviews extends Disposable {
+  private readonly open = new Map<string, CsvGrid>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    super();
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(CSV_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const s = state as Partial<Extract<GridPanelState, { kind: 'csv' }>> | undefined;
+          if (!s?.uri) {
+            panel.dispose();
+            return;
+          }
+          this.attach(panel, vscode.Uri.parse(s.uri), typeof s.row === 'number' ? s.row : undefined);
+        },
+      }),
+    );
+    this.register(
+      vscode.window.registerCustomEditorProvider(
+        CSV_EDITOR_VIEW_TYPE,
+        {
+          openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
+          resolveCustomEditor: (document, panel) => {
+            this.attach(panel, document.uri, undefined, false);
+          },
+        },
+        { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } },
+      ),
+    );
+  }
+
+  /** Opens (or reveals) the preview of a file beside the active editor. */
+  async show(uri: vscode.Uri): Promise<GridHandle> {
+    const existing = this.open.get(uri.toString());
+    if (existing) {
+      existing.host.panel.reveal(undefined, true);
+      return existing.host;
+    }
+    const panel = vscode.window.createWebviewPanel(CSV_PANEL_VIEW_TYPE, previewTitle(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
+    return this.attach(panel, uri).host;
+  }
+
+  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, keepRow?: number, track = true): CsvGrid {
+    panel.title = previewTitle(uri);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
+    const grid = new CsvGrid(panel, this.extensionUri, uri);
+    if (track) this.open.set(uri.toString(), grid);
+    panel.onDidDispose(() => {
+      grid.dispose();
+      if (this.open.get(uri.toString()) === grid) this.open.delete(uri.toString());
+    });
+    void grid.load(keepRow);
+    return grid;
+  }
+
+  override dispose(): void {
+    for (const grid of this.open.values()) grid.dispose();
+    this.open.clear();
+    super.dispose();
+  }
+}
+
+interface LoadedFile {
+  source: RandomAccessSource & { close?(): Promise<void> };
+  dialect: CsvDialect;
+  index: RowIndex;
+  controller: AbortController;
+  rowErrors: Map<number, string[]>;
+}
+
+/** One file's grid; `load` runs again (new generation) whenever the file changes. */
+class CsvGrid extends Disposable implements GridData {
+  readonly host: GridHost;
+  generation = 0;
+  columns: GridColumn[] = [];
+  private file: LoadedFile | undefined;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly uri: vscode.Uri,
+  ) {
+    super();
+    this.host = this.register(new GridHost(panel, extensionUri, () => this));
+    const folder = vscode.Uri.joinPath(uri, '..');
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, name)));
+    const changed = (): void => {
+      clearTimeout(this.reloadTimer);
+      // Editors save in bursts; read the file once it has settled.
+      this.reloadTimer = setTimeout(() => void this.load(this.host.lastPaint?.first), 300);
+    };
+    this.register(watcher.onDidChange(changed));
+    this.register(watcher.onDidCreate(changed));
+    this.register({ dispose: () => clearTimeout(this.reloadTimer) });
+  }
+
+  async load(keepRow?: number): Promise<void> {
+    this.release();
+    const generation = ++this.generation;
+    const controller = new AbortController();
+    try {
+      const source = await this.openSource();
+      const isTsv = /\.tsv$/i.test(this.uri.path);
+      const dialect = await sniffDialect(source, isTsv ? { delimiter: '\t' } : {});
+      // The scan of a big file competes with the webview for the CPU; let the first rows paint first.
+      let release!: () => void;
+      const firstPaint = new Promise<void>((resolve) => (release = resolve));
+      const timer = setTimeout(release, FIRST_PAINT_WAIT_MS);
+      void this.host.waitForPaint((p) => p.generation === generation, FIRST_PAINT_WAIT_MS).then(release, release).finally(() => clearTimeout(timer));
+      const paced: RandomAccessSource = {
+        size: () => source.size(),
+        read: async (offset, length) => {
+          if (offset + length > HEAD_START_BYTES) await firstPaint;
+          return source.read(offset, length);
+        },
+      };
+      const { index, done } = buildRowIndex(paced, dialect, {
+        signal: controller.signal,
+        onProgress: (bytes) => this.progress(generation, bytes),
+      });
+      const file: LoadedFile = { source, dialect, index, controller, rowErrors: new Map() };
+      if (this.isDisposed || generation !== this.generation) {
+        controller.abort();
+        await source.close?.();
+        return;
+      }
+      this.file = file;
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Indexing {0}', this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1)) },
+        () => done.catch(() => undefined),
+      );
+      done.then(
+        () => {
+          if (generation === this.generation) this.host.notifyTotal(index.rowCount, true, 100, this.warnings(file));
+        },
+        (error: unknown) => {
+          if (generation !== this.generation || controller.signal.aborted) return;
+          this.host.notifyTotal(index.rowCount, true, 100, [...this.warnings(file), vscode.l10n.t('Reading stopped: {0}', String((error as Error)?.message ?? error))]);
+        },
+      );
+      await index.waitForRows(Math.max(1, (keepRow ?? 0) + 1));
+      if (generation !== this.generation) return;
+      this.columns = await this.readColumns(file);
+      await this.host.show(this.view(file, keepRow));
+    } catch (error) {
+      if (generation === this.generation) this.host.error(vscode.l10n.t('Could not read {0}: {1}', this.uri.fsPath || this.uri.toString(), (error as Error)?.message ?? String(error)));
+    }
+  }
+
+  async rows(first: number, count: number): Promise<{ rows: GridCell[][]; total: number; complete: boolean }> {
+    const file = this.file;
+    if (!file) return { rows: [], total: 0, complete: false };
+    const window = await readRows(file.source, file.index, file.dialect, first, count);
+    for (const e of window.errors) {
+      const list = file.rowErrors.get(e.row) ?? [];
+      if (list.length < 5) list.push(e.message);
+      file.rowErrors.set(e.row, list);
+    }
+    const width = this.columns.length;
+    const rows = window.rows.map((cells) => (cells.length >= width ? cells : [...cells, ...new Array<GridCell>(width - cells.length).fill(null)]));
+    return { rows, total: file.index.rowCount, complete: file.index.complete };
+  }
+
+  rowErrors(row: number): string[] {
+    return this.file?.rowErrors.get(row) ?? [];
+  }
+
+  private async openSource(): Promise<RandomAccessSource & { close?(): Promise<void> }> {
+    if (this.uri.scheme === 'file') return nodeFileSource(this.uri.fsPath);
+    const stat = await vscode.workspace.fs.stat(this.uri);
+    if (stat.size > MAX_REMOTE_BYTES) throw new Error(vscode.l10n.t('The file is {0} MB; files outside the local disk are previewed up to {1} MB.', Math.round(stat.size / 1048576), MAX_REMOTE_BYTES / 1048576));
+    return memorySource(await vscode.workspace.fs.readFile(this.uri));
+  }
+
+  private async readColumns(file: LoadedFile): Promise<GridColumn[]> {
+    const header = await readHeader(file.source, file.index, file.dialect);
+    const sample = await readRows(file.source, file.index, file.dialect, 0, WIDTH_SAMPLE_ROWS);
+    const width = Math.max(header?.length ?? 0, ...sample.rows.map((r) => r.length), 1);
+    return Array.from({ length: width }, (_, i) => {
+      const name = header?.[i]?.trim() || vscode.l10n.t('Column {0}', i + 1);
+      return { name, label: name, kind: 'text' as const };
+    });
+  }
+
+  private lastProgress = 0;
+  private progress(generation: number, bytes: number): void {
+    const file = this.file;
+    if (!file || generation !== this.generation) return;
+    const now = Date.now();
+    if (now - this.lastProgress < 250) return;
+    this.lastProgress = now;
+    const size = file.index.sourceSize || 1;
+    this.host.notifyTotal(file.index.rowCount, false, Math.min(99, Math.floor((bytes / size) * 100)), this.warnings(file));
+  }
+
+  private warnings(file: LoadedFile): string[] {
+    return file.index.issues.slice(0, 5).map((issue) => (issue.row !== undefined ? vscode.l10n.t('Row {0}: {1}', issue.row + 1, issue.message) : issue.message));
+  }
+
+  private view(file: LoadedFile, keepRow?: number): GridView {
+    return {
+      generation: this.generation,
+      source: 'csv',
+      title: this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1),
+      columns: this.columns,
+      total: file.index.rowCount,
+      complete: file.index.complete,
+      sort: [],
+      filters: [],
+      sortMode: 'none',
+      canQuery: false,
+      warnings: this.warnings(file),
+      keepRow,
+      state: { kind: 'csv', uri: this.uri.toString() },
+      locale: vscode.env.language,
+      labels: gridLabels(),
+    };
+  }
+
+  private release(): void {
+    const file = this.file;
+    this.file = undefined;
+    if (!file) return;
+    file.controller.abort();
+    void file.source.close?.().catch(() => undefined);
+  }
+
+  override dispose(): void {
+    this.release();
+    this.generation++;
+    super.dispose();
+  }
+}
+
+function previewTitle(uri: vscode.Uri): string {
+  return vscode.l10n.t('Preview {0}', uri.path.slice(uri.path.lastIndexOf('/') + 1));
+}
+
+/** The commands and editors of CSV previews; `okcOpenData.openCsvPreview` takes a URI or uses the active editor's. */
+export function registerCsvPreview(context: vscode.ExtensionContext): vscode.Disposable {
+  const previews = new CsvPreviews(context.extensionUri);
+  return vscode.Disposable.from(
+    previews,
+    vscode.commands.registerCommand('okcOpenData.openCsvPreview', async (arg?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a CSV or TSV file first.'));
+        return undefined;
+      }
+      return previews.show(uri);
+    }),
+  );
+}

@@ -1,0 +1,270 @@
+// Grid previews of remote datasets: one panel per dataset, rows fetched page by page as the
+// user scrolls, sort and filter pushed to the portal (and done locally over loaded rows only
+// when the portal refuses), restored after a reload by the serializer.
+
+import * as vscode from 'vscode';
+import type { CatalogStore } from '../catalog/store';
+import { portalProblem } from '../messages';
+import { isPortalError } from '../portal/errors';
+import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
+import type { GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView } from '../protocol';
+import type { DatasetQuery } from '../query/model';
+import { Disposable } from '../util/disposable';
+import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
+import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
+import { PageCache, pageSizeFor } from './gridPages';
+import { registerCsvPreview } from './csvPreview';
+import { webviewOptions } from './webviewHost';
+
+export const GRID_VIEW_TYPE = 'okcOpenData.grid';
+/** When the portal will not sort, this many rows are loaded and sorted here instead. */
+const LOCAL_SORT_ROWS = 5_000;
+
+export class GridPanels extends Disposable {
+  private readonly open = new Map<string, RemoteGrid>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: CatalogStore,
+    private readonly log?: (line: string) => void,
+  ) {
+    super();
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(GRID_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const s = state as Partial<Extract<GridPanelState, { kind: 'remote' }>> | undefined;
+          const dataset = s?.portal && s.id ? await this.waitForDataset(s.portal, s.id) : undefined;
+          if (!dataset) {
+            panel.webview.options = webviewOptions(this.extensionUri);
+            panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeHtml(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
+            return;
+          }
+          const columns = [...(s?.sort ?? []), ...(s?.filters ?? [])].map((x) => ({ name: x.field, label: x.field, kind: 'string' as const }));
+          const query = cleanQuery({ sort: s?.sort, filters: s?.filters }, columns);
+          this.attach(panel, dataset, query.sort, query.filters, typeof s?.row === 'number' ? s.row : undefined);
+        },
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the grid of a dataset. */
+  show(dataset: DatasetSummary): GridHandle {
+    const existing = this.open.get(panelKey(dataset));
+    if (existing) {
+      existing.host.panel.reveal();
+      return existing.host;
+    }
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, previewTitle(dataset.title), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    return this.attach(panel, dataset, [], []).host;
+  }
+
+  private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary, sort: GridSortKey[], filters: GridFilter[], keepRow?: number): RemoteGrid {
+    const key = panelKey(dataset);
+    panel.title = previewTitle(dataset.title);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
+    const grid = new RemoteGrid(panel, this.extensionUri, dataset, this.store.portal(dataset.portal), this.log);
+    this.open.set(key, grid);
+    panel.onDidDispose(() => {
+      grid.dispose();
+      if (this.open.get(key) === grid) this.open.delete(key);
+    });
+    void grid.start(sort, filters, keepRow);
+    return grid;
+  }
+
+  private async waitForDataset(portal: string, id: string): Promise<DatasetSummary | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const found = this.store.find(portal, id);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return undefined;
+  }
+
+  override dispose(): void {
+    for (const grid of this.open.values()) grid.dispose();
+    this.open.clear();
+    super.dispose();
+  }
+}
+
+/** One dataset's grid: its schema, the current query, and a page cache for that query. */
+class RemoteGrid extends Disposable implements GridData {
+  readonly host: GridHost;
+  generation = 0;
+  columns: GridColumn[] = [];
+  private schema: DatasetSchema | undefined;
+  private cache: PageCache | undefined;
+  /** Rows sorted here when the portal would not sort; the grid shows only these. */
+  private localRows: GridCell[][] | undefined;
+  private total = 0;
+  private sort: GridSortKey[] = [];
+  private filters: GridFilter[] = [];
+  private sortMode: GridSortMode = 'none';
+  private warnings: string[] = [];
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly dataset: DatasetSummary,
+    private readonly portal: Portal | undefined,
+    private readonly log?: (line: string) => void,
+  ) {
+    super();
+    this.host = this.register(new GridHost(panel, extensionUri, () => this));
+  }
+
+  async start(sort: GridSortKey[], filters: GridFilter[], keepRow?: number): Promise<void> {
+    if (!this.portal) {
+      this.host.error(vscode.l10n.t('The portal "{0}" is no longer configured.', this.dataset.portal));
+      return;
+    }
+    try {
+      this.schema = await this.portal.getSchema(this.dataset);
+    } catch (error) {
+      this.host.error(this.problem(error));
+      return;
+    }
+    this.columns = this.schema.fields
+      .filter((f) => f.kind !== 'geometry')
+      .map((f) => ({ name: f.name, label: f.alias && f.alias !== f.name ? f.alias : f.name, kind: f.kind === 'geometry' ? 'other' : f.kind, nativeType: f.nativeType }));
+    const clean = cleanQuery({ sort, filters }, this.columns);
+    try {
+      await this.query(clean.sort, clean.filters, keepRow);
+    } catch (error) {
+      this.host.error(this.problem(error));
+    }
+  }
+
+  /** Applies a sort and filters: on the portal when it can, else sorted here over the first rows. */
+  async query(sortIn: GridSortKey[], filtersIn: GridFilter[], keepRow?: number): Promise<void> {
+    const portal = this.portal;
+    if (!portal || !this.schema) throw new Error(vscode.l10n.t('The dataset is not loaded yet.'));
+    const { sort, filters } = cleanQuery({ sort: sortIn, filters: filtersIn }, this.columns);
+    let fieldFilters: ReturnType<typeof toFieldFilters>;
+    try {
+      fieldFilters = toFieldFilters(filters, this.columns);
+    } catch (error) {
+      if (!(error instanceof FilterValueError)) throw error;
+      throw new Error(
+        error.problem === 'noField'
+          ? vscode.l10n.t('There is no field named {0}.', error.field)
+          : vscode.l10n.t('{0} is a number field; "{1}" is not a number.', error.field, error.value),
+      );
+    }
+    const base: DatasetQuery = { fields: this.columns.map((c) => c.name), filters: fieldFilters, returnGeometry: false };
+    const warnings: string[] = [];
+    let portalQuery: DatasetQuery = { ...base, sort: toSortKeys(sort) };
+    let total: number;
+    let sortMode: GridSortMode = sort.length ? 'portal' : 'none';
+    let localRows: GridCell[][] | undefined;
+    try {
+      total = await portal.countRows(this.dataset, portalQuery);
+      if (sort.length) await portal.queryPage(this.dataset, portalQuery, 0, 1);
+    } catch (error) {
+      if (!sort.length) throw new Error(this.problem(error));
+      // The portal refused the sort; order what can be loaded here and say so.
+      this.log?.(`grid: portal sort refused for ${this.dataset.id}: ${String(error)}`);
+      portalQuery = base;
+      total = await portal.countRows(this.dataset, portalQuery);
+      const loaded = await this.loadFirstRows(portalQuery, Math.min(total, LOCAL_SORT_ROWS));
+      const column = this.columns.findIndex((c) => c.name === sort[0].field);
+      localRows = sortRowsLocally(loaded, column, sort[0].descending === true);
+      sortMode = 'local';
+      warnings.push(vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, localRows.length));
+    }
+    this.cache?.clear();
+    const pageSize = pageSizeFor(this.schema.maxRecordCount);
+    this.cache = new PageCache((first, count, signal) => this.fetch(portalQuery, first, count, signal), pageSize);
+    this.localRows = localRows;
+    this.total = localRows ? localRows.length : total;
+    this.sort = sort;
+    this.filters = filters;
+    this.sortMode = sortMode;
+    this.warnings = warnings;
+    this.generation++;
+    await this.host.show(this.view(keepRow));
+  }
+
+  async rows(first: number, count: number, signal: AbortSignal): Promise<{ rows: GridCell[][]; total: number; complete: boolean }> {
+    if (this.localRows) return { rows: this.localRows.slice(first, first + count), total: this.total, complete: true };
+    if (!this.cache) return { rows: [], total: 0, complete: true };
+    const end = Math.min(this.total, first + count);
+    const rows = end > first ? await this.cache.window(first, end - first, signal) : [];
+    return { rows, total: this.total, complete: true };
+  }
+
+  private async fetch(query: DatasetQuery, first: number, count: number, signal: AbortSignal): Promise<GridCell[][]> {
+    const page = await this.portal!.queryPage(this.dataset, query, first, count, signal);
+    return page.rows.map((row) => this.columns.map((c) => row.attributes[c.name] ?? null));
+  }
+
+  private async loadFirstRows(query: DatasetQuery, count: number): Promise<GridCell[][]> {
+    const pageSize = pageSizeFor(this.schema?.maxRecordCount, 1000);
+    const rows: GridCell[][] = [];
+    while (rows.length < count) {
+      const page = await this.fetch(query, rows.length, Math.min(pageSize, count - rows.length), new AbortController().signal);
+      rows.push(...page);
+      if (page.length === 0) break;
+    }
+    return rows;
+  }
+
+  private view(keepRow?: number): GridView {
+    return {
+      generation: this.generation,
+      source: 'remote',
+      title: this.dataset.title,
+      columns: this.columns,
+      total: this.total,
+      complete: true,
+      sort: this.sort,
+      filters: this.filters,
+      sortMode: this.sortMode,
+      canQuery: true,
+      warnings: this.warnings,
+      keepRow,
+      state: { kind: 'remote', portal: this.dataset.portal, id: this.dataset.id, sort: this.sort, filters: this.filters },
+      locale: vscode.env.language,
+      labels: gridLabels(),
+    };
+  }
+
+  private problem(error: unknown): string {
+    if (isPortalError(error)) return portalProblem(this.dataset.portal, error);
+    return error instanceof Error ? error.message : String(error);
+  }
+
+  override dispose(): void {
+    this.cache?.clear();
+    super.dispose();
+  }
+}
+
+function previewTitle(title: string): string {
+  return vscode.l10n.t('Preview: {0}', title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, ''));
+}
+
+function panelKey(d: DatasetSummary): string {
+  return `${d.portal}\u0000${d.id}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The preview commands: `okcOpenData.previewDataset` (returns the panel's GridHandle) and the CSV preview. */
+export function registerPreviewCommands(
+  c: { context: vscode.ExtensionContext; store: CatalogStore },
+  pick: (arg: unknown) => Promise<DatasetSummary | undefined>,
+): vscode.Disposable {
+  const panels = new GridPanels(c.context.extensionUri, c.store);
+  return vscode.Disposable.from(
+    panels,
+    vscode.commands.registerCommand('okcOpenData.previewDataset', async (arg?: unknown) => {
+      const dataset = await pick(arg);
+      return dataset ? panels.show(dataset) : undefined;
+    }),
+    registerCsvPreview(c.context),
+  );
+}

@@ -1,0 +1,525 @@
+// The grid webview: a virtualized table (only the rows in view are in the DOM) over windows
+// of rows the host sends on request, with a sticky header and first column, resizable
+// columns, keyboard navigation, row detail, copy as CSV, and ARIA grid roles. Every value is
+// a text node; nothing from the data is parsed as markup.
+
+import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
+import { CellFormatter } from './grid/format';
+import { Toolbar, fill } from './grid/toolbar';
+import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
+import { h, icon, visibleText } from './shared/dom';
+import { onNotify, ready, request, vscodeApi } from './shared/rpc';
+
+const ROW_HEIGHT = 24;
+const HEADER_HEIGHT = 28;
+const ROW_NUMBER_WIDTH = 90;
+/** Rows asked for around the visible ones, so small scrolls need no round trip. */
+const FETCH_MARGIN = 60;
+/** Rows kept in memory; beyond this the farthest from view are dropped. */
+const MAX_CACHED_ROWS = 3_000;
+const MIN_COLUMN_WIDTH = 48;
+
+interface LoadedRow {
+  cells: GridCell[];
+  cut: Set<number>;
+}
+
+const app = document.getElementById('app')!;
+document.body.classList.add('grid-page');
+
+let view: GridView | undefined;
+let formatter = new CellFormatter('en', 'missing');
+let widths: number[] = [];
+const rows = new Map<number, LoadedRow>();
+let inFlight: { first: number; count: number; generation: number } | undefined;
+let lastAnswered = '';
+const active = { row: 0, col: 0 };
+const anchor = { row: 0, col: 0 };
+let lastPainted = '';
+let progress: number | undefined;
+
+const toolbar = new Toolbar({
+  setFilters: (filters) => void runQuery(view?.sort ?? [], filters),
+  clearQuery: () => void runQuery([], []),
+  copyCell: () => void copy('cell'),
+  copyRow: () => void copy('row'),
+  copySelection: () => void copy('selection'),
+});
+const messages = h('div', { class: 'grid-messages', id: 'grid-messages' });
+const scroller = h('div', { class: 'grid-scroller', id: 'grid', role: 'grid', tabindex: '0', 'aria-multiselectable': 'true' });
+const sizer = h('div', { class: 'grid-sizer' });
+const header = h('div', { class: 'grid-header', role: 'row', 'aria-rowindex': '1' });
+const body = h('div', { class: 'grid-body', role: 'rowgroup' });
+const headerGroup = h('div', { role: 'rowgroup', class: 'grid-header-group' }, header);
+sizer.append(headerGroup, body);
+scroller.append(sizer);
+const detail = h('div', { class: 'grid-detail', id: 'grid-detail', role: 'dialog', 'aria-modal': 'true', hidden: '' });
+app.replaceChildren(toolbar.element, messages, scroller, detail);
+
+function layout(): Layout {
+  return { total: view?.total ?? 0, rowHeight: ROW_HEIGHT, viewHeight: Math.max(ROW_HEIGHT, scroller.clientHeight - HEADER_HEIGHT) };
+}
+
+function initialWidth(label: string, kind: string): number {
+  const chars = Math.max(label.length + 5, kind === 'date' ? 16 : kind === 'string' || kind === 'text' ? 18 : 10);
+  return Math.min(360, Math.max(80, chars * 8));
+}
+
+function show(incoming: GridView): void {
+  let next = incoming;
+  if (!view && next.keepRow === undefined) {
+    // A webview recreated after its tab was hidden: come back to where the user was.
+    const saved = vscodeApi.getState() as (GridPanelState & { row?: number; generation?: number }) | undefined;
+    if (saved && JSON.stringify(stateKey(saved)) === JSON.stringify(stateKey(next.state)) && typeof saved.row === 'number') next = { ...next, keepRow: saved.row };
+  }
+  const sameSource = view && JSON.stringify(stateKey(view.state)) === JSON.stringify(stateKey(next.state));
+  const sameColumns = sameSource && view!.columns.map((c) => c.name).join('\u0000') === next.columns.map((c) => c.name).join('\u0000');
+  view = next;
+  formatter = new CellFormatter(next.locale, next.labels.missing);
+  if (!sameColumns) widths = next.columns.map((c) => initialWidth(c.label, c.kind));
+  rows.clear();
+  inFlight = undefined;
+  lastAnswered = '';
+  if (next.initialRows) store(next.initialRows);
+  lastPainted = '';
+  document.title = next.title;
+  scroller.setAttribute('aria-label', fill(next.labels.gridLabel, visibleText(next.title)));
+  scroller.setAttribute('aria-colcount', String(next.columns.length + 1));
+  toolbar.render(next);
+  renderMessages();
+  renderHeader();
+  updateSize();
+  const keep = next.keepRow;
+  if (keep !== undefined) {
+    active.row = Math.min(keep, Math.max(0, next.total - 1));
+    scroller.scrollTop = scrollForRow(layout(), keep);
+  } else if (!sameSource) {
+    active.row = 0;
+    scroller.scrollTop = 0;
+  } else {
+    active.row = Math.min(active.row, Math.max(0, next.total - 1));
+    if (!sameColumns) scroller.scrollTop = 0;
+  }
+  active.col = Math.min(active.col, Math.max(0, next.columns.length - 1));
+  anchor.row = active.row;
+  anchor.col = active.col;
+  saveState();
+  render();
+}
+
+function stateKey(state: GridPanelState): unknown {
+  return state.kind === 'csv' ? ['csv', state.uri] : ['remote', state.portal, state.id];
+}
+
+function updateSize(): void {
+  if (!view) return;
+  const total = view.total;
+  scroller.setAttribute('aria-rowcount', String(total + 1));
+  const width = ROW_NUMBER_WIDTH + widths.reduce((a, b) => a + b, 0);
+  sizer.style.height = `${HEADER_HEIGHT + scrollHeight(layout())}px`;
+  sizer.style.width = `${width}px`;
+  const count = total.toLocaleString(view.locale);
+  toolbar.setStatus(view.complete ? fill(view.labels.rows, count) : fill(view.labels.rowsIndexing, count, progress ?? 0));
+}
+
+function renderMessages(): void {
+  if (!view) return;
+  messages.replaceChildren(
+    ...view.warnings.map((w) => h('div', { class: 'grid-warning', role: 'status' }, icon('warning'), ' ', visibleText(w))),
+  );
+}
+
+function showError(message: string): void {
+  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+}
+
+function renderHeader(): void {
+  if (!view) return;
+  const v = view;
+  const cells: HTMLElement[] = [h('div', { class: 'grid-rownum grid-colheader', role: 'columnheader', 'aria-colindex': '1' }, v.labels.rowNumber)];
+  v.columns.forEach((column, i) => {
+    const sort = v.sort.find((s) => s.field === column.name);
+    const ariaSort = sort ? (sort.descending ? 'descending' : 'ascending') : 'none';
+    const label = h(
+      'button',
+      { type: 'button', class: 'grid-sort-button', title: `${visibleText(column.name)} (${column.kind})`, disabled: v.canQuery ? undefined : '' },
+      h('span', { class: 'grid-colname' }, visibleText(column.label)),
+      sort ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
+    );
+    label.addEventListener('click', () => {
+      if (!v.canQuery) return;
+      const next: GridSortKey[] = !sort ? [{ field: column.name }] : !sort.descending ? [{ field: column.name, descending: true }] : [];
+      void runQuery(next, v.filters);
+    });
+    const handle = h('div', { class: 'grid-resize', role: 'separator', 'aria-orientation': 'vertical', title: v.labels.resizeColumn, 'aria-label': v.labels.resizeColumn });
+    handle.addEventListener('pointerdown', (event) => startResize(event, i, handle));
+    const cell = h('div', { class: `grid-colheader${i === 0 ? ' sticky-col' : ''}${isNumeric(column.kind) ? ' number' : ''}`, role: 'columnheader', 'aria-colindex': String(i + 2), 'aria-sort': ariaSort, 'data-col': String(i) }, label, handle);
+    cell.style.width = `${widths[i]}px`;
+    cells.push(cell);
+  });
+  header.replaceChildren(...cells);
+}
+
+function isNumeric(kind: string): boolean {
+  return kind === 'integer' || kind === 'double' || kind === 'oid';
+}
+
+function startResize(event: PointerEvent, column: number, handle: HTMLElement): void {
+  event.preventDefault();
+  event.stopPropagation();
+  const startX = event.clientX;
+  const startWidth = widths[column];
+  handle.setPointerCapture(event.pointerId);
+  const move = (e: PointerEvent): void => {
+    widths[column] = Math.max(MIN_COLUMN_WIDTH, Math.round(startWidth + e.clientX - startX));
+    applyWidths();
+  };
+  const up = (): void => {
+    handle.removeEventListener('pointermove', move);
+    handle.removeEventListener('pointerup', up);
+  };
+  handle.addEventListener('pointermove', move);
+  handle.addEventListener('pointerup', up);
+}
+
+function applyWidths(): void {
+  for (const cell of Array.from(sizer.querySelectorAll<HTMLElement>('[data-col]'))) cell.style.width = `${widths[Number(cell.dataset.col)]}px`;
+  updateSize();
+}
+
+let frame = 0;
+function scheduleRender(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+
+function render(): void {
+  if (!view) return;
+  const v = view;
+  const vis = visibleRows(layout(), scroller.scrollTop);
+  body.style.top = `${HEADER_HEIGHT + vis.offsetPx}px`;
+  const selection = selectionRange();
+  const out: HTMLElement[] = [];
+  let missing = false;
+  for (let r = vis.first; r < vis.first + vis.count && !missing; r++) missing = !rows.has(r);
+  // Ask before drawing: the round trip to the host is the long part of a jump.
+  if (missing) requestWindow(vis.first, vis.count);
+  for (let r = vis.first; r < vis.first + vis.count; r++) {
+    const loaded = rows.get(r);
+    const rowEl = h('div', { class: `grid-row${r % 2 ? ' odd' : ''}${r === active.row ? ' active-row' : ''}`, role: 'row', 'aria-rowindex': String(r + 2), 'data-row': String(r) });
+    rowEl.append(h('div', { class: 'grid-rownum', role: 'rowheader', 'aria-colindex': '1' }, (r + 1).toLocaleString(v.locale)));
+    v.columns.forEach((column, c) => {
+      const selected = r >= selection.top && r <= selection.bottom && c >= selection.left && c <= selection.right;
+      const isActive = r === active.row && c === active.col;
+      let text = '';
+      let cls = 'loading';
+      if (loaded) {
+        const f = formatter.format(loaded.cells[c] ?? null, column, loaded.cut.has(c));
+        // One line per row: line breaks inside a cell show as a symbol, the detail has them.
+        text = visibleText(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
+        cls = f.className;
+      }
+      const cell = h(
+        'div',
+        {
+          class: `grid-cell ${cls}${c === 0 ? ' sticky-col' : ''}${selected ? ' selected' : ''}${isActive ? ' active' : ''}`,
+          role: 'gridcell',
+          id: isActive ? 'active-cell' : undefined,
+          'aria-colindex': String(c + 2),
+          'aria-selected': selected ? 'true' : 'false',
+          'data-col': String(c),
+          title: loaded?.cut.has(c) ? v.labels.cellCut : undefined,
+        },
+        text.length > 300 ? text.slice(0, 300) : text,
+      );
+      cell.style.width = `${widths[c]}px`;
+      rowEl.append(cell);
+    });
+    out.push(rowEl);
+  }
+  body.replaceChildren(...out);
+  if (vis.count === 0 && v.complete) body.replaceChildren(h('div', { class: 'grid-empty' }, v.labels.noRows));
+  scroller.setAttribute('aria-activedescendant', rows.has(active.row) ? 'active-cell' : '');
+  if (!missing) reportPaint(vis.first, vis.count);
+}
+
+function reportPaint(first: number, count: number): void {
+  if (!view || count === 0) return;
+  const last = first + count - 1;
+  const key = `${view.generation}:${first}:${last}:${active.row}`;
+  if (key === lastPainted) return;
+  lastPainted = key;
+  const texts = [first, last].flatMap((r) => (rows.get(r)?.cells ?? []).map((c) => (c === null ? '' : String(c).slice(0, 100))));
+  void request('grid/painted', { generation: view.generation, first, last, activeRow: active.row, texts }).catch(() => undefined);
+}
+
+function requestWindow(first: number, count: number): void {
+  if (!view) return;
+  const from = Math.max(0, first - FETCH_MARGIN);
+  const want = { first: from, count: Math.min(view.total - from, count + (first - from) + FETCH_MARGIN) };
+  if (inFlight && inFlight.generation === view.generation && inFlight.first <= first && inFlight.first + inFlight.count >= first + count) return;
+  // The same window came back short already (the data ended early): wait for a scroll or a new total.
+  if (lastAnswered === `${view.generation}:${want.first}:${want.count}:${view.total}`) return;
+  // A newer window supersedes the one in flight; the host cancels what is no longer needed.
+  void fetchWindow(want.first, want.count);
+}
+
+async function fetchWindow(first: number, count: number): Promise<void> {
+  if (!view) return;
+  const generation = view.generation;
+  const mine = { first, count, generation };
+  inFlight = mine;
+  try {
+    const result = await request('grid/rows', { generation, first, count });
+    if (result.stale || !view || result.generation !== view.generation) return;
+    lastAnswered = `${generation}:${first}:${count}:${result.total}`;
+    if (store(result)) updateSize();
+  } catch (error) {
+    // Not asked again until the user scrolls: a failing portal must not be hammered.
+    lastAnswered = `${generation}:${first}:${count}:${view?.total}`;
+    showError((error as Error).message);
+  } finally {
+    if (inFlight === mine) inFlight = undefined;
+  }
+  // Drawn at once rather than on the next animation frame: the rows are what the user waits for.
+  if (inFlight === undefined) render();
+}
+
+/** Keeps a window's rows; true when it changed the total. */
+function store(result: GridRowsResult): boolean {
+  if (!view) return false;
+  const cut = new Map<number, Set<number>>();
+  for (const [r, c] of result.cut) (cut.get(r) ?? cut.set(r, new Set()).get(r)!).add(c);
+  result.rows.forEach((cells, i) => rows.set(result.first + i, { cells, cut: cut.get(i) ?? new Set() }));
+  trimCache();
+  if (result.total === view.total && result.complete === view.complete) return false;
+  view = { ...view, total: result.total, complete: result.complete };
+  return true;
+}
+
+function trimCache(): void {
+  if (rows.size <= MAX_CACHED_ROWS) return;
+  const centre = active.row;
+  const keys = [...rows.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+  for (const key of keys.slice(0, rows.size - MAX_CACHED_ROWS)) rows.delete(key);
+}
+
+function selectionRange(): { top: number; bottom: number; left: number; right: number } {
+  return { top: Math.min(anchor.row, active.row), bottom: Math.max(anchor.row, active.row), left: Math.min(anchor.col, active.col), right: Math.max(anchor.col, active.col) };
+}
+
+function moveTo(row: number, col: number, extend: boolean): void {
+  if (!view) return;
+  active.row = Math.max(0, Math.min(view.total - 1, row));
+  active.col = Math.max(0, Math.min(view.columns.length - 1, col));
+  if (!extend) {
+    anchor.row = active.row;
+    anchor.col = active.col;
+  }
+  scroller.scrollTop = scrollToReveal(layout(), scroller.scrollTop, active.row);
+  revealColumn(active.col);
+  saveState();
+  render();
+}
+
+function revealColumn(col: number): void {
+  let left = ROW_NUMBER_WIDTH;
+  for (let i = 0; i < col; i++) left += widths[i];
+  const stickyWidth = ROW_NUMBER_WIDTH + (widths[0] ?? 0);
+  if (col > 0 && left - stickyWidth < scroller.scrollLeft) scroller.scrollLeft = left - stickyWidth;
+  else if (left + widths[col] > scroller.scrollLeft + scroller.clientWidth) scroller.scrollLeft = left + widths[col] - scroller.clientWidth;
+}
+
+scroller.addEventListener('scroll', () => {
+  scheduleRender();
+  saveState();
+});
+new ResizeObserver(() => {
+  updateSize();
+  scheduleRender();
+}).observe(scroller);
+
+scroller.addEventListener('keydown', (event) => {
+  if (!view) return;
+  const page = Math.max(1, Math.floor(layout().viewHeight / ROW_HEIGHT) - 1);
+  const ctrl = event.ctrlKey || event.metaKey;
+  const extend = event.shiftKey;
+  const { row, col } = active;
+  const last = view.columns.length - 1;
+  const moves: Record<string, () => void> = {
+    ArrowDown: () => moveTo(row + 1, col, extend),
+    ArrowUp: () => moveTo(row - 1, col, extend),
+    ArrowRight: () => moveTo(row, col + 1, extend),
+    ArrowLeft: () => moveTo(row, col - 1, extend),
+    PageDown: () => moveTo(row + page, col, extend),
+    PageUp: () => moveTo(row - page, col, extend),
+    Home: () => (ctrl ? moveTo(0, 0, extend) : moveTo(row, 0, extend)),
+    End: () => (ctrl ? moveTo(view!.total - 1, last, extend) : moveTo(row, last, extend)),
+    Enter: () => void openDetail(row),
+  };
+  if (ctrl && (event.key === 'c' || event.key === 'C')) {
+    event.preventDefault();
+    void copy(anchor.row === active.row && anchor.col === active.col ? 'cell' : 'selection');
+    return;
+  }
+  if (ctrl && (event.key === 'a' || event.key === 'A')) {
+    event.preventDefault();
+    anchor.row = 0;
+    anchor.col = 0;
+    active.row = view.total - 1;
+    active.col = last;
+    render();
+    return;
+  }
+  const run = moves[event.key];
+  if (!run) return;
+  event.preventDefault();
+  run();
+});
+
+function cellAt(target: EventTarget | null): { row: number; col: number } | undefined {
+  const cell = (target as HTMLElement | null)?.closest?.('.grid-cell') as HTMLElement | null;
+  const rowEl = cell?.parentElement;
+  if (!cell || !rowEl?.dataset.row) return undefined;
+  return { row: Number(rowEl.dataset.row), col: Number(cell.dataset.col) };
+}
+
+body.addEventListener('mousedown', (event) => {
+  const at = cellAt(event.target);
+  if (!at) return;
+  scroller.focus();
+  moveTo(at.row, at.col, event.shiftKey);
+  // Rows are redrawn on every mousedown, so a dblclick would not find the same element twice.
+  if (event.detail === 2) void openDetail(at.row);
+});
+
+async function runQuery(sort: GridSortKey[], filters: GridFilter[]): Promise<void> {
+  messages.querySelectorAll('.grid-error').forEach((e) => e.remove());
+  try {
+    await request('grid/query', { sort, filters });
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+
+async function copy(what: 'cell' | 'row' | 'selection'): Promise<void> {
+  if (!view) return;
+  const s = selectionRange();
+  try {
+    if (what === 'cell') {
+      const value = rows.get(active.row)?.cells[active.col];
+      const cut = rows.get(active.row)?.cut.has(active.col);
+      if (value !== undefined && !cut) {
+        await request('clipboard/write', { text: value === null ? '' : String(value) });
+        return;
+      }
+      const d = await request('grid/detail', { generation: view.generation, row: active.row });
+      const cell = d.values[active.col]?.value;
+      await request('clipboard/write', { text: cell === null || cell === undefined ? '' : String(cell) });
+    } else if (what === 'row') {
+      await request('grid/copy', { generation: view.generation, first: active.row, last: active.row, header: true });
+    } else {
+      const columns: number[] = [];
+      for (let c = s.left; c <= s.right; c++) columns.push(c);
+      await request('grid/copy', { generation: view.generation, first: s.top, last: s.bottom, columns, header: true });
+    }
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+
+async function openDetail(row: number): Promise<void> {
+  if (!view) return;
+  const v = view;
+  let d: GridRowDetail;
+  try {
+    d = await request('grid/detail', { generation: v.generation, row });
+  } catch (error) {
+    showError((error as Error).message);
+    return;
+  }
+  const close = h('button', { type: 'button', class: 'icon-button', id: 'detail-close', title: v.labels.close, 'aria-label': v.labels.close }, icon('close'));
+  const table = h('tbody');
+  d.values.forEach((value, i) => {
+    const column = v.columns[i] ?? { name: value.name, label: value.label, kind: value.kind };
+    const f = formatter.format(value.value, column);
+    const raw = value.value === null ? '' : String(value.value);
+    table.append(
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row', title: visibleText(value.name) }, visibleText(value.label)),
+        h(
+          'td',
+          {},
+          h('div', { class: `detail-value ${f.className}` }, visibleText(f.text)),
+          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, visibleText(raw)) : null,
+          value.fullLength ? h('div', { class: 'detail-note' }, fill(v.labels.cutNote, raw.length.toLocaleString(v.locale), value.fullLength.toLocaleString(v.locale))) : null,
+        ),
+      ),
+    );
+  });
+  const title = fill(v.labels.rowDetail, (row + 1).toLocaleString(v.locale));
+  detail.replaceChildren(
+    h('div', { class: 'grid-detail-head' }, h('h2', { id: 'detail-title' }, title), close),
+    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', visibleText(e))),
+    h('table', { class: 'details detail-table' }, table),
+  );
+  detail.setAttribute('aria-labelledby', 'detail-title');
+  detail.hidden = false;
+  const dismiss = (): void => {
+    detail.hidden = true;
+    scroller.focus();
+  };
+  close.addEventListener('click', dismiss);
+  detail.onkeydown = (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      dismiss();
+    }
+  };
+  close.focus();
+}
+
+let savedKey = '';
+/** Keeps the panel's state current (it is what a reload or a recreated webview starts from). */
+function saveState(): void {
+  if (!view) return;
+  const row = Math.floor(visibleRows(layout(), scroller.scrollTop).first);
+  const state = { ...view.state, row };
+  const key = JSON.stringify(state);
+  if (key === savedKey) return;
+  savedKey = key;
+  vscodeApi.setState(state);
+}
+
+onNotify('grid/show', show);
+onNotify('grid/total', (t) => {
+  if (!view || t.generation !== view.generation) return;
+  progress = t.progress;
+  const grew = t.total !== view.total;
+  view = { ...view, total: t.total, complete: t.complete, warnings: t.warnings ?? view.warnings };
+  if (t.warnings) renderMessages();
+  updateSize();
+  if (grew) scheduleRender();
+});
+onNotify('grid/scrollTo', ({ row, column }) => {
+  scroller.focus();
+  moveTo(row, column ?? active.col, false);
+});
+onNotify('panel/error', ({ message }) => {
+  app.setAttribute('aria-busy', 'false');
+  showError(message);
+});
+ready();
+// After a tab switch the host has nothing queued for a recreated webview; ask for the frame.
+void request('grid/current', {}).then(
+  (current) => {
+    if (current && !view) show(current);
+  },
+  () => undefined,
+);
+app.setAttribute('aria-busy', 'false');

@@ -1,0 +1,84 @@
+// The grid's toolbar: row count and who sorted the rows, a filter form (field, operator,
+// value) with the active filters as removable chips, and the copy buttons.
+
+import type { GridFilter, GridView } from '../../protocol';
+import { h, icon, visibleText } from '../shared/dom';
+
+const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
+
+export interface ToolbarActions {
+  setFilters(filters: GridFilter[]): void;
+  clearQuery(): void;
+  copyCell(): void;
+  copyRow(): void;
+  copySelection(): void;
+}
+
+export function fill(template: string, ...values: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => (values[Number(i)] !== undefined ? String(values[Number(i)]) : whole));
+}
+
+export class Toolbar {
+  readonly element = h('header', { class: 'grid-toolbar' });
+  private readonly status = h('span', { class: 'grid-status', id: 'grid-status', role: 'status' });
+  private readonly sortStatus = h('span', { class: 'grid-sort-status', id: 'grid-sort-status' });
+
+  constructor(private readonly actions: ToolbarActions) {}
+
+  render(view: GridView): void {
+    const L = view.labels;
+    const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', visibleText(view.title)), this.status, this.sortStatus];
+    this.sortStatus.textContent = view.sortMode === 'portal' ? L.sortedByPortal : view.sortMode === 'local' ? L.sortedLocally : view.source === 'csv' ? L.fileOrder : L.unsorted;
+    this.sortStatus.className = `grid-sort-status sort-${view.sortMode}`;
+    if (view.canQuery) parts.push(this.filterForm(view));
+    const copies = h('span', { class: 'grid-copy' });
+    for (const [id, label, iconName, run] of [
+      ['copy-cell', L.copyCell, 'copy', () => this.actions.copyCell()],
+      ['copy-row', L.copyRow, 'list-flat', () => this.actions.copyRow()],
+      ['copy-selection', L.copySelection, 'clippy', () => this.actions.copySelection()],
+    ] as const) {
+      const button = h('button', { type: 'button', class: 'icon-button', id, title: label, 'aria-label': label }, icon(iconName));
+      button.addEventListener('click', run);
+      copies.append(button);
+    }
+    parts.push(copies);
+    this.element.replaceChildren(...parts);
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  private filterForm(view: GridView): HTMLElement {
+    const L = view.labels;
+    const field = h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
+    for (const c of view.columns) field.append(h('option', { value: c.name }, visibleText(c.label)));
+    const op = h('select', { id: 'filter-op', 'aria-label': L.filterOperator, title: L.filterOperator });
+    for (const o of OPERATORS) op.append(h('option', { value: o }, o));
+    const value = h('input', { id: 'filter-value', type: 'text', 'aria-label': L.filterValue, placeholder: L.filterValue });
+    const add = h('button', { type: 'submit', class: 'action', id: 'filter-add' }, icon('filter'), h('span', {}, L.addFilter));
+    const form = h('form', { class: 'grid-filter', id: 'filter-form', 'aria-label': L.filter }, field, op, value, add);
+    op.addEventListener('change', () => {
+      value.disabled = op.value === 'is null' || op.value === 'is not null';
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const filter: GridFilter = { field: field.value, op: op.value as GridFilter['op'] };
+      if (!value.disabled) filter.value = value.value;
+      this.actions.setFilters([...view.filters, filter]);
+    });
+    const chips = h('span', { class: 'grid-chips' });
+    view.filters.forEach((f, i) => {
+      const label = view.columns.find((c) => c.name === f.field)?.label ?? f.field;
+      const remove = h('button', { type: 'button', class: 'icon-button', title: L.removeFilter, 'aria-label': `${L.removeFilter}: ${label}` }, icon('close'));
+      remove.addEventListener('click', () => this.actions.setFilters(view.filters.filter((_, j) => j !== i)));
+      chips.append(h('span', { class: 'grid-chip' }, visibleText(`${label} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`), remove));
+    });
+    if (view.filters.length || view.sort.length) {
+      const clear = h('button', { type: 'button', class: 'icon-button', id: 'clear-query', title: L.clearQuery, 'aria-label': L.clearQuery }, icon('clear-all'));
+      clear.addEventListener('click', () => this.actions.clearQuery());
+      chips.append(clear);
+    }
+    return h('span', { class: 'grid-query' }, form, chips);
+  }
+}

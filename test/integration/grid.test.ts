@@ -1,0 +1,263 @@
+// Grid previews in the real extension host with the webview drawn by a real browser: the
+// 1,000,000-row dataset to its last row, sort and filter pushed to the portal, the legacy
+// portal, hostile data, and CSV previews (quoted newlines, following changes, custom editor).
+// The webview reports what it painted (`grid/painted`), so these assertions are about what
+// a user sees, not only about what the host sent.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { OkcOpenDataApi } from '../../src/extension';
+import type { DatasetSummary } from '../../src/portal/types';
+import type { GridHandle } from '../../src/preview/gridHost';
+import { BIG_TITLE, HOSTILE_TITLE, HUGE_CELL_CHARS, HUGE_CELL_ROW } from '../portal/data';
+import { startFakePortal, type FakePortal } from '../portal/server';
+
+const EXTENSION_ID = 'okc-open-data.okc-open-data';
+
+async function usePortals(portals: { name: string; kind: 'hub' | 'legacy'; url: string }[]): Promise<OkcOpenDataApi> {
+  const extension = vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID);
+  assert.ok(extension);
+  const okc = await extension.activate();
+  await vscode.workspace.getConfiguration('okcOpenData').update('portals', portals, vscode.ConfigurationTarget.Global);
+  await okc.refresh();
+  return okc;
+}
+
+function dataset(okc: OkcOpenDataApi, portal: string, title: string): DatasetSummary {
+  const found = okc.store.allDatasets().find((d) => d.portal === portal && d.title === title);
+  assert.ok(found, `${title} in ${portal}`);
+  return found;
+}
+
+async function preview(d: DatasetSummary): Promise<GridHandle> {
+  const handle = await vscode.commands.executeCommand<GridHandle | undefined>('okcOpenData.previewDataset', d);
+  assert.ok(handle, 'Preview Dataset returned no panel');
+  return handle;
+}
+
+describe('Grid preview', function () {
+  this.timeout(180_000);
+  let fake: FakePortal;
+  let okc: OkcOpenDataApi;
+  let scratch: string;
+
+  before(async () => {
+    fake = await startFakePortal({ port: 0, bigRows: 1_000_000 });
+    okc = await usePortals([
+      { name: 'Grid Hub', kind: 'hub', url: fake.baseUrl },
+      { name: 'Grid Legacy', kind: 'legacy', url: fake.baseUrl },
+    ]);
+    scratch = mkdtempSync(join(tmpdir(), 'okc-grid-'));
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('opens the 1,000,000-row dataset with its total and paints the first rows', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    const paint = await grid.waitForPaint((p) => p.first === 0);
+    assert.equal(grid.view?.total, 1_000_000);
+    assert.ok(paint.texts.includes('PR-0000001'), paint.texts.join(' | '));
+    assert.ok(paint.last - paint.first < 200, `${paint.last - paint.first + 1} rows in the DOM window`);
+    // Pages respect the service's maxRecordCount and are fetched on demand, not the whole dataset.
+    const counts = fake.requests.filter((r) => r.path.includes('/query') && r.path.includes('resultRecordCount')).map((r) => Number(new URL(r.path, fake.baseUrl).searchParams.get('resultRecordCount')));
+    assert.ok(counts.length >= 1 && counts.every((n) => n <= 2000), counts.join(','));
+  });
+
+  it('scrolls to the last row of the 1,000,000-row dataset', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    const started = performance.now();
+    grid.scrollTo(999_999);
+    const paint = await grid.waitForPaint((p) => p.last === 999_999 && p.activeRow === 999_999);
+    assert.ok(paint.texts.includes('PR-1000000'), paint.texts.join(' | '));
+    const offsets = fake.requests.map((r) => Number(new URL(r.path, fake.baseUrl).searchParams.get('resultOffset') ?? -1));
+    assert.ok(offsets.some((o) => o >= 999_000), 'a page near the end was fetched');
+    assert.ok(performance.now() - started < 30_000);
+  });
+
+  it('sorts on the portal (orderByFields) and says so', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    const before = grid.view!.generation;
+    await grid.query([{ field: 'Amount', descending: true }], []);
+    assert.equal(grid.view?.sortMode, 'portal');
+    grid.scrollTo(0);
+    const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
+    assert.ok(fake.requests.some((r) => /orderByFields=Amount(\+|%20)DESC/i.test(r.path)), 'orderByFields sent');
+    // texts holds the first painted row's cells, then the last one's.
+    const width = grid.view!.columns.length;
+    const at = grid.view!.columns.findIndex((c) => c.name === 'Amount');
+    const top = Number(paint.texts[at]);
+    const bottom = Number(paint.texts[width + at]);
+    assert.ok(top >= bottom && top > 9900, `${top} then ${bottom}`);
+  });
+
+  it('filters on the portal (where) and shows only matching rows with the new total', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    const before = grid.view!.generation;
+    await grid.query([], [{ field: 'Category', op: '=', value: 'Permit' }]);
+    const total = grid.view!.total;
+    assert.ok(total > 0 && total < 1_000_000, `${total}`);
+    grid.scrollTo(0);
+    const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
+    assert.ok(paint.texts.includes('Permit'));
+    assert.ok(!paint.texts.some((t) => ['Inspection', 'Citation', 'Invoice'].includes(t)), paint.texts.join(' | '));
+    assert.ok(fake.requests.some((r) => /where=.*Category/i.test(decodeURIComponent(r.path.replace(/\+/g, ' ')))), 'where sent');
+    await grid.query([], []);
+    assert.equal(grid.view?.total, 1_000_000);
+  });
+
+  it('sorts locally over the loaded rows when the portal refuses, and says so', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.query([], []);
+    fake.faults.add({ path: 'f00dbabe[0-9a-f]*/rest/services/OpenData/Performance/FeatureServer/0/query', kind: 'malformedJson', times: 1 });
+    const before = grid.view!.generation;
+    await grid.query([{ field: 'Amount', descending: true }], []);
+    assert.equal(grid.view?.sortMode, 'local');
+    assert.equal(grid.view?.total, 5_000);
+    assert.ok(grid.view!.warnings.some((w) => w.includes('Amount')), grid.view!.warnings.join(' | '));
+    grid.scrollTo(0);
+    const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
+    const width = grid.view!.columns.length;
+    const at = grid.view!.columns.findIndex((c) => c.name === 'Amount');
+    assert.ok(Number(paint.texts[at]) >= Number(paint.texts[width + at]));
+    await grid.query([], []);
+    assert.equal(grid.view?.sortMode, 'none');
+  });
+
+  it('copies rows as CSV and opens the row detail', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.query([], []);
+    const generation = grid.view!.generation;
+    const copied = await grid.copyRows({ generation, first: 0, last: 2, columns: [0, 1], header: true });
+    assert.equal(copied, 3);
+    assert.equal(await vscode.env.clipboard.readText(), 'OBJECTID,RecordKey\r\n1,PR-0000001\r\n2,PR-0000002\r\n3,PR-0000003');
+    const detail = await grid.detail(generation, 999_999);
+    assert.equal(detail.values.find((v) => v.name === 'RecordKey')?.value, 'PR-1000000');
+  });
+
+  it('comes back to the same rows after its tab was hidden', async () => {
+    const big = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    big.scrollTo(4_321);
+    await big.waitForPaint((p) => p.activeRow === 4_321);
+    const other = await preview(dataset(okc, 'Grid Hub', HOSTILE_TITLE));
+    await other.waitForPaint((p) => p.first === 0);
+    const hiddenAt = performance.now();
+    big.panel.reveal();
+    const back = await big.waitForPaint((p) => p.at > hiddenAt);
+    assert.ok(back.first <= 4_321 && back.last >= 4_321, `${back.first}..${back.last}`);
+  });
+
+  it('sorts a legacy dataset with a POST orderByField', async () => {
+    const d = okc.store.allDatasets().find((x) => x.portal === 'Grid Legacy' && x.title === 'Fire Stations') ?? okc.store.allDatasets().find((x) => x.portal === 'Grid Legacy' && x.title !== BIG_TITLE && x.title !== HOSTILE_TITLE);
+    assert.ok(d);
+    const grid = await preview(d);
+    await grid.waitForPaint((p) => p.first === 0);
+    const column = grid.view!.columns.find((c) => c.kind === 'string')!;
+    await grid.query([{ field: column.name }], []);
+    assert.equal(grid.view?.sortMode, 'portal');
+    assert.ok(fake.requests.some((r) => r.method === 'POST' && r.path.includes('/records/')), 'POST to the Records API');
+  });
+
+  it('shows hostile values as text and cuts the 10 MB cell for display', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', HOSTILE_TITLE));
+    const paint = await grid.waitForPaint((p) => p.first === 0 && p.last >= HUGE_CELL_ROW);
+    assert.ok(paint.texts.some((t) => t.includes('<script>alert("title")</script>')), paint.texts.join(' | '));
+    assert.equal(grid.view?.columns.find((c) => c.name === 'Title')?.label, '<img src=x onerror=alert("alias")>');
+    const notes = (await grid.detail(grid.view!.generation, HUGE_CELL_ROW)).values.find((v) => v.name === 'Notes')!;
+    assert.equal(notes.fullLength, HUGE_CELL_CHARS);
+    assert.equal((notes.value as string).length, 100_000);
+  });
+
+  it('previews a CSV with quoted newlines beside the editor and follows changes to the file', async () => {
+    const path = join(scratch, 'quoted.csv');
+    const lines = ['id,note,amount'];
+    for (let i = 1; i <= 500; i++) lines.push(i % 7 === 0 ? `${i},"line one\nline two, with comma",${i * 1.5}` : `${i},plain ${i},${i * 1.5}`);
+    writeFileSync(path, lines.join('\r\n') + '\r\n');
+    const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(path));
+    assert.ok(grid);
+    const paint = await grid.waitForPaint((p) => p.first === 0);
+    assert.deepEqual(grid.view?.columns.map((c) => c.name), ['id', 'note', 'amount']);
+    await grid.waitForPaint(() => grid.view?.complete === true && grid.view.total === 500).catch(() => undefined);
+    assert.equal(grid.view?.total, 500);
+    grid.scrollTo(6);
+    const seventh = await grid.waitForPaint((p) => p.activeRow === 6);
+    assert.ok(seventh.first <= 6);
+    assert.ok(paint.texts.includes('1'));
+    const firstGeneration = grid.view!.generation;
+    appendFileSync(path, '501,"added\nlater",1\r\n');
+    const deadline = Date.now() + 20_000;
+    const current = () => grid.view;
+    while ((current()?.generation === firstGeneration || !current()?.complete || current()?.total !== 501) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(current()?.total, 501, 'the preview follows the change');
+    grid.scrollTo(500);
+    const last = await grid.waitForPaint((p) => p.last === 500 && p.generation > firstGeneration);
+    assert.ok(last.texts.includes('added\nlater'), last.texts.join(' | '));
+  });
+
+  it('warns about invalid UTF-8 in a CSV and still shows its rows', async () => {
+    const path = join(scratch, 'latin.csv');
+    const bytes = Buffer.concat([Buffer.from('name,city\n'), Buffer.from('Jos\u00e9,Oklahoma City\n'), Buffer.from([0x52, 0x65, 0xe9, 0x2c, 0x4f, 0x4b, 0x43, 0x0a]), Buffer.from('Ann,Norman\n')]);
+    writeFileSync(path, bytes);
+    const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(path));
+    await grid.waitForPaint((p) => p.first === 0);
+    const deadline = Date.now() + 10_000;
+    while (!grid.view?.complete && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(grid.view?.total, 3);
+    assert.ok(grid.view!.warnings.length >= 1, 'a warning about the encoding');
+  });
+
+  it('previews a CSV on a file system other than the disk (read through vscode.workspace.fs)', async () => {
+    const files = new Map<string, Uint8Array>([['/remote/data.csv', new TextEncoder().encode('k;v\n1;"a;b"\n2;c\n')]]);
+    const changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+    const provider: vscode.FileSystemProvider = {
+      onDidChangeFile: changes.event,
+      watch: () => new vscode.Disposable(() => undefined),
+      stat: (uri) => {
+        const data = files.get(uri.path);
+        if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+        return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: data.length };
+      },
+      readDirectory: () => [],
+      createDirectory: () => undefined,
+      readFile: (uri) => {
+        const data = files.get(uri.path);
+        if (!data) throw vscode.FileSystemError.FileNotFound(uri);
+        return data;
+      },
+      writeFile: (uri, content) => void files.set(uri.path, content),
+      delete: (uri) => void files.delete(uri.path),
+      rename: () => undefined,
+    };
+    const registration = vscode.workspace.registerFileSystemProvider('okc-grid-test', provider, { isReadonly: true });
+    try {
+      const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.parse('okc-grid-test:/remote/data.csv'));
+      const paint = await grid.waitForPaint((p) => p.first === 0 && p.last === 1);
+      assert.deepEqual(grid.view?.columns.map((c) => c.name), ['k', 'v']);
+      assert.deepEqual(paint.texts, ['1', 'a;b', '2', 'c']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      registration.dispose();
+      changes.dispose();
+    }
+  });
+
+  it('opens a .tsv file in the custom read-only editor', async () => {
+    const path = join(scratch, 'tabs.tsv');
+    writeFileSync(path, 'a\tb\n1\t2\n3\t4\n');
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), 'okcOpenData.csvEditor');
+    const deadline = Date.now() + 10_000;
+    let input: unknown;
+    while (Date.now() < deadline) {
+      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      if (input instanceof vscode.TabInputCustom) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(input instanceof vscode.TabInputCustom && input.viewType === 'okcOpenData.csvEditor');
+  });
+});
