@@ -239,7 +239,8 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     item.iconPath = new vscode.ThemeIcon(state.loading ? 'loading~spin' : state.error ? 'warning' : state.config.kind === 'legacy' ? 'archive' : 'globe');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(portal)}**\n\n`);
-    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${escapeMarkdown(state.config.url)}\`\n\n`);
+    // Inside a code span backslash escapes would show literally; only backticks need removing.
+    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${stripControls(state.config.url).replace(/`/g, '')}\`\n\n`);
     if (state.error) tooltip.appendMarkdown(`$(warning) ${escapeMarkdown(portalProblem(portal, state.error))}\n\n`);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;

@@ -1,0 +1,100 @@
+// A user's first minute, in a real VS Code in a real browser: the OKC Open Data entry in the
+// activity bar opens the Catalog, which lists datasets from the (fake) portal; and the same
+// from the packaged .vsix installed the way a user installs it.
+
+import assert from 'node:assert/strict';
+import { openWorkbench as loadWorkbench, screenshot as savePng } from '../harness/browser';
+import {
+  CATALOG_VIEW_ID,
+  EXTENSION_TITLE,
+  clickActivity,
+  commandTitle,
+  findInWebviews,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  session,
+  treeItems,
+  treeRow,
+  treeRows,
+  viewPane,
+  type TreeRow,
+} from './harness';
+import type { PackagedVsix } from '../harness/vsix';
+import { openInstalledVsix, packageForTest } from './harnessVsix';
+
+describe('UI smoke: extension under development', function () {
+  this.timeout(120_000);
+
+  it('opens the workbench with the extension development host', async () => {
+    const paintMs = await openWorkbench();
+    const { page } = await session();
+    assert.ok(paintMs > 0);
+    await page.waitForFunction("document.title.includes('Extension Development Host')", undefined, { timeout: 30_000 });
+  });
+
+  it('shows the Catalog view with datasets from the portal after a click on the activity bar', async () => {
+    await clickActivity(EXTENSION_TITLE);
+    const pane = await viewPane('Catalog');
+    await pane.waitFor({ state: 'visible', timeout: 30_000 });
+    const items = await treeItems('Catalog');
+    assert.ok(items.length >= 1, `no tree items in ${CATALOG_VIEW_ID}`);
+    assert.ok(!items.some((text) => /^error/i.test(text)), `the tree shows an error: ${items.join(' | ')}`);
+    const path = await screenshot('catalog');
+    assert.match(path, /catalog\.png$/);
+  });
+
+  it('refreshes the catalog from the command palette and lists datasets again', async () => {
+    const { portal } = await session();
+    const before = portal.requests.length;
+    await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+    const items = await treeItems('Catalog');
+    assert.ok(items.length >= 1);
+    // The refresh has to reach the portal, not just redraw a cached tree.
+    const deadline = Date.now() + 15_000;
+    while (portal.requests.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(portal.requests.length > before, 'Refresh Catalog sent no request to the portal');
+  });
+
+  it('opens a dataset from the tree into a webview whose content the harness can read', async () => {
+    const { page } = await session();
+    const collapsedGroup = (await treeRows('Catalog')).find((row) => row.level === 2 && row.expanded === false);
+    assert.ok(collapsedGroup, 'no collapsed group under a portal');
+    await (await treeRow(collapsedGroup.index)).click();
+    const deadline = Date.now() + 15_000;
+    let dataset: TreeRow | undefined;
+    while (!dataset && Date.now() < deadline) {
+      dataset = (await treeRows('Catalog')).find((row) => row.index === collapsedGroup.index + 1 && row.level === 3);
+      if (!dataset) await page.waitForTimeout(200);
+    }
+    assert.ok(dataset, `group ${collapsedGroup.label} did not expand into datasets`);
+    await (await treeRow(dataset.index)).click();
+    const heading = await findInWebviews('h1', { hasText: dataset.label, timeoutMs: 30_000 });
+    assert.ok(heading, `no webview shows a heading "${dataset.label}"`);
+    await screenshot('metadata-webview', page);
+  });
+});
+
+describe('UI smoke: packaged .vsix', function () {
+  this.timeout(240_000);
+  let vsix: PackagedVsix;
+
+  before(function () {
+    vsix = packageForTest();
+  });
+
+  it('is under 1 MB (the bundle needs no node_modules)', () => {
+    assert.ok(vsix.bytes < 1024 * 1024, `the .vsix is ${vsix.bytes} bytes; check .vscodeignore`);
+  });
+
+  it('installs into a fresh code-server and loads its tree from the fake portal without a development payload', async () => {
+    const { page, url } = await openInstalledVsix(vsix.path);
+    await loadWorkbench(page, url);
+    assert.ok(!(await page.title()).includes('Extension Development Host'));
+    await clickActivity(EXTENSION_TITLE, page);
+    const items = await treeItems('Catalog', page);
+    assert.ok(items.length >= 1);
+    assert.ok(!items.some((text) => /^error/i.test(text)), `the tree shows an error: ${items.join(' | ')}`);
+    await savePng(page, 'vsix-catalog');
+  });
+});
