@@ -131,9 +131,11 @@ export class PortalHttp {
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
     const response = await this.text(request);
     const url = redactUrl(request.url);
-    const trimmed = response.text.trimStart();
-    if (looksLikeHtml(response.contentType, trimmed)) {
-      if (isBotChallenge(trimmed)) {
+    // Only the start is needed to tell a web page from data; trimming a whole page of rows
+    // would copy it.
+    const head = response.text.slice(0, 4096).trimStart();
+    if (looksLikeHtml(response.contentType, head)) {
+      if (isBotChallenge(response.text)) {
         throw new PortalError('botChallenge', 'The portal answered with a browser check page instead of data.', { url, status: response.status });
       }
       throw new PortalError('malformed', 'The portal answered with a web page instead of data.', { url, status: response.status });
@@ -248,7 +250,7 @@ function looksLikeHtml(contentType: string, trimmedBody: string): boolean {
 
 /** Incapsula's page: a tiny HTML document whose only content is an iframe to its resource. */
 function isBotChallenge(body: string): boolean {
-  return /incapsula|_Incapsula_Resource|<iframe/i.test(body) && body.length < 4096;
+  return body.length < 4096 && /incapsula|_Incapsula_Resource|<iframe/i.test(body);
 }
 
 /** ArcGIS reports failures as HTTP 200 with an `error` object. */

@@ -348,8 +348,14 @@ function readPage(value: unknown, geojson: boolean): RowPage {
   const rows: DataRow[] = features.map((f) => {
     const feature = asObject(f, 'a feature');
     const source = asObject((geojson ? feature.properties : feature.attributes) ?? {}, 'a feature\'s attributes');
-    const attributes: Record<string, CellValue> = {};
-    for (const key of Object.keys(source)) attributes[key] = cell(source[key]);
+    // Parsed JSON attributes are nearly always primitives already: keep the object (a page
+    // is thousands of rows, so a copy per row shows in save and preview times) and only
+    // flatten the rare nested value in place.
+    for (const key in source) {
+      const value = source[key];
+      if (value !== null && typeof value === 'object') source[key] = cell(value);
+    }
+    const attributes = source as Record<string, CellValue>;
     const row: DataRow = { attributes };
     if (geojson) row.geometry = (feature.geometry as GeoJsonGeometry | null | undefined) ?? null;
     return row;
