@@ -94,6 +94,27 @@ export class CatalogStore {
     return this.state.get(portal)?.datasets.find((d) => d.id === id);
   }
 
+  /** The dataset once the catalog lists it (a panel restored at start-up may ask before the
+   * cache has loaded); undefined after `timeoutMs` or when loading ends without it. */
+  waitFor(portal: string, id: string, timeoutMs = 10_000): Promise<DatasetSummary | undefined> {
+    const found = this.find(portal, id);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const done = (value: DatasetSummary | undefined): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const unsubscribe = this.onDidChange(() => {
+        const dataset = this.find(portal, id);
+        const state = this.state.get(portal);
+        if (dataset) done(dataset);
+        else if (state && !state.loading && state.fetchedAt !== undefined && !state.fromCache) done(undefined);
+      });
+    });
+  }
+
   /** Fills the portals from the cache file. A corrupt or foreign file is ignored (and later overwritten). */
   async loadCache(): Promise<boolean> {
     let parsed: CacheFile;

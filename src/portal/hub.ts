@@ -6,6 +6,7 @@ import { hubCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, type HubQu
 import type { DatasetQuery } from '../query/model';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
+import { PromiseCache } from '../util/promiseCache';
 import { asArray, asObject, optionalNumber, optionalString, parseExtent, stringList, type JsonObject } from './shape';
 import type {
   CellValue,
@@ -35,7 +36,7 @@ export interface Credentials {
 }
 
 export class HubPortal implements Portal {
-  private readonly schemas = new Map<string, Promise<DatasetSchema>>();
+  private readonly schemas = new PromiseCache<string, DatasetSchema>();
 
   constructor(
     readonly config: PortalConfig,
@@ -145,13 +146,7 @@ export class HubPortal implements Portal {
   }
 
   getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
-    let schema = this.schemas.get(dataset.id);
-    if (!schema) {
-      schema = this.fetchSchema(dataset, signal);
-      this.schemas.set(dataset.id, schema);
-      schema.catch(() => this.schemas.delete(dataset.id));
-    }
-    return schema;
+    return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
   }
 
   forget(dataset: DatasetSummary): void {

@@ -6,6 +6,7 @@ import { legacyRecordsUrl, legacyRequest, LEGACY_RECORDS_PATH } from '../query/c
 import type { DatasetQuery } from '../query/model';
 import type { Credentials } from './hub';
 import type { PortalHttp } from './http';
+import { PromiseCache } from '../util/promiseCache';
 import { asArray, asObject, optionalString, type JsonObject } from './shape';
 import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeoJsonGeometry, Portal, PortalConfig, RowPage } from './types';
 
@@ -24,7 +25,7 @@ interface LegacyResult {
 
 export class LegacyPortal implements Portal {
   private readonly results = new Map<string, { at: number; result: Promise<LegacyResult> }>();
-  private readonly schemas = new Map<string, Promise<DatasetSchema>>();
+  private readonly schemas = new PromiseCache<string, DatasetSchema>();
 
   constructor(
     readonly config: PortalConfig,
@@ -75,13 +76,7 @@ export class LegacyPortal implements Portal {
   }
 
   getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
-    let schema = this.schemas.get(dataset.id);
-    if (!schema) {
-      schema = this.fetchSchema(dataset, signal);
-      this.schemas.set(dataset.id, schema);
-      schema.catch(() => this.schemas.delete(dataset.id));
-    }
-    return schema;
+    return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
   }
 
   forget(dataset: DatasetSummary): void {

@@ -33,7 +33,7 @@ export class GridPanels extends Disposable {
       vscode.window.registerWebviewPanelSerializer(GRID_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const s = state as Partial<Extract<GridPanelState, { kind: 'remote' }>> | undefined;
-          const dataset = s?.portal && s.id ? await this.waitForDataset(s.portal, s.id) : undefined;
+          const dataset = s?.portal && s.id ? await this.store.waitFor(s.portal, s.id) : undefined;
           if (!dataset) {
             panel.webview.options = webviewOptions(this.extensionUri);
             panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeHtml(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
@@ -72,14 +72,6 @@ export class GridPanels extends Disposable {
     return grid;
   }
 
-  private async waitForDataset(portal: string, id: string): Promise<DatasetSummary | undefined> {
-    for (let i = 0; i < 50; i++) {
-      const found = this.store.find(portal, id);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    return undefined;
-  }
 
   override dispose(): void {
     for (const grid of this.open.values()) grid.dispose();

@@ -122,4 +122,14 @@ describe('CatalogStore', () => {
     await store.refresh();
     assert.ok(changes >= 2, 'loading and loaded');
   });
+
+  it('waits for a dataset until the catalog lists it, and gives up when loading ends without it', async () => {
+    const store = new CatalogStore([fakePortal(hub, async () => [dataset('Hub', 'a')])], new MemoryStorage());
+    const waiting = store.waitFor('Hub', 'a', 5000);
+    const missing = store.waitFor('Hub', 'zzz', 5000);
+    await store.refresh();
+    assert.equal((await waiting)?.id, 'a');
+    assert.equal(await missing, undefined);
+    assert.equal((await store.waitFor('Hub', 'a', 1))?.id, 'a', 'already listed');
+  });
 });
