@@ -97,6 +97,8 @@ export interface GridView {
   /** Who ordered the rows: the portal, the webview's host over the loaded rows only, or nobody. */
   sortMode: GridSortMode;
   canQuery: boolean;
+  /** Commands the toolbar offers on the current query (remote datasets only). */
+  actions?: GridAction[];
   /** Non-fatal problems (encoding errors, a sort the portal refused), shown as warnings. */
   warnings: string[];
   /** Scroll position to keep after a reload or a file change. */
@@ -108,6 +110,9 @@ export interface GridView {
   locale: string;
   labels: Record<string, string>;
 }
+
+/** What a grid's toolbar can hand to a command, with the grid's current sort and filters. */
+export type GridAction = 'insertSnippet' | 'save';
 
 /** What a grid panel needs to come back after a window reload. */
 export type GridPanelState =
@@ -147,6 +152,8 @@ export interface HostRequests {
   'grid/copy': { params: { generation: number; first: number; last: number; columns?: number[]; header: boolean }; result: number };
   /** Asks the host to sort and filter (pushed to the portal when it can); a new `grid/show` follows. */
   'grid/query': { params: { sort: GridSortKey[]; filters: GridFilter[] }; result: void };
+  /** Runs Save or Insert Snippet on the grid's current query. */
+  'grid/action': { params: { action: GridAction }; result: void };
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: { generation: number; first: number; last: number; activeRow: number; texts: string[] }; result: void };
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
-import type { DatasetSchema, DatasetSummary } from '../portal/types';
+import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
 import {
   NodeSaveFs,
@@ -27,7 +27,10 @@ import { stripControls } from '../util/text';
 
 /** Answers for tests and callers that already know them (the grid passes its query). */
 export interface SaveCommandOptions {
+  /** The caller's current query (the grid's filters and sort); the user then chooses it or the whole dataset. */
   query?: DatasetQuery;
+  /** Skips that choice: `query` saves the query as given, `all` the whole dataset. */
+  scope?: 'query' | 'all';
   format?: SaveFormat;
   /** Folder URI (string) to save into; default the `okcOpenData.saveFolder` of the first workspace folder. */
   folder?: string;
@@ -59,11 +62,13 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
 
   const format = options.format ?? (await askFormat(schema));
   if (!format) return undefined;
-  let query = options.query ?? {};
-  if (!options.query) {
-    // From the palette or the tree there is no current query: the whole dataset it is.
-    query = {};
-  }
+  // From the palette or the tree there is no current query: the whole dataset it is.
+  let query: DatasetQuery = {};
+  if (options.query && (options.query.filters?.length || options.query.sort?.length)) {
+    const scope = options.scope ?? (await askScope(portal, dataset, options.query));
+    if (!scope) return undefined;
+    if (scope === 'query') query = options.query;
+  } else if (options.query) query = options.query;
 
   const folderUri = options.folder ? vscode.Uri.parse(options.folder) : await defaultFolder();
   if (!folderUri) return undefined;
@@ -237,6 +242,25 @@ async function askFormat(schema: DatasetSchema): Promise<SaveFormat | undefined>
             : vscode.l10n.t('One JSON object per line'),
   }));
   return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Save Dataset to Workspace: format') }))?.format;
+}
+
+async function askScope(portal: Portal, dataset: DatasetSummary, query: DatasetQuery): Promise<'query' | 'all' | undefined> {
+  const [matching, all] = await Promise.all([portal.countRows(dataset, query).catch(() => undefined), portal.countRows(dataset, {}).catch(() => undefined)]);
+  const rows = (n: number | undefined): string | undefined => (n === undefined ? undefined : vscode.l10n.t('{0} rows', n.toLocaleString()));
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: `$(filter) ${vscode.l10n.t('Current query')}`, description: rows(matching), detail: describeQuery(query), scope: 'query' as const },
+      { label: `$(database) ${vscode.l10n.t('Whole dataset')}`, description: rows(all), scope: 'all' as const },
+    ],
+    { title: vscode.l10n.t('Save {0}', stripControls(dataset.title)), placeHolder: vscode.l10n.t('Save the rows of the current query, or every row?') },
+  );
+  return pick?.scope;
+}
+
+function describeQuery(query: DatasetQuery): string {
+  const filters = (query.filters ?? []).map((f) => `${f.field} ${f.op}${f.value === undefined ? '' : ` ${Array.isArray(f.value) ? f.value.join(', ') : f.value}`}`);
+  const sort = (query.sort ?? []).map((s) => `${s.field} ${s.descending ? '↓' : '↑'}`);
+  return [filters.join(query.join === 'or' ? ' OR ' : ' AND '), sort.length ? vscode.l10n.t('sorted by {0}', sort.join(', ')) : ''].filter(Boolean).join(' · ');
 }
 
 async function defaultFolder(): Promise<vscode.Uri | undefined> {

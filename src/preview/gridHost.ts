@@ -3,7 +3,7 @@
 // webview painted so tests and benchmarks can see what a user sees.
 
 import * as vscode from 'vscode';
-import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
+import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction } from '../protocol';
 import { Disposable } from '../util/disposable';
 import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, rowsToCsv } from './gridCells';
 import { WebviewHost } from './webviewHost';
@@ -16,6 +16,8 @@ export interface GridData {
   /** Problems reading one row (CSV parse errors), for the row detail. */
   rowErrors?(row: number): string[];
   query?(sort: GridSortKey[], filters: GridFilter[]): Promise<void>;
+  /** Hands the current query to a command (remote datasets). */
+  action?(action: GridAction): Promise<void>;
 }
 
 export interface PaintReport {
@@ -73,6 +75,9 @@ export class GridHost extends Disposable implements GridHandle {
           const data = this.data();
           if (!data?.query) throw new Error(vscode.l10n.t('This preview cannot be sorted or filtered.'));
           await data.query(p.sort, p.filters);
+        },
+        'grid/action': async ({ action }) => {
+          await this.data()?.action?.(action);
         },
         'grid/painted': (p) => this.painted({ ...p, at: performance.now() }),
         'clipboard/write': async ({ text }) => {
@@ -232,6 +237,9 @@ export function gridLabels(): Record<string, string> {
     sortedByPortal: vscode.l10n.t('Sorted by the portal'),
     sortedLocally: vscode.l10n.t('Sorted locally (loaded rows only)'),
     unsorted: vscode.l10n.t('In the portal\'s order'),
+    'action.insertSnippet': vscode.l10n.t('Insert Snippet'),
+    'action.save': vscode.l10n.t('Save…'),
+    actionHint: vscode.l10n.t('Uses the current sort and filters'),
     fileOrder: vscode.l10n.t('In file order'),
     filter: vscode.l10n.t('Filter'),
     filterField: vscode.l10n.t('Field'),

@@ -7,7 +7,7 @@ import type { CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
-import type { GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView } from '../protocol';
+import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView } from '../protocol';
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
 import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
@@ -186,6 +186,16 @@ class RemoteGrid extends Disposable implements GridData {
     return { rows, total: this.total, complete: true };
   }
 
+  /** Save and Insert Snippet get the query the grid shows: its filters, and its sort when
+   * the portal did the sorting (a local sort covers loaded rows only). */
+  async action(action: GridAction): Promise<void> {
+    const query: DatasetQuery = {
+      ...(this.filters.length ? { filters: toFieldFilters(this.filters, this.columns) } : {}),
+      ...(this.sortMode === 'portal' && this.sort.length ? { sort: toSortKeys(this.sort) } : {}),
+    };
+    await vscode.commands.executeCommand(action === 'save' ? 'okcOpenData.saveDataset' : 'okcOpenData.insertSnippet', this.dataset, { query });
+  }
+
   private async fetch(query: DatasetQuery, first: number, count: number, signal: AbortSignal): Promise<GridCell[][]> {
     const page = await this.portal!.queryPage(this.dataset, query, first, count, signal);
     return page.rows.map((row) => this.columns.map((c) => row.attributes[c.name] ?? null));
@@ -214,6 +224,7 @@ class RemoteGrid extends Disposable implements GridData {
       filters: this.filters,
       sortMode: this.sortMode,
       canQuery: true,
+      actions: ['insertSnippet', 'save'],
       warnings: this.warnings,
       keepRow,
       state: { kind: 'remote', portal: this.dataset.portal, id: this.dataset.id, sort: this.sort, filters: this.filters },

@@ -44,6 +44,7 @@ const toolbar = new Toolbar({
   copyCell: () => void copy('cell'),
   copyRow: () => void copy('row'),
   copySelection: () => void copy('selection'),
+  run: (action) => void request('grid/action', { action }),
 });
 const messages = h('div', { class: 'grid-messages', id: 'grid-messages' });
 const scroller = h('div', { class: 'grid-scroller', id: 'grid', role: 'grid', tabindex: '0', 'aria-multiselectable': 'true' });

@@ -98,6 +98,22 @@ describe('Save Dataset to Workspace', function () {
     JSON.parse(lines[0]);
   });
 
+  it('saves the current query when asked to (the grid hands over its filters and sort)', async () => {
+    const truth = fake.catalog.byTitle('Work Zones')!;
+    const worktype = String(truth.attributesAt(0).Worktype);
+    let expected = 0;
+    for (let i = 0; i < truth.rowCount; i++) if (truth.attributesAt(i).Worktype === worktype) expected++;
+    const query = { filters: [{ field: 'Worktype', op: '=' as const, value: worktype }], sort: [{ field: truth.objectIdField, descending: true }] };
+    const result = await save(dataset('Save Hub', 'Work Zones'), { format: 'csv', fileName: 'zones-query', query, scope: 'query' });
+    assert.ok(result);
+    assert.equal(result.rows, expected);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(folder, 'zones-query.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    assert.ok(rows.every((r) => r.Worktype === worktype));
+    assert.ok(Number(rows[0][truth.objectIdField]) > Number(rows[rows.length - 1][truth.objectIdField]), 'sorted descending');
+    const sidecar = readFileSync(join(folder, 'zones-query.csv.okc.json'), 'utf8');
+    assert.ok(sidecar.includes('Worktype'), 'the query is recorded');
+  });
+
   const faults = [
     { kind: 'status5xx', status: 500 },
     { kind: 'rateLimit', retryAfterSeconds: 0 },

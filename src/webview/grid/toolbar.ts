@@ -1,7 +1,7 @@
 // The grid's toolbar: row count and who sorted the rows, a filter form (field, operator,
 // value) with the active filters as removable chips, and the copy buttons.
 
-import type { GridFilter, GridView } from '../../protocol';
+import type { GridAction, GridFilter, GridView } from '../../protocol';
 import { h, icon, visibleText } from '../shared/dom';
 
 const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
@@ -12,6 +12,7 @@ export interface ToolbarActions {
   copyCell(): void;
   copyRow(): void;
   copySelection(): void;
+  run(action: GridAction): void;
 }
 
 export function fill(template: string, ...values: (string | number)[]): string {
@@ -42,6 +43,16 @@ export class Toolbar {
       copies.append(button);
     }
     parts.push(copies);
+    if (view.actions?.length) {
+      const commands = h('span', { class: 'grid-actions' });
+      const icons: Record<GridAction, string> = { insertSnippet: 'code', save: 'save' };
+      for (const action of view.actions) {
+        const button = h('button', { type: 'button', class: 'action', id: `grid-action-${action}`, title: L.actionHint }, icon(icons[action]), h('span', {}, L[`action.${action}`] ?? action));
+        button.addEventListener('click', () => this.actions.run(action));
+        commands.append(button);
+      }
+      parts.push(commands);
+    }
     this.element.replaceChildren(...parts);
   }
 
