@@ -4,6 +4,7 @@
 
 import { hubCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, type HubQueryTarget } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
+import { DownloadTables } from './download';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
@@ -37,12 +38,16 @@ export interface Credentials {
 
 export class HubPortal implements Portal {
   private readonly schemas = new PromiseCache<string, DatasetSchema>();
+  /** Datasets the catalog offers only as CSV/JSON files. */
+  private readonly downloads: DownloadTables;
 
   constructor(
     readonly config: PortalConfig,
     private readonly http: PortalHttp,
     private readonly credentials: Credentials,
-  ) {}
+  ) {
+    this.downloads = new DownloadTables(http);
+  }
 
   /** Site root, without a trailing slash, even when the setting names the feed itself. */
   get siteUrl(): string {
@@ -146,11 +151,13 @@ export class HubPortal implements Portal {
   }
 
   getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+    if (!hasLayer(dataset)) return this.downloads.schema(dataset, signal);
     return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
   }
 
   forget(dataset: DatasetSummary): void {
     this.schemas.delete(dataset.id);
+    this.downloads.forget(dataset);
   }
 
   private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
@@ -189,6 +196,7 @@ export class HubPortal implements Portal {
   }
 
   async queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
+    if (!hasLayer(dataset)) return this.downloads.page(dataset, query, offset, count, signal);
     const target = await this.target(dataset, signal);
     const wantGeometry = query.returnGeometry ?? query.format === 'geojson';
     const params = hubQueryParams(query, target, { offset, count });
@@ -201,6 +209,7 @@ export class HubPortal implements Portal {
   }
 
   async countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number> {
+    if (!hasLayer(dataset)) return this.downloads.count(dataset, query, signal);
     const target = await this.target(dataset, signal);
     const params = hubCountParams(query, target);
     await this.addToken(params);
@@ -212,6 +221,7 @@ export class HubPortal implements Portal {
   }
 
   queryUrl(dataset: DatasetSummary, query: DatasetQuery): string {
+    if (!hasLayer(dataset)) return DownloadTables.source(dataset)?.url ?? dataset.landingPage ?? this.siteUrl;
     return hubQueryUrl(query, { layerUrl: this.layerUrl(dataset) });
   }
 
@@ -229,7 +239,7 @@ export class HubPortal implements Portal {
   }
 
   private layerUrl(dataset: DatasetSummary): string {
-    if (!dataset.apiUrl || !/\/(Feature|Map)Server\/\d+$/i.test(dataset.apiUrl)) {
+    if (!hasLayer(dataset)) {
       throw new PortalError('rejected', 'This dataset has no FeatureServer layer to query; use its download links.');
     }
     return dataset.apiUrl;
@@ -246,6 +256,11 @@ export class HubPortal implements Portal {
     const token = await this.credentials.token();
     if (token) params.set('token', token);
   }
+}
+
+/** A FeatureServer (or MapServer) layer to query, rather than only file downloads. */
+function hasLayer(dataset: DatasetSummary): dataset is DatasetSummary & { apiUrl: string } {
+  return !!dataset.apiUrl && /\/(Feature|Map)Server\/\d+$/i.test(dataset.apiUrl);
 }
 
 function downloadFormat(text: string): DownloadFormat | undefined {

@@ -4,6 +4,7 @@
 
 import { legacyRecordsUrl, legacyRequest, LEGACY_RECORDS_PATH } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
+import { compareCells } from './cells';
 import type { Credentials } from './hub';
 import type { PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
@@ -238,12 +239,4 @@ export function parseShape(raw: unknown): GeoJsonGeometry | null {
 function project(row: DataRow, fields: Set<string> | undefined, wantGeometry: boolean): DataRow {
   const attributes = fields ? Object.fromEntries(Object.entries(row.attributes).filter(([k]) => fields.has(k.toLowerCase()))) : row.attributes;
   return wantGeometry ? { attributes, geometry: row.geometry ?? null } : { attributes };
-}
-
-function compareCells(a: CellValue, b: CellValue): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
 }

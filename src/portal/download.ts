@@ -1,0 +1,169 @@
+// Datasets a DCAT catalog offers only as a CSV or JSON download (no FeatureServer layer):
+// the file is fetched once (through PortalHttp), parsed with papaparse or JSON.parse, typed
+// by sniffing its values, and queried here. Spatial filters need a layer and are refused.
+
+import Papa from 'papaparse';
+import type { DatasetQuery, FieldFilter } from '../query/model';
+import { compareCells } from './cells';
+import { PortalError } from './errors';
+import type { PortalHttp } from './http';
+import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, RowPage } from './types';
+
+/** A fetched file serves queries for this long; then it is downloaded again. */
+const TABLE_TTL_MS = 5 * 60_000;
+
+interface Table {
+  fields: DatasetField[];
+  rows: DataRow[];
+}
+
+export class DownloadTables {
+  private readonly tables = new Map<string, { at: number; table: Promise<Table> }>();
+
+  constructor(private readonly http: PortalHttp) {}
+
+  /** The download a dataset can be read from, CSV first. */
+  static source(dataset: DatasetSummary): { format: 'csv' | 'json'; url: string } | undefined {
+    const csv = dataset.downloads.find((d) => d.format === 'csv');
+    if (csv) return { format: 'csv', url: csv.url };
+    const json = dataset.downloads.find((d) => d.format === 'json');
+    return json ? { format: 'json', url: json.url } : undefined;
+  }
+
+  async schema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+    const table = await this.table(dataset, signal);
+    return { fields: table.fields, geometry: 'none', recordCount: table.rows.length };
+  }
+
+  async page(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
+    const rows = await this.matching(dataset, query, signal);
+    const start = Math.max(0, (query.offset ?? 0) + offset);
+    const stop = Math.min(rows.length, start + count, query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity);
+    const fields = query.fields?.length ? query.fields : undefined;
+    const page = rows.slice(start, Math.max(start, stop)).map((row) => (fields ? { attributes: Object.fromEntries(fields.map((f) => [f, row.attributes[f] ?? null])) } : row));
+    return { rows: page, more: stop < rows.length && (query.limit === undefined || stop < (query.offset ?? 0) + query.limit) };
+  }
+
+  async count(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number> {
+    const rows = await this.matching(dataset, query, signal);
+    const available = Math.max(0, rows.length - (query.offset ?? 0));
+    return query.limit !== undefined ? Math.min(available, query.limit) : available;
+  }
+
+  forget(dataset: DatasetSummary): void {
+    this.tables.delete(dataset.id);
+  }
+
+  private async matching(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<DataRow[]> {
+    if (query.spatial) throw new PortalError('rejected', 'This dataset is only a file download; spatial filters need a FeatureServer layer.');
+    const table = await this.table(dataset, signal);
+    const kinds = new Map(table.fields.map((f) => [f.name, f.kind]));
+    const tests = (query.filters ?? []).map((f) => filterTest(f, kinds.get(f.field)));
+    let rows = tests.length ? table.rows.filter((r) => (query.join === 'or' ? tests.some((t) => t(r)) : tests.every((t) => t(r)))) : table.rows;
+    const sort = query.sort ?? [];
+    if (sort.length) {
+      rows = [...rows].sort((a, b) => {
+        for (const key of sort) {
+          const c = compareCells(a.attributes[key.field] ?? null, b.attributes[key.field] ?? null);
+          if (c) return key.descending ? -c : c;
+        }
+        return 0;
+      });
+    }
+    return rows;
+  }
+
+  private table(dataset: DatasetSummary, signal?: AbortSignal): Promise<Table> {
+    const cached = this.tables.get(dataset.id);
+    if (cached && Date.now() - cached.at < TABLE_TTL_MS) return cached.table;
+    const source = DownloadTables.source(dataset);
+    if (!source) return Promise.reject(new PortalError('rejected', 'This dataset has neither a FeatureServer layer nor a CSV or JSON download.'));
+    const table = this.http.text({ url: source.url, signal }).then((response) => parseTable(source.format, response.text, source.url));
+    const entry = { at: Date.now(), table };
+    this.tables.set(dataset.id, entry);
+    table.catch(() => {
+      if (this.tables.get(dataset.id) === entry) this.tables.delete(dataset.id);
+    });
+    return table;
+  }
+}
+
+export function parseTable(format: 'csv' | 'json', text: string, url: string): Table {
+  let records: Record<string, unknown>[];
+  if (format === 'csv') {
+    if (/^\s*</.test(text.slice(0, 200))) throw new PortalError('malformed', 'The download answered with a web page instead of a CSV file.', { url });
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    records = parsed.data;
+  } else {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new PortalError('malformed', 'The JSON download is not valid JSON.', { url });
+    }
+    const list = Array.isArray(value) ? value : (value as { data?: unknown; features?: unknown })?.data ?? (value as { features?: unknown })?.features;
+    if (!Array.isArray(list)) throw new PortalError('malformed', 'The JSON download is not a list of records.', { url });
+    records = list.map((r) => ((r as { properties?: unknown })?.properties ?? r) as Record<string, unknown>).filter((r) => !!r && typeof r === 'object');
+  }
+  const names = [...new Set(records.slice(0, 1000).flatMap((r) => Object.keys(r)))];
+  const kinds = new Map(names.map((n) => [n, sniffKind(records, n)]));
+  const fields: DatasetField[] = names.map((name) => ({ name, kind: kinds.get(name)!, nativeType: format === 'csv' ? 'csv' : 'json' }));
+  const rows = records.map((r) => {
+    const attributes: Record<string, CellValue> = {};
+    for (const name of names) attributes[name] = typed(r[name], kinds.get(name)!);
+    return { attributes };
+  });
+  return { fields, rows };
+}
+
+/** A column is numeric when every non-empty value in the first thousand rows is a number. */
+function sniffKind(records: Record<string, unknown>[], name: string): FieldKind {
+  let seen = 0;
+  let integer = true;
+  for (const r of records.slice(0, 1000)) {
+    const v = r[name];
+    if (v === null || v === undefined || v === '') continue;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    if (!Number.isFinite(n)) return 'string';
+    if (!Number.isInteger(n)) integer = false;
+    seen++;
+  }
+  return seen === 0 ? 'string' : integer ? 'integer' : 'double';
+}
+
+function typed(value: unknown, kind: FieldKind): CellValue {
+  if (value === null || value === undefined || value === '') return null;
+  if (kind === 'integer' || kind === 'double') return Number(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value as CellValue;
+}
+
+function filterTest(filter: FieldFilter, kind: FieldKind | undefined): (row: DataRow) => boolean {
+  const numeric = kind === 'integer' || kind === 'double';
+  const norm = (v: unknown): CellValue => (v === undefined || v === null ? null : numeric ? Number(v) : String(v));
+  const value = Array.isArray(filter.value) ? filter.value.map(norm) : norm(filter.value);
+  const get = (row: DataRow): CellValue => row.attributes[filter.field] ?? null;
+  switch (filter.op) {
+    case 'is null':
+      return (r) => get(r) === null;
+    case 'is not null':
+      return (r) => get(r) !== null;
+    case 'in': {
+      const set = new Set(Array.isArray(value) ? value : [value]);
+      return (r) => get(r) !== null && set.has(get(r));
+    }
+    case 'like': {
+      const pattern = new RegExp(`^${String(value ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
+      return (r) => get(r) !== null && pattern.test(String(get(r)));
+    }
+    default: {
+      const op = filter.op;
+      return (r) => {
+        const v = get(r);
+        if (v === null || value === null || Array.isArray(value)) return false;
+        const c = compareCells(v, value as CellValue);
+        return op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+      };
+    }
+  }
+}
