@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MAX_FILE_NAME_BYTES, resolveInside, sanitizeFileName } from '../../../src/save/fileName';
 
-const FOLDER = path.resolve('/work/space/data');
+const FOLDER = path.resolve('/home/someone/project/data');
 
 function assertSafe(name: string, ext: string): string {
   const safe = sanitizeFileName(name, ext);
