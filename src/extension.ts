@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
 
   const updateViewState = (): void => {
     const states = store.states();
-    const state = !states.length ? 'empty' : states.every((s) => !s.datasets.length && s.error && !s.loading) ? 'failed' : 'ok';
+    const state = !states.length ? 'empty' : store.allFailed() ? 'failed' : 'ok';
     void vscode.commands.executeCommand('setContext', 'okcOpenData.state', state);
     view.message = tree.filter ? vscode.l10n.t('Filter: {0}', tree.filter) : undefined;
   };

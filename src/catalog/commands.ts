@@ -131,6 +131,7 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
       return saveDatasetCommand(c.store, dataset, (options ?? {}) as SaveCommandOptions);
     }),
     register('okcOpenData.refreshSavedDataset', (arg) => refreshSavedDatasetCommand(c.store, arg instanceof vscode.Uri ? arg : undefined)),
+    register('okcOpenData.clearRecent', () => c.lists.clearRecent()),
     register('okcOpenData.addFavorite', async (arg) => {
       const dataset = await pick(arg);
       if (dataset) await c.lists.addFavorite(dataset);

@@ -49,6 +49,10 @@ export class DatasetLists {
     await this.write(FAVORITES_KEY, this.favorites().filter((f) => !same(f, d)));
   }
 
+  async clearRecent(): Promise<void> {
+    await this.write(RECENT_KEY, []);
+  }
+
   /** Moves the dataset to the top of the recently used list. */
   async touch(d: DatasetSummary): Promise<void> {
     await this.write(RECENT_KEY, [ref(d), ...this.recent().filter((r) => !same(r, d))].slice(0, RECENT_LIMIT));

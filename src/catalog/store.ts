@@ -86,6 +86,12 @@ export class CatalogStore {
     return this.portals.map((p) => this.state.get(p.config.name)!);
   }
 
+  /** Every portal failed and none has a cached catalog to show: the view's welcome state. */
+  allFailed(): boolean {
+    const states = this.states();
+    return states.length > 0 && states.every((s) => !s.datasets.length && s.error && !s.loading);
+  }
+
   allDatasets(): DatasetSummary[] {
     return this.states().flatMap((s) => s.datasets);
   }

@@ -157,6 +157,9 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   private roots(): CatalogNode[] {
+    // VS Code shows the welcome view ("No portal answered", Retry, Open Settings) only for an
+    // empty tree, so when every portal failed with nothing cached the tree must be empty.
+    if (this.store.allFailed()) return [];
     const roots: CatalogNode[] = [];
     if (!this.filterText && this.lists.favorites().length) roots.push({ type: 'section', section: 'favorites' });
     if (!this.filterText && this.lists.recent().length) roots.push({ type: 'section', section: 'recent' });
@@ -235,7 +238,9 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     const item = new vscode.TreeItem(portal, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `portal/${portal}${this.filterText ? '/filtered' : ''}`;
     item.contextValue = 'portal';
-    item.description = portalDescription(state);
+    item.description = this.filterText
+      ? vscode.l10n.t('{0} of {1} datasets match', this.visibleDatasets(portal).length, state.datasets.length)
+      : portalDescription(state);
     item.iconPath = new vscode.ThemeIcon(state.loading ? 'loading~spin' : state.error ? 'warning' : state.config.kind === 'legacy' ? 'archive' : 'globe');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(portal)}**\n\n`);

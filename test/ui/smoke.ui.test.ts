@@ -58,7 +58,11 @@ describe('UI smoke: extension under development', function () {
 
   it('opens a dataset from the tree into a webview whose content the harness can read', async () => {
     const { page } = await session();
-    const collapsedGroup = (await treeRows('Catalog')).find((row) => row.level === 2 && row.expanded === false);
+    // A group is a collapsed row under a portal row (portal rows say "N datasets"); the
+    // Favorites and Recently Used sections hold datasets at the same depth.
+    const rows = await treeRows('Catalog');
+    const portalRow = rows.find((row) => row.level === 1 && /datasets/.test(row.description));
+    const collapsedGroup = portalRow && rows.find((row) => row.index > portalRow.index && row.level === 2 && row.expanded === false);
     assert.ok(collapsedGroup, 'no collapsed group under a portal');
     await (await treeRow(collapsedGroup.index)).click();
     const deadline = Date.now() + 15_000;

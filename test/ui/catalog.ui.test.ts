@@ -1,0 +1,554 @@
+// The Catalog as a user meets it, in a real VS Code in a real browser: dataset search from the
+// palette (titles and, once indexed, field names), the tree filter, portal tokens that reach
+// the FeatureServer and nowhere else, the offline and welcome states, the offline start from
+// the cache, the metadata panel fed hostile data, and the dataset context menu. Screenshots of each.
+
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { findInFrames } from '../harness/browser';
+import {
+  EXTENSION_TITLE,
+  clickActivity,
+  commandTitle,
+  findInWebviews,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  session,
+  treeRow,
+  treeRows,
+  treeItems,
+  viewPane,
+  type TreeRow,
+} from './harness';
+
+const HUB = 'OKC Open Data (fake)';
+const LEGACY = 'OKC Legacy (fake)';
+const HOSTILE_TITLE = 'Hostile Test Data';
+
+/** The fake portal's control endpoints, as any client (or another process) would use them. */
+async function control(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const { portal } = await session();
+  const response = await fetch(`${portal.baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+const failEveryPath = (): Promise<unknown> => control('POST', '/__fake/faults', [{ kind: 'botChallenge' }]);
+const clearFaults = (): Promise<unknown> => control('DELETE', '/__fake/faults');
+const clearRequestLog = (): Promise<unknown> => control('DELETE', '/__fake/requests');
+async function requestLog(): Promise<{ method: string; url: string }[]> {
+  return (await control('GET', '/__fake/requests')) as { method: string; url: string }[];
+}
+
+/** Polls `probe` until it returns a value that is not undefined/false; fails naming `what`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const { page } = await session();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget input').first();
+}
+
+/** The quick pick row whose label is `label` (descriptions and details may repeat the words). */
+function quickPickRow(page: Page, label: string): Locator {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** Closes whatever quick input a failed step left open. */
+async function dismissQuickInput(page: Page): Promise<void> {
+  if (await page.locator('.quick-input-widget').first().isVisible().catch(() => false)) await page.keyboard.press('Escape');
+}
+
+/** A button of the Catalog view's title bar (hover first: VS Code shows pane actions on hover). */
+async function viewTitleAction(page: Page, label: string): Promise<Locator> {
+  const pane = await viewPane('Catalog', page);
+  await pane.hover().catch(() => undefined);
+  return page.locator(`.part.sidebar a.action-label[aria-label^="${label}"]`).first();
+}
+
+/** Expands group `group` under `portal` (if collapsed) and returns the row of dataset `title` in it. */
+async function datasetRowIn(portal: string, group: string, title: string): Promise<TreeRow> {
+  const groupRow = async (): Promise<TreeRow | undefined> => {
+    const rows = await treeRows('Catalog');
+    const top = rows.find((r) => r.level === 1 && r.label === portal);
+    return top && rows.find((r) => r.index > top.index && r.level === 2 && r.label === group);
+  };
+  const found = await until(`group ${group} under ${portal}`, groupRow);
+  if (found.expanded === false) {
+    await (await treeRow(found.index)).locator('.monaco-tl-twistie').click();
+  }
+  return until(`dataset ${title} in ${portal} / ${group}`, async () => {
+    const g = await groupRow();
+    if (!g) return undefined;
+    return (await treeRows('Catalog')).find((r) => r.index > g.index && r.level === 3 && r.label === title);
+  });
+}
+
+/** Opens the metadata of `title` (in `portal` / `group`) with a click on its tree row, as a user
+ * does; clicks again if a redraw of the tree swallowed the click. */
+async function openFromTree(portal: string, group: string, title: string): Promise<Frame> {
+  const { page } = await session();
+  for (let attempt = 1; ; attempt++) {
+    const row = await datasetRowIn(portal, group, title);
+    await (await treeRow(row.index)).locator('.label-name').click();
+    const found = await findInFrames(page, '#app h1#title', { hasText: title, timeoutMs: 10_000 });
+    if (found) {
+      await found.frame.locator('#app[aria-busy="false"]').waitFor({ timeout: 30_000 });
+      return found.frame;
+    }
+    if (attempt === 3) throw new Error(`no metadata panel titled ${title} after ${attempt} clicks on its tree row`);
+  }
+}
+
+/** Collapses group `group` under `portal` if it is expanded, so the tree is left as found. */
+async function collapseGroup(portal: string, group: string): Promise<void> {
+  const rows = await treeRows('Catalog');
+  const top = rows.find((r) => r.level === 1 && r.label === portal);
+  const g = top && rows.find((r) => r.index > top.index && r.level === 2 && r.label === group);
+  if (g?.expanded) await (await treeRow(g.index)).locator('.monaco-tl-twistie').click();
+}
+
+/** Both portals listed with datasets and neither marked offline: the catalog as first loaded. */
+async function waitForHealthyCatalog(timeoutMs = 60_000): Promise<void> {
+  await until(
+    'both portals loaded and online',
+    async () => {
+      const rows = await treeRows('Catalog').catch(() => [] as TreeRow[]);
+      const portals = rows.filter((r) => r.level === 1 && (r.label === HUB || r.label === LEGACY));
+      if (portals.length !== 2 || !portals.every((r) => /^\d+ datasets$/.test(r.description))) return false;
+      // Not still loading: a refresh in flight redraws the tree under the next click.
+      return (await (await viewPane('Catalog')).locator('.monaco-list-row[aria-level="1"] .codicon-loading').count()) === 0;
+    },
+    timeoutMs,
+  );
+}
+
+/** Replaces the user settings through the settings.json editor and saves: code-server does not
+ * notice the file changing under it, a save from the workbench it does. One line of JSON, since
+ * the editor indents every inserted line break. */
+async function replaceUserSettings(settings: Record<string, unknown>): Promise<void> {
+  const text = JSON.stringify(settings);
+  const { page } = await session();
+  await runCommand('Preferences: Open User Settings (JSON)');
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout: 15_000 });
+  await lines.click();
+  await page.keyboard.press('Control+A');
+  // One input event: no auto-closed brackets or quotes on the way.
+  await page.keyboard.insertText(text);
+  await page.keyboard.press('Control+S');
+  await page.locator('.tabs-container .tab.active:not(.dirty)').first().waitFor({ timeout: 15_000 });
+  await closeEditors();
+}
+
+async function closeEditors(): Promise<void> {
+  await runCommand('View: Close All Editors');
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('UI: catalog', function () {
+  this.timeout(180_000);
+  const dialogs: string[] = [];
+
+  before(async () => {
+    await openWorkbench();
+    const { page } = await session();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await clickActivity(EXTENSION_TITLE);
+    await waitForHealthyCatalog();
+  });
+
+  // Opening metadata adds to Recently Used; the next file must meet the tree as this one found it.
+  after(async () => {
+    const { page } = await session();
+    // A context menu left open by the last test would swallow the palette's keystrokes.
+    await page.keyboard.press('Escape');
+    await runCommand(commandTitle('okcOpenData.clearRecent'));
+    await clickActivity(EXTENSION_TITLE);
+    await waitForHealthyCatalog();
+    const deadline = Date.now() + 10_000;
+    while ((await treeItems('Catalog')).includes('Recently Used')) {
+      assert.ok(Date.now() < deadline, 'Clear Recently Used left the section in the tree');
+      await page.waitForTimeout(200);
+    }
+  });
+
+  afterEach(async () => {
+    const { page } = await session();
+    await dismissQuickInput(page);
+    await clearFaults();
+  });
+
+  it('searches datasets from the palette by title, with the match highlighted, and opens the metadata', async () => {
+    const { page } = await session();
+    await runCommand(commandTitle('okcOpenData.searchDatasets'));
+    await quickInput(page).fill('trash');
+    const row = quickPickRow(page, 'Trash Collection Zones');
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    const highlights = await row.locator('.monaco-icon-label .highlight').allInnerTexts();
+    assert.ok(highlights.some((text) => text.toLowerCase() === 'trash'), `highlighted: ${JSON.stringify(highlights)}`);
+    await screenshot('catalog-search');
+    await row.click();
+    const show = quickPickRow(page, 'Show Dataset Metadata');
+    await show.waitFor({ state: 'visible', timeout: 10_000 });
+    await show.click();
+    const heading = await findInWebviews('h1', { hasText: 'Trash Collection Zones', timeoutMs: 30_000 });
+    assert.ok(heading, 'the metadata panel does not show "Trash Collection Zones"');
+    await screenshot('catalog-search-metadata');
+    await closeEditors();
+  });
+
+  it('finds a dataset by a field name once the background index has it', async () => {
+    const { page } = await session();
+    await runCommand(commandTitle('okcOpenData.searchDatasets'));
+    const input = quickInput(page);
+    // The index fills after the catalog loads; each new value re-runs the search over it.
+    const row = await until(
+      'Work Zones listed for the field name Worklocation',
+      async () => {
+        await input.fill('');
+        await input.fill('Worklocation');
+        const candidate = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Work Zones' }).filter({ hasText: /Fields: .*Worklocation/ }).first();
+        return (await candidate.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) && candidate;
+      },
+      60_000,
+    );
+    const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    assert.ok(labels.every((label) => !/trash|garage/i.test(label)), `unrelated datasets listed: ${labels.join(' | ')}`);
+    assert.ok(await row.isVisible());
+    await screenshot('catalog-search-field');
+    await page.keyboard.press('Escape');
+  });
+
+  it('filters the tree from the view title and clears the filter', async () => {
+    const { page } = await session();
+    await (await viewTitleAction(page, 'Filter Catalog')).click();
+    const input = quickInput(page);
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('fire');
+    await input.press('Enter');
+    try {
+      const pane = await viewPane('Catalog', page);
+      await pane.locator('.message', { hasText: 'Filter: fire' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      const datasets = await until('Fire Stations in the filtered tree', async () => {
+        const rows = (await treeRows('Catalog')).filter((r) => r.level === 3);
+        return rows.some((r) => r.label === 'Fire Stations') && rows.map((r) => r.label);
+      });
+      for (const unrelated of ['Garage Sales', 'Work Zones', 'Trash Collection Zones', 'Synthetic Performance Records']) {
+        assert.ok(!datasets.includes(unrelated), `${unrelated} is still listed under filter "fire": ${datasets.join(' | ')}`);
+      }
+      // Favorites and Recently Used step aside while filtering: every root is a portal.
+      const roots = (await treeRows('Catalog')).filter((r) => r.level === 1).map((r) => r.label);
+      assert.deepEqual(roots.sort(), [HUB, LEGACY].sort());
+      await screenshot('catalog-filter');
+    } finally {
+      await (await viewTitleAction(page, 'Clear Catalog Filter')).click();
+    }
+    const pane = await viewPane('Catalog', page);
+    await pane.locator('.message', { hasText: 'Filter:' }).first().waitFor({ state: 'hidden', timeout: 15_000 });
+    await until('collapsed groups back after clearing the filter', async () => (await treeRows('Catalog')).some((r) => r.level === 2 && r.expanded === false));
+    await (await viewTitleAction(page, 'Filter Catalog')).waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('sends a portal token to the FeatureServer only, and stops after Clear Portal Token', async () => {
+    const { page, server } = await session();
+    const token = `ui-token-${Date.now().toString(36)}-secret`;
+    const featureServerRequests = async (): Promise<string[]> => (await requestLog()).filter((r) => r.url.includes('/FeatureServer')).map((r) => r.url);
+    const feedRequested = async (): Promise<boolean> => (await requestLog()).some((r) => /dcat-us|data\.json/.test(r.url));
+    let tokenSet = false;
+    try {
+      await clearRequestLog();
+      await runCommand(commandTitle('okcOpenData.setToken'));
+      const portalChoice = quickPickRow(page, HUB);
+      await portalChoice.waitFor({ state: 'visible', timeout: 10_000 });
+      await portalChoice.click();
+      const password = page.locator('.quick-input-widget input[type="password"]').first();
+      await password.waitFor({ state: 'visible', timeout: 10_000 });
+      await password.fill(token);
+      await password.press('Enter');
+      tokenSet = true;
+      // A stored token re-reads that portal's catalog: the sign that the secret is in place.
+      await until(`${HUB} re-read after the token was stored`, feedRequested);
+      await clearRequestLog();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      await waitForHealthyCatalog();
+      // Expanding a dataset reads its fields; opening it reads sample rows: both hit the layer.
+      await openFromTree(HUB, 'Public Safety', 'Fire Stations');
+      const dataset = await datasetRowIn(HUB, 'Public Safety', 'Fire Stations');
+      await (await treeRow(dataset.index)).locator('.monaco-tl-twistie').click();
+      const withToken = await until('FeatureServer requests after the token was set', async () => {
+        const urls = await featureServerRequests();
+        return urls.some((u) => u.includes('/query')) && urls;
+      });
+      for (const url of withToken) assert.ok(new URL(url, 'http://x').searchParams.get('token') === token, `no token on ${url}`);
+      await screenshot('catalog-token');
+
+      // Nowhere else: not in the workbench's DOM (any frame), the user settings, or the output channel.
+      for (const frame of page.frames()) {
+        const html = await frame.content().catch(() => '');
+        assert.ok(!html.includes(token), `the token is in the DOM of frame ${frame.url()}`);
+      }
+      const settings = readFileSync(join(server.userDataDir, 'User', 'settings.json'), 'utf8');
+      assert.ok(!settings.includes(token), 'the token is in the user settings.json');
+      const logs = filesUnder(join(server.userDataDir, 'logs'));
+      assert.ok(logs.some((path) => path.endsWith('OKC Open Data.log')), `no OKC Open Data output channel log among ${logs.length} log files`);
+      for (const path of logs) assert.ok(!readFileSync(path, 'utf8').includes(token), `the token is in ${path}`);
+
+      await clearRequestLog();
+      await runCommand(commandTitle('okcOpenData.clearToken'));
+      await quickPickRow(page, HUB).click();
+      await until(`${HUB} re-read after the token was cleared`, feedRequested);
+      tokenSet = false;
+      await closeEditors();
+      await clearRequestLog();
+      await openFromTree(HUB, 'Public Safety', 'Fire Stations');
+      const withoutToken = await until('FeatureServer requests after the token was cleared', async () => {
+        const urls = await featureServerRequests();
+        return urls.some((u) => u.includes('/query')) && urls;
+      });
+      for (const url of withoutToken) assert.ok(!/[?&]token=/.test(url), `a token is still sent: ${url}`);
+      assert.ok((await requestLog()).every((r) => !r.url.includes(token)), 'the cleared token still reaches the portal');
+    } finally {
+      if (tokenSet) {
+        await dismissQuickInput(page);
+        await runCommand(commandTitle('okcOpenData.clearToken'));
+        await quickPickRow(page, HUB).click();
+      }
+      await closeEditors();
+      await collapseGroup(HUB, 'Public Safety');
+    }
+  });
+
+  it('keeps the cached catalog, marked offline, when every portal fails, and names portal and problem', async () => {
+    const { page } = await session();
+    try {
+      await failEveryPath();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      const portals = await until('both portals marked offline, cached', async () => {
+        const rows = (await treeRows('Catalog')).filter((r) => r.level === 1 && (r.label === HUB || r.label === LEGACY));
+        return rows.length === 2 && rows.every((r) => /\d+ datasets · offline, cached .+ ago/.test(r.description)) && rows;
+      });
+      const rows = await treeRows('Catalog');
+      for (const portal of portals) {
+        const next = rows.find((r) => r.index === portal.index + 1);
+        assert.ok(next, `nothing under ${portal.label}`);
+        assert.equal(next.level, 2);
+        assert.match(next.label, new RegExp(`^${portal.label.replace(/[()]/g, '\\$&')}: the portal answered with a browser check page instead of data`));
+      }
+      // The cached datasets are still there to open.
+      assert.ok(rows.some((r) => r.level === 2 && r.label === 'Public Safety'));
+      await screenshot('catalog-offline-cached');
+    } finally {
+      await clearFaults();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'), page);
+      await waitForHealthyCatalog();
+    }
+  });
+
+  it('shows the welcome view when no portal answers, and Retry brings the tree back', async () => {
+    const { page, server, portal } = await session();
+    const settingsPath = join(server.userDataDir, 'User', 'settings.json');
+    const original = readFileSync(settingsPath, 'utf8');
+    const neverCached = 'Never Cached Portal (fake)';
+    const pane = await viewPane('Catalog', page);
+    const welcome = pane.locator('.welcome-view-content', { hasText: 'No portal answered' }).first();
+    try {
+      await failEveryPath();
+      const settings = JSON.parse(original) as Record<string, unknown>;
+      settings['okcOpenData.portals'] = [{ name: neverCached, kind: 'hub', url: portal.baseUrl }];
+      await replaceUserSettings(settings);
+      await welcome.waitFor({ state: 'visible', timeout: 45_000 });
+      assert.ok(await welcome.locator('a, .monaco-button', { hasText: 'Retry' }).first().isVisible());
+      assert.ok(await welcome.locator('a, .monaco-button', { hasText: 'Open Settings' }).first().isVisible());
+      await screenshot('catalog-welcome');
+      await clearFaults();
+      await welcome.locator('a, .monaco-button', { hasText: 'Retry' }).first().click();
+      await welcome.waitFor({ state: 'hidden', timeout: 30_000 });
+      await until(`${neverCached} listed with datasets after Retry`, async () =>
+        (await treeRows('Catalog')).some((r) => r.level === 1 && r.label === neverCached && /^\d+ datasets$/.test(r.description)),
+      );
+      await screenshot('catalog-welcome-retried');
+    } finally {
+      await clearFaults();
+      await dismissQuickInput(page);
+      if (readFileSync(settingsPath, 'utf8') !== original) {
+        await replaceUserSettings(JSON.parse(original) as Record<string, unknown>);
+        // The workbench now holds the original settings; the file gets back its exact bytes too.
+        writeFileSync(settingsPath, original);
+      }
+    }
+    assert.equal(readFileSync(settingsPath, 'utf8'), original);
+    await waitForHealthyCatalog();
+    assert.ok(!(await treeRows('Catalog')).some((r) => r.label === neverCached));
+  });
+
+  it('starts offline from the cache after a window reload', async () => {
+    const { page } = await session();
+    try {
+      // Slow and then failing: the cached tree must be there while the portals are still silent.
+      await control('POST', '/__fake/faults', [{ kind: 'latency', ms: 15_000 }, { kind: 'botChallenge' }]);
+      const reloaded = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
+      await runCommand('Developer: Reload Window');
+      await reloaded;
+      await page.waitForLoadState('domcontentloaded');
+      await page.locator('.monaco-workbench').first().waitFor({ timeout: 60_000 });
+      await clickActivity(EXTENSION_TITLE);
+      const cached = await until('the cached catalog while the portals have not answered', async () => {
+        const rows = (await treeRows('Catalog', page, 60_000)).filter((r) => r.level === 1 && (r.label === HUB || r.label === LEGACY));
+        return rows.length === 2 && rows.every((r) => /^\d+ datasets · cached \d+ (s|min|h) ago$/.test(r.description)) && rows;
+      });
+      assert.ok(cached.every((r) => r.expanded), 'portal rows expanded with their cached groups');
+      assert.ok((await treeRows('Catalog')).some((r) => r.level === 2 && r.label === 'Public Safety'));
+      await screenshot('catalog-offline-start-cached');
+      await until('both portals marked offline, cached ... ago', async () => {
+        const rows = (await treeRows('Catalog')).filter((r) => r.level === 1 && (r.label === HUB || r.label === LEGACY));
+        return rows.length === 2 && rows.every((r) => /^\d+ datasets · offline, cached \d+ (s|min|h) ago$/.test(r.description));
+      });
+      assert.ok((await treeRows('Catalog')).some((r) => r.level === 2 && r.label === 'Public Safety'), 'the cached groups stay');
+      await screenshot('catalog-offline-start');
+    } finally {
+      // Let the slow refresh end before the next one, or its late failure would mark the portals again.
+      await until('no portal still loading', async () =>
+        (await (await viewPane('Catalog', page)).locator('.monaco-list-row[aria-level="1"] .codicon-loading').count()) === 0,
+      ).catch(() => undefined);
+      await clearFaults();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'), page);
+      await waitForHealthyCatalog();
+    }
+  });
+
+  it('shows hostile metadata as text: nothing runs, no link is live, the CSP is strict', async () => {
+    const { page, portal } = await session();
+    const hostile = portal.catalog.byTitle(HOSTILE_TITLE);
+    assert.ok(hostile, 'the fake portal has no Hostile Test Data');
+    const originalDescription = hostile.description;
+    // On top of the fake's alert() payloads: ones that would leave a marker if they ran.
+    hostile.description =
+      `<p>Marker payloads: <img src=x onerror="window.__pwned=1;document.body.setAttribute('data-pwned','1')">` +
+      `<script>window.__pwned=2;document.body.setAttribute('data-pwned','2')</script>` +
+      `<svg onload="window.__pwned=3"></svg><iframe srcdoc="<script>parent.__pwned=4</script>"></iframe>` +
+      `<a href="javascript:window.__pwned=5">marker link</a> <b onmouseover="window.__pwned=6">hover me</b></p>` +
+      originalDescription;
+    try {
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      await waitForHealthyCatalog();
+      const frame = await openFromTree(HUB, 'Testing', HOSTILE_TITLE);
+      await frame.locator('#description', { hasText: 'Marker payloads' }).waitFor({ timeout: 20_000 });
+      const link = frame.locator('#description a', { hasText: 'marker link' });
+      await link.hover();
+      await frame.locator('#description b', { hasText: 'hover me' }).hover();
+      const pagesBefore = page.context().pages().length;
+      await link.click();
+      await frame.locator('#description a', { hasText: 'click me' }).click();
+      // Time for a payload or a navigation to happen if either could; what is asserted follows.
+      await page.waitForTimeout(500);
+      assert.equal(page.context().pages().length, pagesBefore, 'a click on a javascript: link opened a page');
+
+      const state = (await frame.evaluate(`({
+        pwned: window.__pwned,
+        marked: document.querySelector('[data-pwned]') !== null,
+        injected: document.querySelectorAll('#app script, #app img, #app iframe, #app svg, #app object, #app embed').length,
+        handlers: [...document.querySelectorAll('#app *')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+        liveJsLinks: [...document.querySelectorAll('#app a, #app [href]')].filter((e) => /^\\s*(javascript|data|vbscript):/i.test(e.getAttribute('href') || '')).length,
+        scripts: [...document.scripts].map((s) => ({ src: s.getAttribute('src') || '', nonce: s.nonce || s.getAttribute('nonce') || '' })),
+        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') || '',
+        text: document.getElementById('app').innerText,
+      })`)) as {
+        pwned: unknown;
+        marked: boolean;
+        injected: number;
+        handlers: number;
+        liveJsLinks: number;
+        scripts: { src: string; nonce: string }[];
+        csp: string;
+        text: string;
+      };
+      assert.equal(state.pwned, undefined, 'a payload set window.__pwned');
+      assert.equal(state.marked, false, 'a payload set data-pwned');
+      assert.equal(state.injected, 0, 'the panel content holds a script, img, iframe, svg, object or embed');
+      assert.equal(state.handlers, 0, 'an element in the panel carries an on* attribute');
+      assert.equal(state.liveJsLinks, 0, 'a javascript:/data:/vbscript: link is live');
+      // Every script with a source is the panel's own, nonce'd bundle.
+      for (const script of state.scripts.filter((s) => s.src)) assert.ok(script.nonce, `script without nonce: ${script.src}`);
+      assert.match(state.csp, /(^|;)\s*default-src 'none'/);
+      assert.match(state.csp, /script-src 'nonce-[^']+'/);
+      assert.doesNotMatch(state.csp, /unsafe-inline|unsafe-eval/);
+      // Portal text appears as the characters it is.
+      assert.ok(state.text.includes('<script>alert("kw")</script>'), 'the hostile keyword is not shown literally');
+      assert.ok(state.text.includes('<img src=x onerror=alert("alias")>'), 'the hostile field alias is not shown literally');
+      assert.ok(state.text.includes('<script>alert("title")</script>'), 'the hostile sample value is not shown literally');
+      assert.ok(!state.text.includes('\u202E'), 'a bidi override reached the panel');
+
+      // No frame of the workbench (outer webview host included) was touched either.
+      for (const f of page.frames()) {
+        const touched = await f.evaluate(`window.__pwned !== undefined || document.querySelector('[data-pwned]') !== null`).catch(() => false);
+        assert.equal(touched, false, `a payload ran in frame ${f.url()}`);
+      }
+      assert.deepEqual(dialogs, [], 'a dialog opened');
+      await screenshot('catalog-metadata-hostile');
+    } finally {
+      hostile.description = originalDescription;
+      await closeEditors();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      await waitForHealthyCatalog();
+      await collapseGroup(HUB, 'Testing');
+    }
+  });
+
+  it('lists every dataset action in the context menu of a dataset', async () => {
+    const { page } = await session();
+    try {
+      const dataset = await datasetRowIn(HUB, 'Public Safety', 'Fire Stations');
+      await (await treeRow(dataset.index)).click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu').first();
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const entries = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      for (const expected of [
+        'Show Dataset Metadata',
+        'Preview Dataset',
+        'Insert API Query Snippet',
+        'Save Dataset to Workspace',
+        'Open in Browser',
+        'Copy API URL',
+        'Copy as curl',
+        'Add to Favorites',
+        'Report a Data Problem',
+        'Request Unpublished Records',
+      ]) {
+        assert.ok(entries.includes(expected), `"${expected}" missing from the context menu: ${entries.join(' | ')}`);
+      }
+      assert.ok(!entries.includes('Remove from Favorites'), 'a dataset that is no favorite offers Remove from Favorites');
+      await screenshot('catalog-context-menu');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    } finally {
+      await collapseGroup(HUB, 'Public Safety');
+    }
+  });
+});
