@@ -67,7 +67,7 @@ export async function run(): Promise<void> {
     const csvPath = join(scratch, 'big.csv');
     await step('csv preview first rows and memory', async () => {
       await writeCsv(csvPath, CSV_MB * 1024 * 1024);
-      m.csv_file_mb = statSync(csvPath).size / (1024 * 1024);
+      m.csv_preview_file_mb = statSync(csvPath).size / (1024 * 1024);
       const firstRows: number[] = [];
       const frameSent: number[] = [];
       for (let i = 0; i < RUNS + 1; i++) {
@@ -97,7 +97,7 @@ export async function run(): Promise<void> {
         while (!grid.view?.complete && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
         m.csv_preview_index_s = (performance.now() - indexStart) / 1000;
         const total = grid.view?.total ?? 0;
-        m.csv_rows = total;
+        m.csv_preview_rows = total;
         for (const row of [Math.floor(total / 2), total - 1, 0]) {
           grid.scrollTo(row);
           await grid.waitForPaint((p) => p.activeRow === row, 60_000);

@@ -20,7 +20,7 @@ import { startFakePortal } from '../test/portal/server';
 const ROWS = Number(process.env.SAVE_BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.SAVE_BENCH_RUNS ?? 3);
 const PAGE_SIZE = 2000;
-const CONCURRENCY = 3;
+const CONCURRENCY = Number(process.env.SAVE_BENCH_CONCURRENCY ?? 3);
 /** `http` (default): the fake portal in a worker thread, as a remote portal would be;
  * `http-inprocess`: same thread as the save; `memory`: no HTTP at all. */
 const SOURCE = process.env.SAVE_BENCH_SOURCE ?? 'http';

@@ -1,6 +1,7 @@
 // Entry point: wires the portal layer, the catalog, the panels and the commands together,
 // and does nothing slow on the way (the catalog loads after activation returns).
 
+import { loadStart } from './util/loadStart';
 import * as vscode from 'vscode';
 import { registerCatalogCommands } from './catalog/commands';
 import { DatasetLists } from './catalog/favorites';
@@ -20,9 +21,16 @@ export interface OkcOpenDataApi {
   readonly firstLoad: Promise<void>;
   /** Re-reads the catalogs; resolves when every portal has answered or failed. */
   refresh(names?: string[]): Promise<void>;
+  /** performance.now() marks of code loading (first and last module evaluated) and of the
+   * activate() call: VS Code's own activation time is loading plus the call. */
+  readonly timings: { loadStart: number; loadEnd: number; activateStart: number; activateEnd: number };
 }
 
+/** Every module of the bundle has been evaluated by this line: code loading ends here. */
+const loadEnd = performance.now();
+
 export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
+  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('OKC Open Data', { log: true });
   context.subscriptions.push(output);
   const version = String(context.extension.packageJSON.version ?? '0');
@@ -88,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
     updateViewState();
     await refresh();
   })();
-  return { store, tree, firstLoad, refresh };
+  return { store, tree, firstLoad, refresh, timings: { loadStart, loadEnd, activateStart, activateEnd: performance.now() } };
 }
 
 function makeHttp(version: string, output: vscode.LogOutputChannel): PortalHttp {

@@ -15,10 +15,19 @@ export async function run(): Promise<void> {
     // When something activated it before the tests module ran, the figure would be ~0; say so.
     const wasActive = extension.isActive;
     const start = performance.now();
-    await extension.activate();
+    const api = (await extension.activate()) as { timings?: { loadStart: number; loadEnd: number; activateStart: number; activateEnd: number } } | undefined;
     const activationMs = performance.now() - start;
+    const t = api?.timings;
     results.durationMs = activationMs;
-    results.measurements = { activation_ms: activationMs, was_already_active: wasActive ? 1 : 0 };
+    results.measurements = {
+      // What VS Code's Running Extensions view calls activation: code loading plus the
+      // activate() call. The end-to-end figure adds VS Code's own work around them
+      // (finding the extension, building its context, waiting for its stored state).
+      activation_ms: t ? t.loadEnd - t.loadStart + (t.activateEnd - t.activateStart) : activationMs,
+      activation_end_to_end_ms: activationMs,
+      ...(t ? { code_loading_ms: t.loadEnd - t.loadStart, activate_call_ms: t.activateEnd - t.activateStart } : {}),
+      was_already_active: wasActive ? 1 : 0,
+    };
     results.passes.push({ title: 'activate', fullTitle: 'activation probe: activate', durationMs: activationMs });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
