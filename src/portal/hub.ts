@@ -300,6 +300,11 @@ const ESRI_KINDS: Record<string, FieldKind> = {
   esriFieldTypeGeometry: 'geometry',
 };
 
+/** The portal-neutral kind of an ArcGIS field type (`esriFieldTypeDate` -> `date`). */
+export function esriFieldKind(type: string): FieldKind {
+  return ESRI_KINDS[type] ?? 'other';
+}
+
 function esriField(f: JsonObject): DatasetField {
   const nativeType = optionalString(f.type) ?? 'unknown';
   const name = optionalString(f.name);
@@ -308,7 +313,7 @@ function esriField(f: JsonObject): DatasetField {
   return {
     name,
     alias: alias && alias !== name ? alias : undefined,
-    kind: ESRI_KINDS[nativeType] ?? 'other',
+    kind: esriFieldKind(nativeType),
     nativeType,
     description: fieldDescription(f.description),
     length: optionalNumber(f.length),

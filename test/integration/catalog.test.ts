@@ -215,6 +215,17 @@ describe('Catalog view', function () {
     });
   }
 
+  it('on a slow drip: the catalog still loads, with nothing to report', async () => {
+    const okc = await usePortals([{ name: 'Slow', kind: 'hub', url: fake.baseUrl }]);
+    fake.faults.set([{ path: '/api/feed', kind: 'slowDrip', ms: 2 }]);
+    await okc.refresh();
+    const state = okc.store.states()[0];
+    assert.equal(state.error, undefined);
+    assert.ok(state.datasets.length >= 60);
+    const first = (await children(okc, await portalNode(okc, 'Slow')))[0];
+    assert.equal(first.type, 'group');
+  });
+
   it('recovers on the next refresh once the portal answers again', async () => {
     const okc = await usePortals([{ name: 'Failing', kind: 'hub', url: fake.baseUrl }]);
     fake.faults.set([{ path: '/api/feed', kind: 'status5xx', status: 500 }]);

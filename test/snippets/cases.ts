@@ -5,6 +5,8 @@
 import type { FieldKind } from '../../src/portal/types';
 import type { DatasetQuery } from '../../src/query/model';
 import type { SnippetRequest } from '../../src/snippets/index';
+import { esriFieldKind } from '../../src/portal/hub';
+import type { FakeDataset } from '../portal/data';
 
 export const HOSTILE_VALUE = "it's \"quoted\" \\ back\\slash\nnew line ${x} $HOME `whoami` $(id) 'single' ‘curly’ %20 & done";
 
@@ -180,6 +182,16 @@ export interface LayerFacts {
   objectIdField: string;
   maxRecordCount: number;
   fieldTypes?: Record<string, FieldKind>;
+}
+
+/** What a query needs to know of one of the fake portal's Hub layers. */
+export function hubLayerFacts(baseUrl: string, ds: FakeDataset): LayerFacts {
+  return {
+    layerUrl: `${baseUrl}${ds.layerPath}`,
+    objectIdField: ds.objectIdField,
+    maxRecordCount: ds.maxRecordCount,
+    fieldTypes: Object.fromEntries(ds.fields.map((f) => [f.name, esriFieldKind(f.type)])),
+  };
 }
 
 export function requestFor(c: SnippetCase, siteUrl: string, layer?: LayerFacts, tokenEnvVar = c.tokenEnvVar): SnippetRequest {

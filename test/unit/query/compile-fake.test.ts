@@ -2,32 +2,18 @@
 // literals), counts, paging windows and legacy POST bodies give the rows the data holds.
 
 import assert from 'node:assert/strict';
-import type { FieldKind } from '../../../src/portal/types';
-import { hubCountParams, hubQueryParams, legacyRequest, type HubQueryTarget } from '../../../src/query/compile';
+import { hubCountParams, hubQueryParams, legacyRequest } from '../../../src/query/compile';
 import type { DatasetQuery } from '../../../src/query/model';
 import type { FakeDataset } from '../../portal/data';
 import { startFakePortal } from '../../portal/server';
+import { hubLayerFacts, type LayerFacts } from '../../snippets/cases';
 import { expectedLegacyRows, expectedRows } from '../../snippets/oracle';
 
 type FakePortal = Awaited<ReturnType<typeof startFakePortal>>;
 
-const KINDS: Record<string, FieldKind> = {
-  esriFieldTypeOID: 'oid',
-  esriFieldTypeInteger: 'integer',
-  esriFieldTypeSmallInteger: 'integer',
-  esriFieldTypeDouble: 'double',
-  esriFieldTypeDate: 'date',
-  esriFieldTypeString: 'string',
-  esriFieldTypeGlobalID: 'guid',
-};
 
-function target(portal: FakePortal, ds: FakeDataset): HubQueryTarget {
-  return {
-    layerUrl: `${portal.baseUrl}${ds.layerPath}`,
-    objectIdField: ds.objectIdField,
-    maxRecordCount: ds.maxRecordCount,
-    fieldTypes: Object.fromEntries(ds.fields.map((f) => [f.name, KINDS[f.type] ?? 'other'])),
-  };
+function target(portal: FakePortal, ds: FakeDataset): LayerFacts {
+  return hubLayerFacts(portal.baseUrl, ds);
 }
 
 async function getJson(url: string, init?: RequestInit): Promise<Record<string, unknown>> {

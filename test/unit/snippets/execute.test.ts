@@ -3,11 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { generateSnippet } from '../../../src/snippets/index';
-import type { FieldKind } from '../../../src/portal/types';
 import type { DatasetQuery } from '../../../src/query/model';
 import type { FakeDataset } from '../../portal/data';
 import { startFakePortal } from '../../portal/server';
-import { CASES, HOSTILE_NAME, RENAMED_FOR_HOSTILE_NAME, requestFor, TOKEN_ENV, type LayerFacts, type SnippetCase } from '../../snippets/cases';
+import { CASES, HOSTILE_NAME, hubLayerFacts, RENAMED_FOR_HOSTILE_NAME, requestFor, TOKEN_ENV, type LayerFacts, type SnippetCase } from '../../snippets/cases';
 import { expectedLegacyRows, expectedRows } from '../../snippets/oracle';
 import { EXECUTABLE_LANGUAGES, runSnippet, type Row } from '../../snippets/run';
 
@@ -39,23 +38,9 @@ export function assertSameRows(actual: Row[], expected: Row[], label: string): v
   }
 }
 
-const FIELD_KINDS: Record<string, FieldKind> = {
-  esriFieldTypeOID: 'oid',
-  esriFieldTypeInteger: 'integer',
-  esriFieldTypeSmallInteger: 'integer',
-  esriFieldTypeDouble: 'double',
-  esriFieldTypeDate: 'date',
-  esriFieldTypeString: 'string',
-  esriFieldTypeGlobalID: 'guid',
-};
 
 function hubLayer(portal: FakePortal, ds: FakeDataset): LayerFacts {
-  return {
-    layerUrl: `${portal.baseUrl}${ds.layerPath}`,
-    objectIdField: ds.objectIdField,
-    maxRecordCount: ds.maxRecordCount,
-    fieldTypes: Object.fromEntries(ds.fields.map((f) => [f.name, FIELD_KINDS[f.type] ?? 'other'])),
-  };
+  return hubLayerFacts(portal.baseUrl, ds);
 }
 
 function dataset(portal: FakePortal, c: SnippetCase): FakeDataset {
