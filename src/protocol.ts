@@ -144,8 +144,6 @@ export interface HostRequests {
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };
   /** A window of rows; a newer request from the same panel makes older ones stale. */
-  /** The frame the panel shows now: a webview recreated after being hidden asks for it again. */
-  'grid/current': { params: Record<string, never>; result: GridView | null };
   'grid/rows': { params: { generation: number; first: number; count: number }; result: GridRowsResult };
   'grid/detail': { params: { generation: number; row: number }; result: GridRowDetail };
   /** Copies rows `[first, last]` (and columns, all when absent) to the clipboard as CSV; returns rows copied. */

@@ -67,7 +67,6 @@ export class GridHost extends Disposable implements GridHandle {
     super();
     this.webviewHost = this.register(
       new WebviewHost(panel.webview, extensionUri, 'grid', panel.title, {
-        'grid/current': () => this.current ?? null,
         'grid/rows': (p) => this.window(p.generation, p.first, p.count),
         'grid/detail': (p) => this.detail(p.generation, p.row),
         'grid/copy': (p) => this.copyRows(p),

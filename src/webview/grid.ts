@@ -515,12 +515,7 @@ onNotify('panel/error', ({ message }) => {
   app.setAttribute('aria-busy', 'false');
   showError(message);
 });
+// The host answers ready with the current frame, also when this webview was recreated
+// after its tab was hidden.
 ready();
-// After a tab switch the host has nothing queued for a recreated webview; ask for the frame.
-void request('grid/current', {}).then(
-  (current) => {
-    if (current && !view) show(current);
-  },
-  () => undefined,
-);
 app.setAttribute('aria-busy', 'false');
