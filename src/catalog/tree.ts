@@ -10,7 +10,7 @@ import { Disposable } from '../util/disposable';
 import { htmlToText, stripControls, truncate } from '../util/text';
 import type { DatasetLists, DatasetRef } from './favorites';
 import { searchDatasets } from './search';
-import { describeAge, type CatalogStore, type PortalState } from './store';
+import { datasetKey, describeAge, type CatalogStore, type PortalState } from './store';
 
 export type CatalogNode =
   | { type: 'section'; section: 'favorites' | 'recent' }
@@ -45,7 +45,6 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   private readonly changeEmitter = this.register(new vscode.EventEmitter<CatalogNode | undefined | void>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly schemas = new Map<string, DatasetSchema>();
-  private readonly schemaErrors = new Map<string, string>();
   /** Lower-cased filter text; datasets that do not match are hidden. */
   private filterText = '';
 
@@ -73,7 +72,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   schemaOf(dataset: DatasetSummary): DatasetSchema | undefined {
-    return this.schemas.get(key(dataset));
+    return this.schemas.get(datasetKey(dataset));
   }
 
   getChildren(node?: CatalogNode): vscode.ProviderResult<CatalogNode[]> {
@@ -208,16 +207,14 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     const portal = this.store.portal(dataset.portal);
     if (!portal) return [];
     try {
-      const schema = this.schemas.get(key(dataset)) ?? (await portal.getSchema(dataset));
-      const known = this.schemas.has(key(dataset));
-      this.schemas.set(key(dataset), schema);
-      this.schemaErrors.delete(key(dataset));
+      const schema = this.schemas.get(datasetKey(dataset)) ?? (await portal.getSchema(dataset));
+      const known = this.schemas.has(datasetKey(dataset));
+      this.schemas.set(datasetKey(dataset), schema);
       // The dataset's icon and tooltip improve once its geometry and size are known.
       if (!known) setTimeout(() => this.changeEmitter.fire(node), 0);
       return schema.fields.map((field) => ({ type: 'field', dataset, field, section: node.section, group: node.group }));
     } catch (error) {
       const message = isPortalError(error) ? portalProblem(dataset.portal, error) : String(error);
-      this.schemaErrors.set(key(dataset), message);
       return [{ type: 'message', portal: dataset.portal, text: message, icon: 'warning' }];
     }
   }
@@ -254,7 +251,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
 
   private datasetItem(node: Extract<CatalogNode, { type: 'dataset' }>): vscode.TreeItem {
     const d = node.dataset;
-    const schema = this.schemas.get(key(d));
+    const schema = this.schemas.get(datasetKey(d));
     const title = stripControls(d.title);
     const highlights = this.filterText ? searchDatasets([d], this.filterText)[0]?.titleRanges : undefined;
     const item = new vscode.TreeItem(highlights?.length ? { label: title, highlights } : title, vscode.TreeItemCollapsibleState.Collapsed);
@@ -284,9 +281,6 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 }
 
-function key(d: Pick<DatasetSummary, 'portal' | 'id'>): string {
-  return `${d.portal}\u0000${d.id}`;
-}
 
 function byTitle(a: DatasetSummary, b: DatasetSummary): number {
   return a.title.localeCompare(b.title);

@@ -3,7 +3,7 @@
 // when the portal refuses), restored after a reload by the serializer.
 
 import * as vscode from 'vscode';
-import type { CatalogStore } from '../catalog/store';
+import { datasetKey, type CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
@@ -14,7 +14,7 @@ import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKe
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
 import { PageCache, pageSizeFor } from './gridPages';
 import { registerCsvPreview } from './csvPreview';
-import { webviewOptions } from './webviewHost';
+import { showDatasetGone, webviewOptions } from './webviewHost';
 
 export const GRID_VIEW_TYPE = 'okcOpenData.grid';
 /** When the portal will not sort, this many rows are loaded and sorted here instead. */
@@ -35,8 +35,7 @@ export class GridPanels extends Disposable {
           const s = state as Partial<Extract<GridPanelState, { kind: 'remote' }>> | undefined;
           const dataset = s?.portal && s.id ? await this.store.waitFor(s.portal, s.id) : undefined;
           if (!dataset) {
-            panel.webview.options = webviewOptions(this.extensionUri);
-            panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeHtml(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
+            showDatasetGone(panel, this.extensionUri);
             return;
           }
           const columns = [...(s?.sort ?? []), ...(s?.filters ?? [])].map((x) => ({ name: x.field, label: x.field, kind: 'string' as const }));
@@ -49,7 +48,7 @@ export class GridPanels extends Disposable {
 
   /** Opens (or reveals) the grid of a dataset. */
   show(dataset: DatasetSummary): GridHandle {
-    const existing = this.open.get(panelKey(dataset));
+    const existing = this.open.get(datasetKey(dataset));
     if (existing) {
       existing.host.panel.reveal();
       return existing.host;
@@ -59,7 +58,7 @@ export class GridPanels extends Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary, sort: GridSortKey[], filters: GridFilter[], keepRow?: number): RemoteGrid {
-    const key = panelKey(dataset);
+    const key = datasetKey(dataset);
     panel.title = previewTitle(dataset.title);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const grid = new RemoteGrid(panel, this.extensionUri, dataset, this.store.portal(dataset.portal), this.log);
@@ -248,13 +247,7 @@ function previewTitle(title: string): string {
   return vscode.l10n.t('Preview: {0}', title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, ''));
 }
 
-function panelKey(d: DatasetSummary): string {
-  return `${d.portal}\u0000${d.id}`;
-}
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The preview commands: `okcOpenData.previewDataset` (returns the panel's GridHandle) and the CSV preview. */
 export function registerPreviewCommands(

@@ -3,14 +3,14 @@
 // displays what it is sent.
 
 import * as vscode from 'vscode';
-import type { CatalogStore } from '../catalog/store';
+import { datasetKey, type CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { FieldView, MetadataAction, MetadataView } from '../protocol';
 import { EMPTY_QUERY } from '../query/model';
 import { Disposable } from '../util/disposable';
-import { WebviewHost, webviewOptions } from './webviewHost';
+import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
 const SAMPLE_ROWS = 200;
@@ -39,8 +39,7 @@ export class MetadataPanels extends Disposable {
           const s = state as Partial<PanelState> | undefined;
           const dataset = s?.portal && s.id ? await this.store.waitFor(s.portal, s.id) : undefined;
           if (!dataset) {
-            panel.webview.options = webviewOptions(this.extensionUri);
-            panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeHtml(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
+            showDatasetGone(panel, this.extensionUri);
             return;
           }
           this.attach(panel, dataset);
@@ -51,7 +50,7 @@ export class MetadataPanels extends Disposable {
 
   /** Opens (or reveals) the panel of a dataset. */
   show(dataset: DatasetSummary): vscode.WebviewPanel {
-    const existing = this.open.get(panelKey(dataset));
+    const existing = this.open.get(datasetKey(dataset));
     if (existing) {
       existing.reveal();
       return existing;
@@ -62,7 +61,7 @@ export class MetadataPanels extends Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): void {
-    const key = panelKey(dataset);
+    const key = datasetKey(dataset);
     this.open.set(key, panel);
     panel.title = dataset.title;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
@@ -167,9 +166,6 @@ function formatSample(value: string | number | boolean, kind: string): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
-function panelKey(d: DatasetSummary): string {
-  return `${d.portal}\u0000${d.id}`;
-}
 
 /** Only web and mail links leave the editor; anything else from a portal is ignored. */
 export async function openExternal(url: string): Promise<void> {
@@ -183,9 +179,6 @@ export async function openExternal(url: string): Promise<void> {
   await vscode.env.openExternal(parsed);
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function labels(): Record<string, string> {
   return {

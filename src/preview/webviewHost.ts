@@ -31,6 +31,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
   };
 }
 
+/** What a restored panel shows when its dataset is no longer in the catalog. */
+export function showDatasetGone(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  panel.webview.options = webviewOptions(extensionUri);
+  panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>${escapeAttribute(vscode.l10n.t('This dataset is no longer in the catalog.'))}</body></html>`;
+}
+
 export class WebviewHost extends Disposable {
   private ready = false;
   /** The latest notification of each method: a webview recreated after being hidden says
