@@ -8,7 +8,7 @@ import type { CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary } from '../portal/types';
-import type { DatasetQuery, FieldFilter, FilterOperator } from '../query/model';
+import type { DatasetQuery, FieldFilter, FilterOperator, SpatialFilter } from '../query/model';
 import { generateSnippet, languagesForEditor, SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/index';
 import { snippetRequestFor } from '../snippets/request';
 import { LEGACY_TOKEN_HEADER } from '../portal/legacy';
@@ -168,6 +168,9 @@ async function askQuery(dataset: DatasetSummary, schema: DatasetSchema): Promise
   );
   if (!sortPick) return undefined;
 
+  const spatial = schema.geometry !== 'none' ? await askSpatial(title) : null;
+  if (spatial === undefined) return undefined;
+
   const limitText = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Most rows to return; leave empty for every matching row (the code pages through them).'),
@@ -182,8 +185,50 @@ async function askQuery(dataset: DatasetSummary, schema: DatasetSchema): Promise
     ...(join ? { join } : {}),
     ...(sortPick.field ? { sort: [{ field: sortPick.field, descending: sortPick.descending }] } : {}),
     ...(limit !== undefined ? { limit } : {}),
+    ...(spatial ? { spatial } : {}),
   };
   return { query, pageAll: limit === undefined || limit > (schema.maxRecordCount ?? Infinity) };
+}
+
+/** A bounding box or a distance around a point, in longitude/latitude. undefined: cancelled; null: none. */
+async function askSpatial(title: string): Promise<SpatialFilter | null | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('No spatial filter'), area: 'none' as const },
+      { label: `$(screen-full) ${vscode.l10n.t('Inside a bounding box')}`, area: 'bbox' as const },
+      { label: `$(location) ${vscode.l10n.t('Within a distance of a point')}`, area: 'near' as const },
+    ],
+    { title, placeHolder: vscode.l10n.t('Limit the rows to an area?') },
+  );
+  if (!pick) return undefined;
+  if (pick.area === 'none') return null;
+  const numbers = (text: string): number[] => text.split(',').map((s) => Number(s.trim()));
+  if (pick.area === 'bbox') {
+    const text = await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('West, south, east, north in degrees (WGS84)'),
+      value: '-97.60, 35.43, -97.47, 35.52',
+      validateInput: (v) => {
+        const n = numbers(v);
+        return n.length === 4 && n.every(Number.isFinite) && n[0] < n[2] && n[1] < n[3] ? undefined : vscode.l10n.t('Four numbers: west, south, east, north, with west < east and south < north.');
+      },
+    });
+    if (text === undefined) return undefined;
+    const [xmin, ymin, xmax, ymax] = numbers(text);
+    return { kind: 'bbox', xmin, ymin, xmax, ymax };
+  }
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Longitude, latitude, distance in meters'),
+    value: '-97.5164, 35.4676, 1000',
+    validateInput: (v) => {
+      const n = numbers(v);
+      return n.length === 3 && n.every(Number.isFinite) && Math.abs(n[0]) <= 180 && Math.abs(n[1]) <= 90 && n[2] > 0 ? undefined : vscode.l10n.t('Three numbers: longitude, latitude, and a distance above 0.');
+    },
+  });
+  if (text === undefined) return undefined;
+  const [longitude, latitude, meters] = numbers(text);
+  return { kind: 'near', longitude, latitude, meters };
 }
 
 /** undefined: cancelled; null: skipped. */

@@ -12,8 +12,11 @@ import {
   EXTENSION_TITLE,
   clickActivity,
   commandTitle,
+  dismissQuickInput,
   findInWebviews,
   openWorkbench,
+  quickInput,
+  quickPickRow,
   runCommand,
   screenshot,
   session,
@@ -57,21 +60,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await page.waitForTimeout(200);
   }
-}
-
-function quickInput(page: Page): Locator {
-  return page.locator('.quick-input-widget input').first();
-}
-
-/** The quick pick row whose label is `label` (descriptions and details may repeat the words). */
-function quickPickRow(page: Page, label: string): Locator {
-  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-/** Closes whatever quick input a failed step left open. */
-async function dismissQuickInput(page: Page): Promise<void> {
-  if (await page.locator('.quick-input-widget').first().isVisible().catch(() => false)) await page.keyboard.press('Escape');
 }
 
 /** A button of the Catalog view's title bar (hover first: VS Code shows pane actions on hover). */

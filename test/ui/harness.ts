@@ -219,3 +219,19 @@ export async function findInWebviews(
 export async function screenshot(name: string, page?: Page): Promise<string> {
   return savePng(await currentPage(page), name);
 }
+
+/** The quick input's text box (palette, quick picks, input boxes). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget input').first();
+}
+
+/** The quick pick row whose label is `label` (descriptions and details may repeat the words). */
+export function quickPickRow(page: Page, label: string): Locator {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** Closes whatever quick input a failed step left open. */
+export async function dismissQuickInput(page: Page): Promise<void> {
+  if (await page.locator('.quick-input-widget').first().isVisible().catch(() => false)) await page.keyboard.press('Escape');
+}
