@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleDeps } from './bundle-deps.mjs';
 
 process.chdir(join(dirname(fileURLToPath(import.meta.url)), '..'));
 
@@ -17,18 +18,7 @@ function step(what, fn) {
   }
 }
 
-// deps.ts is TypeScript: bundle only it first, so a missing dependency is named before the build.
-const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: ['test/harness/deps.ts'],
-  outfile: 'out/test/harness/deps.js',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'error',
-});
-await esbuild.stop();
+await bundleDeps();
 step('ensuring dependencies (Node 24, code-server, Chromium)', () => execFileSync(process.execPath, ['out/test/harness/deps.js'], { stdio: 'inherit' }));
 step('build (node esbuild.mjs --tests)', () => execFileSync(process.execPath, ['esbuild.mjs', '--tests', '--quiet'], { stdio: 'inherit' }));
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleDeps } from './bundle-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -100,18 +101,7 @@ async function mochaPhase(name, glob, dir, suffix, extraArgs, timeoutMs) {
 
 async function main() {
   heading('dependencies (Node 24, code-server, Chromium)');
-  // deps.ts is TypeScript: bundle just it first, so missing deps are named before the full build.
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: ['test/harness/deps.ts'],
-    outfile: 'out/test/harness/deps.js',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-  });
-  await esbuild.stop();
+  await bundleDeps();
   const deps = await runChild('dependencies', process.execPath, ['out/test/harness/deps.js'], { timeoutMs: 20 * 60_000 });
   const depsOk = deps.code === 0;
   if (!depsOk) record('dependencies', 0, 1, 'see the message above');

@@ -56,18 +56,21 @@ function compare(a: FakeValue, b: FakeValue): number {
   return a < b ? -1 : 1;
 }
 
+/** The query's spatial filter in the fake's local shape, with the distance for `near`. */
+function spatialTarget(query: DatasetQuery): { target: ReturnType<typeof toLocalShape> | undefined; radius: number } {
+  const spatial = query.spatial;
+  if (!spatial) return { target: undefined, radius: 0 };
+  const shape =
+    spatial.kind === 'bbox'
+      ? envelopeGeoJson(spatial.xmin, spatial.ymin, spatial.xmax, spatial.ymax)
+      : ({ type: 'Point', coordinates: [spatial.longitude, spatial.latitude] } as const);
+  return { target: toLocalShape(shape), radius: spatial.kind === 'near' ? spatial.meters : 0 };
+}
+
 /** Attribute rows, in the order and window the query asks for. */
 export function expectedRows(ds: FakeDataset, query: DatasetQuery): Attributes[] {
   const filters = query.filters ?? [];
-  const spatial = query.spatial;
-  const target = spatial
-    ? toLocalShape(
-        spatial.kind === 'bbox'
-          ? envelopeGeoJson(spatial.xmin, spatial.ymin, spatial.xmax, spatial.ymax)
-          : { type: 'Point', coordinates: [spatial.longitude, spatial.latitude] },
-      )
-    : undefined;
-  const radius = spatial?.kind === 'near' ? spatial.meters : 0;
+  const { target, radius } = spatialTarget(query);
   const rows: Attributes[] = [];
   for (let i = 0; i < ds.rowCount; i++) {
     const attributes = ds.attributesAt(i);
@@ -107,15 +110,7 @@ export async function expectedLegacyRows(baseUrl: string, ds: FakeDataset, query
   const typed = (name: string, value: string): FakeValue => (numeric.has(name) && value !== '' && value !== 'Not Available' ? Number(value) : value);
   const records = data.Records.map((record) => Object.fromEntries(data.Fields.map((f, i) => [f.FieldName, record[i]])) as Record<string, string>);
   const filters = query.filters ?? [];
-  const spatial = query.spatial;
-  const target = spatial
-    ? toLocalShape(
-        spatial.kind === 'bbox'
-          ? envelopeGeoJson(spatial.xmin, spatial.ymin, spatial.xmax, spatial.ymax)
-          : { type: 'Point', coordinates: [spatial.longitude, spatial.latitude] },
-      )
-    : undefined;
-  const radius = spatial?.kind === 'near' ? spatial.meters : 0;
+  const { target, radius } = spatialTarget(query);
   const kept = records.filter((record) => {
     const attributes = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, typed(k, v)]));
     if (filters.length) {
