@@ -42,6 +42,14 @@ export interface TextResponse {
   notModified: boolean;
 }
 
+/** A body kept as the bytes that came over the wire: for consumers that convert a page
+ * without decoding it to text first (the CSV save's fast path). */
+export interface BytesResponse {
+  status: number;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
 interface StoredResponse {
   etag?: string;
   lastModified?: string;
@@ -104,6 +112,15 @@ export class PortalHttp {
 
   /** GET or POST and return the body as text, whatever the status class below 400. */
   async text(request: HttpRequest): Promise<TextResponse> {
+    return this.withBodyRetry(request, (url) => this.once(url, request));
+  }
+
+  /** As `text`, but the body stays bytes (never decoded, never stored for revalidation). */
+  async bytes(request: HttpRequest): Promise<BytesResponse> {
+    return this.withBodyRetry(request, (url) => this.onceBytes(url, request));
+  }
+
+  private async withBodyRetry<T>(request: HttpRequest, fetchOnce: (url: string) => Promise<T>): Promise<T> {
     const url = request.searchParams && [...request.searchParams.keys()].length ? `${request.url}?${request.searchParams}` : request.url;
     const host = safeHost(url);
     let gate = this.gates.get(host);
@@ -116,7 +133,7 @@ export class PortalHttp {
     const bodyAttempts = 1 + Math.min(2, this.settings.retries ?? 3);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await gate.run(() => this.once(url, request));
+        return await gate.run(() => fetchOnce(url));
       } catch (error) {
         if (error instanceof PortalError && error.kind === 'network' && error.details.status !== undefined && attempt < bodyAttempts && !request.signal?.aborted) {
           this.settings.log?.(`retry body ${redactUrl(url)}: ${error.message}`);
@@ -129,46 +146,38 @@ export class PortalHttp {
 
   /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. */
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
-    const response = await this.text(request);
-    const url = redactUrl(request.url);
-    // Only the start is needed to tell a web page from data; trimming a whole page of rows
-    // would copy it.
-    const head = response.text.slice(0, 4096).trimStart();
-    if (looksLikeHtml(response.contentType, head)) {
-      if (isBotChallenge(response.text)) {
-        throw new PortalError('botChallenge', 'The portal answered with a browser check page instead of data.', { url, status: response.status });
-      }
-      throw new PortalError('malformed', 'The portal answered with a web page instead of data.', { url, status: response.status });
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(response.text);
-    } catch {
-      throw new PortalError('malformed', `The portal sent a response that is not valid JSON (${response.text.length} bytes).`, { url, status: response.status });
-    }
-    throwIfArcgisError(value, url);
-    try {
-      return check(value);
-    } catch (error) {
-      if (error instanceof PortalError) throw error;
-      throw new PortalError('malformed', `The portal's response does not have the expected shape: ${(error as Error).message}`, { url });
-    }
+    return parseJsonResponse(await this.text(request), request.url, check);
   }
 
-  private async once(url: string, request: HttpRequest): Promise<TextResponse> {
-    const method = request.method ?? 'GET';
-    const headers: Record<string, string> = { ...request.headers };
-    if (request.contentType) headers['content-type'] = request.contentType;
-    const storeKey = request.conditional && method === 'GET' ? redactUrl(url) : undefined;
-    const stored = storeKey ? this.stored.get(storeKey) : undefined;
-    if (stored?.etag) headers['if-none-match'] = stored.etag;
-    if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
-    let response: Response;
+  private async send(url: string, request: HttpRequest, headers: Record<string, string>): Promise<Response> {
     try {
-      response = await this.client(url, { method, headers, body: request.body, signal: request.signal });
+      return await this.client(url, { method: request.method ?? 'GET', headers, body: request.body, signal: request.signal });
     } catch (error) {
       throw toPortalError(error, url, request.signal);
     }
+  }
+
+  private async onceBytes(url: string, request: HttpRequest): Promise<BytesResponse> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.contentType) headers['content-type'] = request.contentType;
+    const response = await this.send(url, request, headers);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw bodyBroken(error, url, request.signal, response.status);
+    }
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes };
+  }
+
+  private async once(url: string, request: HttpRequest): Promise<TextResponse> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.contentType) headers['content-type'] = request.contentType;
+    const storeKey = request.conditional && (request.method ?? 'GET') === 'GET' ? redactUrl(url) : undefined;
+    const stored = storeKey ? this.stored.get(storeKey) : undefined;
+    if (stored?.etag) headers['if-none-match'] = stored.etag;
+    if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
+    const response = await this.send(url, request, headers);
     if (response.status === 304 && stored) {
       return { status: 304, contentType: stored.contentType, text: stored.text, notModified: true };
     }
@@ -176,8 +185,7 @@ export class PortalHttp {
     try {
       text = await response.text();
     } catch (error) {
-      if (request.signal?.aborted) throw new PortalError('cancelled', 'The request was cancelled.', { url: redactUrl(url) });
-      throw new PortalError('network', `The connection broke while the portal was sending data (${describe(error)}).`, { url: redactUrl(url), status: response.status });
+      throw bodyBroken(error, url, request.signal, response.status);
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (storeKey) this.remember(storeKey, response, contentType, text);
@@ -202,6 +210,45 @@ export class PortalHttp {
       this.storedBytes -= old.text.length;
     }
   }
+}
+
+/** Validates a JSON answer: a web page (bot check or error page) is not data, an ArcGIS
+ * error sent with HTTP 200 is an error, and `check` rejects a body of the wrong shape.
+ * Shared by `PortalHttp.json` and callers that fetched the bytes themselves. */
+export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, check: (value: unknown) => T): T {
+  const url = redactUrl(rawUrl);
+  // Only the start is needed to tell a web page from data; trimming a whole page of rows
+  // would copy it.
+  const head = response.text.slice(0, 4096).trimStart();
+  if (looksLikeHtml(response.contentType, head)) {
+    if (isBotChallenge(response.text)) {
+      throw new PortalError('botChallenge', 'The portal answered with a browser check page instead of data.', { url, status: response.status });
+    }
+    throw new PortalError('malformed', 'The portal answered with a web page instead of data.', { url, status: response.status });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(response.text);
+  } catch {
+    throw new PortalError('malformed', `The portal sent a response that is not valid JSON (${response.text.length} bytes).`, { url, status: response.status });
+  }
+  throwIfArcgisError(value, url);
+  try {
+    return check(value);
+  } catch (error) {
+    if (error instanceof PortalError) throw error;
+    throw new PortalError('malformed', `The portal's response does not have the expected shape: ${(error as Error).message}`, { url });
+  }
+}
+
+/** Decodes a byte body as `response.text()` would have (UTF-8, a leading BOM dropped). */
+export function decodeBody(response: BytesResponse): TextResponse {
+  return { status: response.status, contentType: response.contentType, text: new TextDecoder().decode(response.bytes), notModified: false };
+}
+
+function bodyBroken(error: unknown, url: string, signal: AbortSignal | undefined, status: number): PortalError {
+  if (signal?.aborted) return new PortalError('cancelled', 'The request was cancelled.', { url: redactUrl(url) });
+  return new PortalError('network', `The connection broke while the portal was sending data (${describe(error)}).`, { url: redactUrl(url), status });
 }
 
 function safeHost(url: string): string {

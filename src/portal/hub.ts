@@ -6,7 +6,7 @@ import { hubCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, type HubQu
 import type { DatasetQuery } from '../query/model';
 import { DownloadTables } from './download';
 import { PortalError } from './errors';
-import type { PortalHttp } from './http';
+import { decodeBody, parseJsonResponse, type PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
 import { asArray, asObject, optionalNumber, optionalString, parseExtent, stringList, type JsonObject } from './shape';
 import type {
@@ -22,6 +22,7 @@ import type {
   GeometryKind,
   Portal,
   PortalConfig,
+  RawRowPage,
   RowPage,
 } from './types';
 
@@ -197,15 +198,27 @@ export class HubPortal implements Portal {
 
   async queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
     if (!hasLayer(dataset)) return this.downloads.page(dataset, query, offset, count, signal);
+    const wantGeometry = wantsGeometry(query);
+    const request = await this.pageRequest(dataset, query, offset, count, wantGeometry, signal);
+    return this.http.json(request, (v) => readPage(v, wantGeometry));
+  }
+
+  async queryPageRaw(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RawRowPage | undefined> {
+    if (!hasLayer(dataset) || wantsGeometry(query)) return undefined;
+    const request = await this.pageRequest(dataset, query, offset, count, false, signal);
+    const response = await this.http.bytes(request);
+    return { format: 'esri-json', bytes: response.bytes, parse: () => parseJsonResponse(decodeBody(response), request.url, (v) => readPage(v, false)) };
+  }
+
+  private async pageRequest(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, wantGeometry: boolean, signal?: AbortSignal) {
     const target = await this.target(dataset, signal);
-    const wantGeometry = query.returnGeometry ?? query.format === 'geojson';
     const params = hubQueryParams(query, target, { offset, count });
     // GeoJSON carries WGS84 geometry in a form every consumer reads; without geometry the
     // esri JSON form is smaller and keeps the same attributes.
     params.set('f', wantGeometry ? 'geojson' : 'json');
     params.set('returnGeometry', String(wantGeometry));
     await this.addToken(params);
-    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readPage(v, wantGeometry));
+    return { url: `${target.layerUrl}/query`, searchParams: params, signal };
   }
 
   async countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number> {
@@ -355,6 +368,10 @@ function cell(value: unknown): CellValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value);
+}
+
+function wantsGeometry(query: DatasetQuery): boolean {
+  return query.returnGeometry ?? query.format === 'geojson';
 }
 
 function readPage(value: unknown, geojson: boolean): RowPage {

@@ -107,6 +107,15 @@ export interface RowPage {
   more: boolean;
 }
 
+/** A page of rows as the portal sent it, for a consumer that reads the bytes itself (the
+ * CSV save). `parse()` gives what `queryPage` would have, and throws what it would have. */
+export interface RawRowPage {
+  /** A FeatureServer /query answer in esri JSON: `features[].attributes`, no geometry. */
+  format: 'esri-json';
+  bytes: Uint8Array;
+  parse(): RowPage;
+}
+
 /** The contract both portal kinds fulfil. Every method may throw a `PortalError`. */
 export interface Portal {
   readonly config: PortalConfig;
@@ -116,6 +125,9 @@ export interface Portal {
   getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema>;
   /** Rows matching the query, `count` of them starting at `offset`. */
   queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage>;
+  /** As `queryPage`, but the body is handed over unparsed. Resolves undefined, without a
+   * request, when this dataset's pages do not come in a raw form callers understand. */
+  queryPageRaw?(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RawRowPage | undefined>;
   /** How many rows match the query. */
   countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number>;
   /** Token-free URL a user could open to get the query's first page. */

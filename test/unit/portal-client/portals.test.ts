@@ -105,6 +105,25 @@ describe('portals against the fake OKC portal', function () {
       );
     });
 
+    it('hands over raw esri JSON pages that parse to what queryPage returns, retrying a cut body', async () => {
+      const p = hub();
+      const list = await p.listDatasets();
+      const zones = find(list, 'Work Zones');
+      const raw = await p.queryPageRaw(zones, {}, 10, 25);
+      assert.ok(raw);
+      assert.equal(raw.format, 'esri-json');
+      assert.deepEqual(raw.parse(), await p.queryPage(zones, {}, 10, 25));
+      // Geometry comes as GeoJSON, which callers read parsed.
+      assert.equal(await p.queryPageRaw(zones, { returnGeometry: true }, 0, 5), undefined);
+      fake.faults.set([{ path: '/usrsvcs/', kind: 'truncated', times: 1 }]);
+      fake.requests.length = 0;
+      assert.deepEqual((await p.queryPageRaw(zones, {}, 10, 25))?.parse(), raw.parse());
+      assert.deepEqual(fake.requests.map((r) => r.fault), ['truncated', undefined]);
+      fake.faults.set([{ path: '/usrsvcs/', kind: 'botChallenge' }]);
+      const challenged = await p.queryPageRaw(zones, {}, 10, 25);
+      assert.equal(await kindOf(Promise.resolve().then(() => challenged?.parse())), 'botChallenge');
+    });
+
     it('returns WGS84 GeoJSON geometry when asked', async () => {
       const p = hub();
       const stations = find(await p.listDatasets(), 'Fire Stations');
