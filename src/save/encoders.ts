@@ -6,6 +6,7 @@
 
 import Papa from 'papaparse';
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
+import { EsriJsonCsvConverter, type ConvertedPage } from './esriJsonCsv';
 import { cellText, isoFromEpochMs, pointOf, rowObject, typedValue, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
 
 /** Called once per encoded record with the record's id (object id field, when the file
@@ -20,6 +21,10 @@ export interface StreamEncoder {
   page(rows: readonly DataRow[]): string;
   /** Text after the last row. */
   end(): string;
+  /** Records for a FeatureServer answer (esri JSON, no geometry) read straight from its bytes;
+   * undefined when this encoder or this page needs the rows parsed first. Output is
+   * byte-identical to `page(rows)`. */
+  pageFromEsriJson?(body: Uint8Array): ConvertedPage | undefined;
 }
 
 export interface EncoderOptions {
@@ -42,6 +47,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 // papaparse quotes a cell holding its BAD_DELIMITERS (CR, LF, quote, BOM), the delimiter,
 // or a leading/trailing space.
 const PAPA_WOULD_QUOTE = /[\r\n",\uFEFF]|^ | $/;
+
+/** Kinds whose cells cellTextFor types; every other kind writes a string as it came. */
+const NUMERIC_OR_DATE = new Set<Column['kind']>(['date', 'integer', 'double', 'oid']);
 
 /** CSV text of a cell, by column kind, with the common cases first: the encoder runs it for
  * every cell of every row. Same result as cellText(typedValue(value, kind)). */
@@ -86,6 +94,8 @@ class CsvEncoder implements StreamEncoder {
   private readonly quoteAll: boolean;
   private readonly texts: ((value: CellValue | undefined) => string)[];
   private readonly fields: ((value: CellValue | undefined) => string)[];
+  /** The fast path for FeatureServer pages; absent when records need more than cell text. */
+  private readonly converter?: EsriJsonCsvConverter;
 
   constructor(private readonly plan: ColumnPlan, private readonly options: EncoderOptions) {
     this.header = plan.columns.map((c) => c.name);
@@ -96,6 +106,15 @@ class CsvEncoder implements StreamEncoder {
     this.quoteAll = this.header.length === 1;
     this.texts = plan.columns.map((c) => cellTextFor(c.kind));
     this.fields = plan.columns.map((c) => csvFieldFor(c.kind));
+    if (!options.onRecord && !options.escapeFormulae && !this.quoteAll && plan.geometry === 'none') {
+      this.converter = EsriJsonCsvConverter.create(
+        plan.columns.map((c, i) => ({ name: c.name, text: !NUMERIC_OR_DATE.has(c.kind), date: c.kind === 'date', field: this.fields[i] })),
+      );
+    }
+  }
+
+  pageFromEsriJson(body: Uint8Array): ConvertedPage | undefined {
+    return this.converter?.convert(body);
   }
 
   start(): string {

@@ -142,23 +142,19 @@ const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 const YEAR_0_MS = -62167219200000;
 const YEAR_10000_MS = 253402300800000;
 
-/** ISO 8601 (UTC, as Date#toISOString) for an esri epoch-milliseconds date; undefined outside
- * Date's range. Years 0-9999 are formatted by arithmetic: a save formats millions of dates
- * and toISOString was the encoder's largest single cost. */
-export function isoFromEpochMs(ms: number): string | undefined {
-  if (!Number.isFinite(ms)) return undefined;
-  if (ms < YEAR_0_MS || ms >= YEAR_10000_MS || !Number.isInteger(ms)) {
-    const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-  }
+/** UTC year, month, day, hours, minutes, seconds and milliseconds of an epoch-ms instant,
+ * by arithmetic; filled into `into` (7 slots). False outside years 0-9999 or for a
+ * fractional instant, where Date's own formatting must be used. */
+export function utcPartsOf(ms: number, into: Int32Array): boolean {
+  if (!Number.isInteger(ms) || ms < YEAR_0_MS || ms >= YEAR_10000_MS) return false;
   const days = Math.floor(ms / 86400000);
-  let rest = ms - days * 86400000;
-  const hours = Math.floor(rest / 3600000);
+  // Below a day's milliseconds everything fits int32, where division is cheapest.
+  let rest = (ms - days * 86400000) | 0;
+  const hours = (rest / 3600000) | 0;
   rest -= hours * 3600000;
-  const minutes = Math.floor(rest / 60000);
+  const minutes = (rest / 60000) | 0;
   rest -= minutes * 60000;
-  const seconds = Math.floor(rest / 1000);
-  const millis = rest - seconds * 1000;
+  const seconds = (rest / 1000) | 0;
   // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
   const z = days + 719468;
   const era = Math.floor(z / 146097);
@@ -166,9 +162,29 @@ export function isoFromEpochMs(ms: number): string | undefined {
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  into[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  into[1] = month;
+  into[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  into[3] = hours;
+  into[4] = minutes;
+  into[5] = seconds;
+  into[6] = rest - seconds * 1000;
+  return true;
+}
+
+const parts = new Int32Array(7);
+
+/** ISO 8601 (UTC, as Date#toISOString) for an esri epoch-milliseconds date; undefined outside
+ * Date's range. Years 0-9999 are formatted by arithmetic: a save formats millions of dates
+ * and toISOString was the encoder's largest single cost. */
+export function isoFromEpochMs(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  if (!utcPartsOf(ms, parts)) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const [year, month, day, hours, minutes, seconds, millis] = parts;
   const y = year < 1000 ? String(year).padStart(4, '0') : String(year);
   return `${y}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(millis)}Z`;
 }
