@@ -27,7 +27,8 @@ export interface SavePathApi extends PathApi {
 }
 
 export interface SaveFileWriter {
-  /** Appends bytes; calls are awaited one at a time, in order. */
+  /** Appends bytes; calls are awaited one at a time, in order. The caller may reuse
+   * `chunk` once the promise settles, so a writer that keeps bytes must copy them. */
   write(chunk: Uint8Array): Promise<void>;
   /** Flushes and closes; after it resolves the file is complete on disk. */
   close(): Promise<void>;

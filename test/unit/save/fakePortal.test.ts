@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Papa from 'papaparse';
 import { PortalHttp } from '../../../src/portal/http';
+import { PortalError } from '../../../src/portal/errors';
 import { HubPortal } from '../../../src/portal/hub';
 import { LegacyPortal } from '../../../src/portal/legacy';
 import type { DataRow, DatasetSummary, Portal } from '../../../src/portal/types';
@@ -111,6 +112,63 @@ describe('save against the fake portal over HTTP', function () {
     assert.deepEqual(await readdir(folder), [`${BIG_TITLE}.ndjson`]);
     assert.equal(await readFile(target, 'utf8'), 'previous\n');
   });
+
+  /** The same portal with its raw pages hidden: every page is parsed and encoded. */
+  function parsingOnly(portal: HubPortal): Portal {
+    const wrapper = Object.create(portal) as Portal;
+    wrapper.queryPageRaw = undefined;
+    return wrapper;
+  }
+
+  it('the CSV fast path writes the same files as parsing every page, for every Hub layer', async () => {
+    let layers = 0;
+    for (const ds of await hub.listDatasets()) {
+      const schema = await hub.getSchema(ds).catch(() => undefined);
+      if (!schema || !(await hub.queryPageRaw(ds, { returnGeometry: false }, 0, 1))) continue;
+      layers++;
+      let parsedPages = 0;
+      const counting = Object.create(hub) as HubPortal;
+      counting.queryPage = (...args) => {
+        parsedPages++;
+        return hub.queryPage(...args);
+      };
+      // The first 2,500 rows of each: every field and value shape, without minutes of paging.
+      const options = { fs, dataset: ds, schema, query: { limit: 2500 }, format: 'csv' as const, pageSize: 700, overwrite: true, recount: false };
+      const fast = await saveDataset({ ...options, portal: counting, folder, fileName: 'fast' });
+      const parsed = await saveDataset({ ...options, portal: parsingOnly(hub), folder, fileName: 'parsed' });
+      assert.equal(fast.rows, parsed.rows, ds.title);
+      assert.equal(fast.sha256, parsed.sha256, `${ds.title}: same bytes`);
+      // One column is quoted throughout, which only the encoder does.
+      const columns = schema.fields.filter((f) => f.kind !== 'geometry').length;
+      if (columns > 1) assert.equal(parsedPages, 0, `${ds.title}: every page took the fast path`);
+    }
+    assert.ok(layers > 40, `${layers} layers compared`);
+  });
+
+  for (const kind of ['status5xx', 'truncated', 'reset', 'malformedJson', 'botChallenge'] as const) {
+    it(`a ${kind} fault mid-download in the CSV fast path leaves the previous file and no temp file`, async () => {
+      const ds = await dataset(hub, BIG_TITLE);
+      const schema = await hub.getSchema(ds);
+      const target = path.join(folder, `${BIG_TITLE}.csv`);
+      await writeFile(target, 'previous\r\n');
+      let armed = false;
+      const error = await saveDataset({
+        portal: hub, fs, folder, dataset: ds, schema, query: {}, format: 'csv', pageSize: 500, concurrency: 2, overwrite: true,
+        onProgress: (p) => {
+          if (p.rows >= 1000 && !armed) {
+            armed = true;
+            fake.faults.add({ kind, path: '/usrsvcs/', status: 503 });
+          }
+        },
+      }).then(() => undefined, (e: unknown) => e);
+      assert.ok(armed);
+      assert.ok(error instanceof PortalError, `${kind}: ${String(error)}`);
+      const expected = { status5xx: 'server', truncated: 'network', reset: 'network', malformedJson: 'malformed', botChallenge: 'botChallenge' }[kind];
+      assert.equal(error.kind, expected);
+      assert.deepEqual(await readdir(folder), [`${BIG_TITLE}.csv`]);
+      assert.equal(await readFile(target, 'utf8'), 'previous\r\n');
+    });
+  }
 
   it('cancelling over HTTP stops the requests and cleans up', async () => {
     const ds = await dataset(hub, BIG_TITLE);

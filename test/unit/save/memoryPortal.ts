@@ -154,7 +154,8 @@ export class MemoryPortal implements Portal {
 export class MemorySink {
   readonly chunks: Uint8Array[] = [];
   async write(chunk: Uint8Array): Promise<void> {
-    this.chunks.push(chunk);
+    // Copied: the exporter may reuse the chunk's memory once this write settles.
+    this.chunks.push(chunk.slice());
   }
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
