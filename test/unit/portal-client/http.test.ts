@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PortalError } from '../../../src/portal/errors';
-import { PortalHttp } from '../../../src/portal/http';
+import { initialBodyCapacity, PortalHttp } from '../../../src/portal/http';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -137,6 +137,35 @@ describe('PortalHttp', () => {
     });
     await rejectsWith(new PortalHttp(fast).json({ url: server.url }, any), 'network');
     assert.ok(calls >= 2, `tried ${calls} times`);
+  });
+
+  it('returns bodies as bytes, chunked, large or cut short', async () => {
+    const big = Buffer.alloc(300_000, 'é');
+    server = await serve((req, res) => {
+      if (req.url === '/chunked') {
+        // No Content-Length: the buffer grows as chunks arrive.
+        for (let i = 0; i < big.length; i += 7000) res.write(big.subarray(i, i + 7000));
+        res.end();
+      } else if (req.url === '/huge-claim') {
+        // A header claiming 5 GB must not be believed (the body then falls short).
+        res.setHeader('content-length', String(5 * 1024 ** 3));
+        res.write('{"x":1}');
+        setTimeout(() => res.socket?.destroy(), 10);
+      } else {
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(big);
+      }
+    });
+    const client = new PortalHttp(fast);
+    for (const path of ['/chunked', '/sized']) {
+      const response = await client.bytes({ url: `${server.url}${path}` });
+      assert.equal(response.status, 200);
+      assert.ok(Buffer.from(response.bytes).equals(big), path);
+    }
+    await rejectsWith(client.bytes({ url: `${server.url}/huge-claim` }), 'network');
+    assert.equal(initialBodyCapacity(String(5 * 1024 ** 3)), 16 * 1024 ** 2);
+    assert.equal(initialBodyCapacity('1234'), 1234);
+    for (const odd of [null, '', 'abc', '-5', '1e400', '12.5']) assert.equal(initialBodyCapacity(odd), 64 * 1024, String(odd));
   });
 
   it('maps ArcGIS HTTP-200 error bodies, with 499 as an auth problem', async () => {
