@@ -3,6 +3,9 @@
 // path. Generated pages (seeded) hold the first; hand-made bodies the second.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { esriFieldKind } from '../../../src/portal/hub';
 import type { DataRow, DatasetSchema, FieldKind } from '../../../src/portal/types';
 import { createEncoder, type StreamEncoder } from '../../../src/save/encoders';
 import { planColumns } from '../../../src/save/values';
@@ -124,7 +127,32 @@ function encoderFor(fields: [string, FieldKind][]): StreamEncoder {
   return createEncoder('csv', planColumns('csv', schemaOf(fields), {}));
 }
 
+/** The repository's test/unit/save/samples, from the bundled test in out/. */
+const SAMPLES = path.resolve(__dirname, '../../../../test/unit/save/samples');
+
 describe('save/esriJsonCsv: the CSV fast path', () => {
+  it('reads real FeatureServer answers as parsing does, and hands back the ones with geometry', () => {
+    const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 6);
+    for (const file of files) {
+      const original = readFileSync(path.join(SAMPLES, file), 'utf8');
+      const answer = JSON.parse(original) as { fields: { name: string; type: string }[]; features: { attributes: DataRow['attributes']; geometry?: unknown }[] };
+      const encoder = createEncoder('csv', planColumns('csv', schemaOf(answer.fields.map((f) => [f.name, esriFieldKind(f.type)])), {}));
+      const rows = answer.features.map((f) => ({ attributes: f.attributes }));
+      const withGeometry = answer.features.some((f) => f.geometry !== undefined);
+      const asIs = encoder.pageFromEsriJson!(bytes(original));
+      if (withGeometry) assert.equal(asIs, undefined, `${file}: geometry is left to the parsing path`);
+      else assert.equal(text(asIs), encoder.page(rows), file);
+      // As the save asks for it: the same answer without geometry, in the file's own layout.
+      for (const feature of answer.features) delete feature.geometry;
+      const indent = /^\{\s*\n(\s*)"/.exec(original)?.[1] ?? '';
+      const fast = encoder.pageFromEsriJson!(bytes(JSON.stringify(answer, null, indent)));
+      assert.ok(fast, `${file}: the fast path took it`);
+      assert.equal(text(fast), encoder.page(rows), file);
+    }
+  });
+
+
   it('writes byte for byte what parsing and encoding write, over generated pages', () => {
     let converted = 0;
     for (let seed = 1; seed <= 300; seed++) {
