@@ -75,6 +75,10 @@ function isHex(c: number): boolean {
   return (c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+/** Non-zero for the bytes a JSON string scan must look at: quote, backslash, control
+ * characters, non-ASCII and the comma (which makes a CSV cell need quotes). */
+const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === QUOTE || c === BACKSLASH || c < SPACE || c >= 0x80 || c === COMMA ? 1 : 0));
+
 const ASCII = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const FEATURES_KEY = ASCII('"features"');
 const ATTRIBUTES_KEY = knownKey(ASCII('"attributes"'));
@@ -216,7 +220,7 @@ export class EsriJsonCsvConverter {
     this.stamp++;
     if (input[i] !== LBRACE) return -1;
     i = this.ws(input, i + 1);
-    if (input[i] === RBRACE) return this.endRecord(input, recordStart, 0, i + 1);
+    if (input[i] === RBRACE) return this.endRecord(input, 0, i + 1);
     for (;;) {
       if (input[i] !== QUOTE) return -1;
       if (!startsWithKey(this.view, input, i, ATTRIBUTES_KEY)) return -1;
@@ -227,7 +231,7 @@ export class EsriJsonCsvConverter {
       this.stamp++;
       this.pos = recordStart;
       if (input[i] === LBRACE) i = this.attributes(input, i);
-      else if (equalBytes(input, i, i + 4, NULL)) i = this.endRecord(input, recordStart, 0, i + 4);
+      else if (equalBytes(input, i, i + 4, NULL)) i = this.endRecord(input, 0, i + 4);
       else return -1;
       if (i < 0) return -1;
       i = this.ws(input, i);
@@ -242,11 +246,12 @@ export class EsriJsonCsvConverter {
   /** Scans an attributes object. While its keys come in column order (nearly always) each
    * value is written as soon as it is scanned; otherwise the record is rewound and written
    * from the value table once the object ends. Returns the index after it, or -1. */
-  private attributes(input: Uint8Array, i: number): number {
+  private attributes(input: Uint8Array, i: number, table = false): number {
+    const objectStart = i;
     const recordStart = this.pos;
     let next = 0;
     i = this.ws(input, i + 1);
-    if (input[i] === RBRACE) return this.endRecord(input, recordStart, next, i + 1);
+    if (input[i] === RBRACE) return this.endRecord(input, next, i + 1);
     for (let position = 0; ; position++) {
       if (input[i] !== QUOTE) return -1;
       // The key seen last time at this position is tried first; its bytes end with the
@@ -290,36 +295,48 @@ export class EsriJsonCsvConverter {
         // Nested objects and arrays are flattened by the ordinary path; invalid text fails there.
         return -1;
       }
-      if (column >= 0) {
+      if (column < 0) {
+        // Not a saved column: scanned (so the page is still validated) and dropped.
+      } else if (table) {
         this.starts[column] = start;
         this.ends[column] = i;
         this.types[column] = type;
         this.stamps[column] = this.stamp;
-        if (column === next) {
-          this.cell(input, column, type, start, i);
-          next++;
+      } else if (column === next) {
+        // The two commonest cells, plain text and numbers copied as they came, are written
+        // here; the rest by cell().
+        if ((type === T_STRING_PLAIN && this.columns[column].text) || (type === T_NUMBER_CANONICAL && !this.columns[column].date)) {
+          const from = type === T_STRING_PLAIN ? start + 1 : start;
+          const to = type === T_STRING_PLAIN ? i - 1 : i;
+          this.ensure(to - from + 1);
+          const out = this.out;
+          let pos = this.pos;
+          if (column > 0) out[pos++] = COMMA;
+          for (let j = from; j < to; j++) out[pos++] = input[j];
+          this.pos = pos;
         } else {
-          // Out of order or repeated: written from the table at the end.
-          next = -1;
+          this.cell(input, column, type, start, i);
         }
+        next++;
+      } else {
+        // Out of order or repeated: the object is read again into the value table, and its
+        // record written from there.
+        this.pos = recordStart;
+        return this.attributes(input, objectStart, true);
       }
       if (input[i] <= SPACE) i = this.ws(input, i);
       if (input[i] === COMMA) {
         i = input[i + 1] > SPACE ? i + 1 : this.ws(input, i + 1);
         continue;
       }
-      return input[i] === RBRACE ? this.endRecord(input, recordStart, next, i + 1) : -1;
+      return input[i] === RBRACE ? this.endRecord(input, next, i + 1) : -1;
     }
   }
 
-  /** Finishes the record of an attributes object that ended at `end`: the columns it did not
-   * name are written as missing, or, when its keys came out of order, the whole record is
-   * rewritten from the value table. */
-  private endRecord(input: Uint8Array, recordStart: number, written: number, end: number): number {
-    if (written < 0) {
-      this.pos = recordStart;
-      written = 0;
-    }
+  /** Finishes the record of an attributes object that ended at `end`, columns `written` and
+   * on: from the value table when the object was read into it, else as missing (a column the
+   * object did not name). */
+  private endRecord(input: Uint8Array, written: number, end: number): number {
     for (let c = written; c < this.count; c++) {
       if (this.stamps[c] === this.stamp) this.cell(input, c, this.types[c], this.starts[c], this.ends[c]);
       else this.missing(c);
@@ -394,15 +411,15 @@ export class EsriJsonCsvConverter {
     const pos = this.pos;
     writeDigits(out, pos, p[0], 4);
     out[pos + 4] = MINUS;
-    writeDigits(out, pos + 5, p[1], 2);
+    writeTwoDigits(out, pos + 5, p[1]);
     out[pos + 7] = MINUS;
-    writeDigits(out, pos + 8, p[2], 2);
+    writeTwoDigits(out, pos + 8, p[2]);
     out[pos + 10] = 0x54; // T
-    writeDigits(out, pos + 11, p[3], 2);
+    writeTwoDigits(out, pos + 11, p[3]);
     out[pos + 13] = COLON;
-    writeDigits(out, pos + 14, p[4], 2);
+    writeTwoDigits(out, pos + 14, p[4]);
     out[pos + 16] = COLON;
-    writeDigits(out, pos + 17, p[5], 2);
+    writeTwoDigits(out, pos + 17, p[5]);
     out[pos + 19] = DOT;
     writeDigits(out, pos + 20, p[6], 3);
     out[pos + 23] = 0x5a; // Z
@@ -421,6 +438,10 @@ export class EsriJsonCsvConverter {
     const length = input.length;
     for (let j = i + 1; j < length; j++) {
       const c = input[j];
+      // One table load tells the ordinary byte (nearly all of them) from the five kinds
+      // that matter.
+      const kind = STRING_BYTE[c];
+      if (kind === 0) continue;
       if (c === QUOTE) {
         this.flags = flags;
         return j + 1;
@@ -550,6 +571,13 @@ function integerOrNumber(input: Uint8Array, start: number, end: number): number 
     value = value * 10 + (c - ZERO);
   }
   return negative ? -value : value;
+}
+
+/** 0-99 as two digits at `pos`: month, day, hours, minutes, seconds. */
+function writeTwoDigits(out: Uint8Array, pos: number, value: number): void {
+  const tens = (value / 10) | 0;
+  out[pos] = ZERO + tens;
+  out[pos + 1] = ZERO + value - tens * 10;
 }
 
 /** `value` as `width` decimal digits (zero-padded) at `pos`. */
