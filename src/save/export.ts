@@ -68,6 +68,7 @@ export interface ExportResult {
 }
 
 const DEFAULT_PAGE_SIZE = 2000;
+const DEFAULT_CONCURRENCY = 3;
 const WRITE_BATCH_BYTES = 1 << 20;
 
 /** Gathers chunks into writes of about a megabyte (and hashes them on the way out): a write
@@ -97,7 +98,6 @@ class WriteBatch {
     this.used = 0;
   }
 }
-const DEFAULT_CONCURRENCY = 3;
 
 function cancelled(): SaveError {
   return new SaveError('cancelled', 'The save was cancelled; nothing was written.');
