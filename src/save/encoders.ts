@@ -94,8 +94,9 @@ class CsvEncoder implements StreamEncoder {
   private readonly quoteAll: boolean;
   private readonly texts: ((value: CellValue | undefined) => string)[];
   private readonly fields: ((value: CellValue | undefined) => string)[];
-  /** The fast path for FeatureServer pages; absent when records need more than cell text. */
-  private readonly converter?: EsriJsonCsvConverter;
+  /** Present only when every record is plain cell text (no observer, no formula escaping, no
+   * geometry, more than one column, distinct names): then the save asks for raw pages. */
+  readonly pageFromEsriJson?: (body: Uint8Array) => ConvertedPage | undefined;
 
   constructor(private readonly plan: ColumnPlan, private readonly options: EncoderOptions) {
     this.header = plan.columns.map((c) => c.name);
@@ -107,14 +108,11 @@ class CsvEncoder implements StreamEncoder {
     this.texts = plan.columns.map((c) => cellTextFor(c.kind));
     this.fields = plan.columns.map((c) => csvFieldFor(c.kind));
     if (!options.onRecord && !options.escapeFormulae && !this.quoteAll && plan.geometry === 'none') {
-      this.converter = EsriJsonCsvConverter.create(
+      const converter = EsriJsonCsvConverter.create(
         plan.columns.map((c, i) => ({ name: c.name, text: !NUMERIC_OR_DATE.has(c.kind), date: c.kind === 'date', field: this.fields[i] })),
       );
+      if (converter) this.pageFromEsriJson = (body) => converter.convert(body);
     }
-  }
-
-  pageFromEsriJson(body: Uint8Array): ConvertedPage | undefined {
-    return this.converter?.convert(body);
   }
 
   start(): string {

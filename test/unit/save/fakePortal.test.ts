@@ -145,6 +145,24 @@ describe('save against the fake portal over HTTP', function () {
     assert.ok(layers > 40, `${layers} layers compared`);
   });
 
+  it('asks for raw pages only when the fast path can take them', async () => {
+    const ds = await dataset(hub, BIG_TITLE);
+    const schema = await hub.getSchema(ds);
+    let rawPages = 0;
+    const counting = Object.create(hub) as HubPortal;
+    counting.queryPageRaw = (...args) => {
+      rawPages++;
+      return hub.queryPageRaw(...args);
+    };
+    const save = (format: 'csv' | 'ndjson', escapeFormulae = false) =>
+      saveDataset({ portal: counting, fs, folder, dataset: ds, schema, query: { limit: 1200 }, format, escapeFormulae, pageSize: 500, overwrite: true });
+    await save('ndjson');
+    await save('csv', true);
+    assert.equal(rawPages, 0, 'NDJSON and formula-escaped CSV parse their pages');
+    await save('csv');
+    assert.equal(rawPages, 3);
+  });
+
   for (const kind of ['status5xx', 'truncated', 'reset', 'malformedJson', 'botChallenge'] as const) {
     it(`a ${kind} fault mid-download in the CSV fast path leaves the previous file and no temp file`, async () => {
       const ds = await dataset(hub, BIG_TITLE);
