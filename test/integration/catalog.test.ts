@@ -7,21 +7,7 @@ import * as vscode from 'vscode';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { CatalogNode } from '../../src/catalog/tree';
 import { startFakePortal, type FakePortal } from '../portal/server';
-
-const EXTENSION_ID = 'okc-open-data.okc-open-data';
-
-async function api(): Promise<OkcOpenDataApi> {
-  const extension = vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID);
-  assert.ok(extension);
-  return extension.activate();
-}
-
-async function usePortals(portals: { name: string; kind: 'hub' | 'legacy'; url: string }[]): Promise<OkcOpenDataApi> {
-  const okc = await api();
-  await vscode.workspace.getConfiguration('okcOpenData').update('portals', portals, vscode.ConfigurationTarget.Global);
-  await okc.refresh();
-  return okc;
-}
+import { usePortals } from './helpers';
 
 async function children(okc: OkcOpenDataApi, node?: CatalogNode): Promise<CatalogNode[]> {
   return (await okc.tree.getChildren(node)) ?? [];

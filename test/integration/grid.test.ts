@@ -14,23 +14,9 @@ import type { DatasetSummary } from '../../src/portal/types';
 import type { GridHandle } from '../../src/preview/gridHost';
 import { BIG_TITLE, HOSTILE_TITLE, HUGE_CELL_CHARS, HUGE_CELL_ROW } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
+import { datasetIn, usePortals } from './helpers';
 
-const EXTENSION_ID = 'okc-open-data.okc-open-data';
-
-async function usePortals(portals: { name: string; kind: 'hub' | 'legacy'; url: string }[]): Promise<OkcOpenDataApi> {
-  const extension = vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID);
-  assert.ok(extension);
-  const okc = await extension.activate();
-  await vscode.workspace.getConfiguration('okcOpenData').update('portals', portals, vscode.ConfigurationTarget.Global);
-  await okc.refresh();
-  return okc;
-}
-
-function dataset(okc: OkcOpenDataApi, portal: string, title: string): DatasetSummary {
-  const found = okc.store.allDatasets().find((d) => d.portal === portal && d.title === title);
-  assert.ok(found, `${title} in ${portal}`);
-  return found;
-}
+const dataset = datasetIn;
 
 async function preview(d: DatasetSummary): Promise<GridHandle> {
   const handle = await vscode.commands.executeCommand<GridHandle | undefined>('okcOpenData.previewDataset', d);

@@ -13,8 +13,7 @@ import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
 import { BIG_TITLE, HOSTILE_TITLE } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
-
-const EXTENSION_ID = 'okc-open-data.okc-open-data';
+import { datasetIn, usePortals } from './helpers';
 
 describe('Save Dataset to Workspace', function () {
   this.timeout(120_000);
@@ -24,16 +23,10 @@ describe('Save Dataset to Workspace', function () {
 
   before(async () => {
     fake = await startFakePortal({ port: 0, bigRows: 30_000 });
-    okc = await vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('okcOpenData').update(
-      'portals',
-      [
-        { name: 'Save Hub', kind: 'hub', url: fake.baseUrl },
-        { name: 'Save Legacy', kind: 'legacy', url: fake.baseUrl },
-      ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await okc.refresh();
+    okc = await usePortals([
+      { name: 'Save Hub', kind: 'hub', url: fake.baseUrl },
+      { name: 'Save Legacy', kind: 'legacy', url: fake.baseUrl },
+    ]);
     folder = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'saved-by-tests');
   });
   beforeEach(() => {
@@ -47,11 +40,7 @@ describe('Save Dataset to Workspace', function () {
     await fake.close();
   });
 
-  const dataset = (portal: string, title: string): DatasetSummary => {
-    const d = okc.store.allDatasets().find((x) => x.portal === portal && x.title === title);
-    assert.ok(d, `${title} in ${portal}`);
-    return d;
-  };
+  const dataset = (portal: string, title: string): DatasetSummary => datasetIn(okc, portal, title);
   const save = (d: DatasetSummary, options: Record<string, unknown>) =>
     vscode.commands.executeCommand<SaveOutcome | undefined>('okcOpenData.saveDataset', d, { folder: vscode.Uri.file(folder).toString(), overwrite: true, ...options });
   const leftovers = () => readdirSync(folder).filter((f) => f.includes('.okc-tmp-'));

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { EXTENSION_ID } from './helpers';
 
-const EXTENSION_ID = 'okc-open-data.okc-open-data';
 
 describe('extension smoke', () => {
   it('is present in the extension host', () => {

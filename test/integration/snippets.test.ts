@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OkcOpenDataApi } from '../../src/extension';
 import { startFakePortal, type FakePortal } from '../portal/server';
+import { datasetIn, usePortals } from './helpers';
 
-const EXTENSION_ID = 'okc-open-data.okc-open-data';
 const SECRET = 'do-not-leak-4d1f';
 
 describe('Insert API Query Snippet', function () {
@@ -17,16 +17,10 @@ describe('Insert API Query Snippet', function () {
 
   before(async () => {
     fake = await startFakePortal({ port: 0, bigRows: 1000 });
-    okc = await vscode.extensions.getExtension<OkcOpenDataApi>(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('okcOpenData').update(
-      'portals',
-      [
-        { name: 'Snippet Hub', kind: 'hub', url: fake.baseUrl },
-        { name: 'Snippet Legacy', kind: 'legacy', url: fake.baseUrl },
-      ],
-      vscode.ConfigurationTarget.Global,
-    );
-    await okc.refresh();
+    okc = await usePortals([
+      { name: 'Snippet Hub', kind: 'hub', url: fake.baseUrl },
+      { name: 'Snippet Legacy', kind: 'legacy', url: fake.baseUrl },
+    ]);
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -34,11 +28,7 @@ describe('Insert API Query Snippet', function () {
     await fake.close();
   });
 
-  const dataset = (portal: string, title: string) => {
-    const d = okc.store.allDatasets().find((x) => x.portal === portal && x.title === title);
-    assert.ok(d, `${title} in ${portal}`);
-    return d;
-  };
+  const dataset = (portal: string, title: string) => datasetIn(okc, portal, title);
 
   it('inserts Python at the cursor of the active editor, with the layer URL and the token read from the environment', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: '# analysis\n' });

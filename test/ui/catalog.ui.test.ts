@@ -17,6 +17,7 @@ import {
   openWorkbench,
   quickInput,
   quickPickRow,
+  recordDialogs,
   runCommand,
   screenshot,
   session,
@@ -159,15 +160,11 @@ function filesUnder(dir: string): string[] {
 
 describe('UI: catalog', function () {
   this.timeout(180_000);
-  const dialogs: string[] = [];
+  let dialogs: string[] = [];
 
   before(async () => {
     await openWorkbench();
-    const { page } = await session();
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    dialogs = await recordDialogs();
     await clickActivity(EXTENSION_TITLE);
     await waitForHealthyCatalog();
   });

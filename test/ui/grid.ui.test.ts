@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { EXTENSION_TITLE, clickActivity, commandTitle, openWorkbench, runCommand, screenshot, session, treeItems } from './harness';
+import { EXTENSION_TITLE, clickActivity, commandTitle, openWorkbench, recordDialogs, runCommand, screenshot, session, treeItems } from './harness';
 
 const BIG_TITLE = 'Synthetic Performance Records';
 const HOSTILE_TITLE = 'Hostile Test Data';
@@ -81,15 +81,11 @@ async function expectNothingRan(frame: Frame): Promise<void> {
 
 describe('UI: grid preview', function () {
   this.timeout(180_000);
-  const dialogs: string[] = [];
+  let dialogs: string[] = [];
 
   before(async () => {
     await openWorkbench();
-    const { page } = await session();
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    dialogs = await recordDialogs();
     await clickActivity(EXTENSION_TITLE);
     await treeItems('Catalog');
   });

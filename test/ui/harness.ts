@@ -100,6 +100,18 @@ export async function openWorkbench(): Promise<number> {
   return loadWorkbench(page, url);
 }
 
+/** Dismisses every browser dialog (alert, confirm, prompt) the page opens and returns the
+ * list their messages are collected in: hostile text must never get to open one. */
+export async function recordDialogs(): Promise<string[]> {
+  const { page } = await session();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return dialogs;
+}
+
 async function currentPage(page?: Page): Promise<Page> {
   return page ?? (await session()).page;
 }
