@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootstrap } from './bootstrap.mjs';
 import { bundleDeps } from './bundle-deps.mjs';
 
 process.chdir(join(dirname(fileURLToPath(import.meta.url)), '..'));
@@ -18,6 +19,7 @@ function step(what, fn) {
   }
 }
 
+step('setup (Debian packages, npm ci when needed)', () => bootstrap({ forTests: false }));
 await bundleDeps();
 step('ensuring dependencies (Node 24, code-server, Chromium)', () => execFileSync(process.execPath, ['out/test/harness/deps.js'], { stdio: 'inherit' }));
 step('build (node esbuild.mjs --tests)', () => execFileSync(process.execPath, ['esbuild.mjs', '--tests', '--quiet'], { stdio: 'inherit' }));

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootstrap } from './bootstrap.mjs';
 import { bundleDeps } from './bundle-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,17 +90,28 @@ function heading(text) {
 }
 
 async function mochaPhase(name, glob, dir, suffix, extraArgs, timeoutMs) {
-  if (!hasFiles(dir, suffix)) return record(name, 0, 0, `no ${suffix} files`);
+  // A phase that finds nothing to run has lost its tests: that is a failure, not a pass.
+  if (!hasFiles(dir, suffix)) return record(name, 0, 1, `no ${suffix} files in ${dir}`);
   const color = process.stdout.isTTY ? ['--color'] : ['--no-color'];
   // On CI a stray .only must fail the run instead of silently skipping the rest.
   const ci = process.env.CI ? ['--forbid-only'] : [];
   const run = await runChild(name, process.execPath, [MOCHA, ...color, ...ci, '--reporter', 'spec', ...extraArgs, glob], { timeoutMs });
   const { passed, failed } = mochaCounts(run.stdout);
   if (run.code !== 0 && failed === 0) record(name, passed, 1, `mocha exited with code ${run.code} before reporting a failure`);
+  else if (passed + failed === 0) record(name, 0, 1, 'mocha ran no test');
   else record(name, passed, failed);
 }
 
 async function main() {
+  heading('setup (Debian packages, npm ci when needed)');
+  try {
+    bootstrap({ forTests: true });
+  } catch (error) {
+    record('setup', 0, 1, error.message.split('\n')[0]);
+    process.stderr.write(`${error.message}\n`);
+    return finish();
+  }
+
   heading('dependencies (Node 24, code-server, Chromium)');
   await bundleDeps();
   const deps = await runChild('dependencies', process.execPath, ['out/test/harness/deps.js'], { timeoutMs: 20 * 60_000 });
@@ -133,6 +145,7 @@ async function main() {
       results = { error: `runner exited with code ${run.code} without results` };
     }
     if (results.error) record('integration', 0, 1, `could not complete: ${results.error.split('\n')[0]}`);
+    else if (results.passes.length + results.failures.length === 0) record('integration', 0, 1, 'the extension host ran no test');
     else {
       const t = results.timings ?? {};
       record('integration', results.passes.length, results.failures.length, `VS Code ${results.vscodeVersion}, ${Math.round((t.totalMs ?? 0) / 100) / 10} s`);

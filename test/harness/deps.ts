@@ -72,20 +72,13 @@ function cleanNpmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-/** Installs Debian packages when we may (root, apt-get present); otherwise says what to run. */
-function aptInstall(packages: string[], log: Log): void {
-  const step = `apt-get install ${packages.join(' ')}`;
-  if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
-    throw new DependencyError(step, `not root or no apt-get here; run: sudo apt-get install -y ${packages.join(' ')}`);
-  }
-  log(`installing Debian packages: ${packages.join(' ')}`);
-  run(step, 'apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+/** scripts/bootstrap.mjs installs the Debian packages (the list is scripts/debian-packages.txt);
+ * this only names what is still missing. */
+function requireDebianPackages(packages: string[]): void {
+  throw new DependencyError(
+    `Debian packages ${packages.join(' ')}`,
+    `missing; they are listed in scripts/debian-packages.txt, which npm start and npm test install (as root): sudo apt-get install -y ${packages.join(' ')}`,
+  );
 }
 
 function debianPackageInstalled(name: string): boolean {
@@ -124,7 +117,7 @@ export function ensureCodeServer(cache: string, log: Log): string {
   }
   // kerberos (a native module of VS Code's server) needs the GSSAPI headers and a compiler.
   const buildPackages = ['libkrb5-dev', 'build-essential', 'python3'].filter((p) => !debianPackageInstalled(p));
-  if (buildPackages.length > 0 && existsSync('/usr/bin/dpkg-query')) aptInstall(buildPackages, log);
+  if (buildPackages.length > 0 && existsSync('/usr/bin/dpkg-query')) requireDebianPackages(buildPackages);
 
   log(`installing code-server@${CODE_SERVER_VERSION} into ${dir} (about 2 minutes, 600 MB)`);
   rmSync(dir, { recursive: true, force: true });
@@ -155,15 +148,14 @@ export function ensureCodeServer(cache: string, log: Log): string {
   return entry;
 }
 
-export function ensureChromium(log: Log): string {
+export function ensureChromium(): string {
   const fromEnv = process.env.OKC_CHROMIUM;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new DependencyError('OKC_CHROMIUM', `${fromEnv} does not exist`);
     return fromEnv;
   }
   const chromium = '/usr/bin/chromium';
-  if (!existsSync(chromium)) aptInstall(['chromium'], log);
-  if (!existsSync(chromium)) throw new DependencyError('apt-get install chromium', `${chromium} is still missing`);
+  if (!existsSync(chromium)) requireDebianPackages(['chromium']);
   return chromium;
 }
 
@@ -172,7 +164,7 @@ export function ensureDeps(log: Log = (line) => process.stderr.write(`[deps] ${l
   const cache = cacheDir();
   const node = ensureNode24(cache, log);
   const codeServerEntry = ensureCodeServer(cache, log);
-  const chromium = ensureChromium(log);
+  const chromium = ensureChromium();
   return { node, codeServerEntry, chromium, cacheDir: cache };
 }
 

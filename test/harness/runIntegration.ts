@@ -46,7 +46,7 @@ export async function runIntegration(options: IntegrationRunOptions = {}): Promi
       deps,
       label: options.label ?? 'integration',
       settings: fakePortalSettings(portal.baseUrl),
-      env: { ...options.env, OKC_TEST_RESULTS: resultsPath, OKC_FAKE_PORTAL_URL: portal.baseUrl },
+      env: { ...options.env, OKC_TEST_RESULTS: resultsPath, OKC_FAKE_PORTAL_URL: portal.baseUrl, ...(process.env.OKC_TEST_GREP ? { OKC_TEST_GREP: process.env.OKC_TEST_GREP } : {}) },
     });
     cleanups.unshift(() => server.stop());
     const serverStartMs = performance.now() - started;

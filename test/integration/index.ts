@@ -21,7 +21,9 @@ function testFiles(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: Boolean(process.env.CI) });
+  // OKC_TEST_GREP (from the harness's environment) runs a subset while working on one area.
+  const grep = process.env.OKC_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: Boolean(process.env.CI), ...(grep ? { grep } : {}) });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   const results: IntegrationResults = { passes: [], failures: [], pending: 0, durationMs: 0, vscodeVersion: vscode.version };
   const started = performance.now();

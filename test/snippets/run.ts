@@ -124,7 +124,7 @@ export function assertRuntime(language: SnippetLanguage): void {
   const runtime = RUNTIMES[language];
   for (const need of runtime.needs) {
     if (!existsSync(need.path)) {
-      throw new Error(`${need.path} is missing: the ${language} snippet tests need \`apt-get install -y ${need.aptPackage}\` (listed in .ci/apt-packages-snippets).`);
+      throw new Error(`${need.path} is missing: the ${language} snippet tests need \`apt-get install -y ${need.aptPackage}\` (listed in scripts/debian-packages.txt).`);
     }
   }
   if (!runtime.probe) return;
@@ -135,7 +135,7 @@ export function assertRuntime(language: SnippetLanguage): void {
       probed.set(language, '');
     } catch (err) {
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n').pop();
-      probed.set(language, `${language} snippet tests need \`apt-get install -y ${runtime.probe.aptPackage}\` (listed in .ci/apt-packages-snippets): ${stderr}`);
+      probed.set(language, `${language} snippet tests need \`apt-get install -y ${runtime.probe.aptPackage}\` (listed in scripts/debian-packages.txt): ${stderr}`);
     }
   }
   const problem = probed.get(language);

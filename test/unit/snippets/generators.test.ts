@@ -48,6 +48,13 @@ function expandSnippet(snippet: string): string {
   return out;
 }
 
+/** UPDATE_GOLDEN=1 rewrites the golden files from the generator, by hand only: never under CI. */
+export function goldenUpdateRequested(env: NodeJS.ProcessEnv): boolean {
+  if (env.UPDATE_GOLDEN !== '1') return false;
+  if (env.CI) throw new Error('UPDATE_GOLDEN=1 is refused when CI is set: golden files are reviewed by hand, never rewritten by a CI run');
+  return true;
+}
+
 describe('snippet generators', () => {
   it('register every language with a label and VS Code language ids', () => {
     assert.deepEqual(LANGUAGES, ['curl', 'javascript', 'typescript', 'python-requests', 'python-pandas', 'r', 'powershell', 'url']);
@@ -159,7 +166,8 @@ describe('snippet generators', () => {
   });
 
   it('match the PowerShell golden files (no pwsh on Debian to run them)', () => {
-    const update = process.env.UPDATE_GOLDEN === '1';
+    // Regenerating expectations in CI would make this test pass whatever the generator wrote.
+    const update = goldenUpdateRequested(process.env);
     if (update) mkdirSync(GOLDEN_DIR, { recursive: true });
     for (const c of CASES) {
       const file = join(GOLDEN_DIR, `${c.name}.ps1`);
@@ -168,6 +176,12 @@ describe('snippet generators', () => {
       assert.ok(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
       assert.equal(text, readFileSync(file, 'utf8'), c.name);
     }
+  });
+
+  it('refuse UPDATE_GOLDEN under CI', () => {
+    assert.throws(() => goldenUpdateRequested({ UPDATE_GOLDEN: '1', CI: 'true' }), /refused when CI is set/);
+    assert.equal(goldenUpdateRequested({ UPDATE_GOLDEN: '1' }), true);
+    assert.equal(goldenUpdateRequested({ CI: 'true' }), false);
   });
 
   it('write PowerShell strings in which $ and backticks stay inert', () => {
