@@ -100,6 +100,15 @@ describe('histogram edges and buckets', () => {
     assert.deepEqual(counts, bucketCounts(values, buckets));
   });
 
+  it('puts a value lying on an edge above it, even where the division rounds down', () => {
+    // (4.6955 - -0.18) / width rounds to 6.9999...: the comparisons the portal makes say bucket 7.
+    const edges = histogramEdges(-0.17999999999999972, 13.75, 20);
+    assert.equal(edges[7], 4.6955);
+    assert.equal(bucketIndex(edges, edges[7]), 7);
+    assert.equal(bucketIndex(edges, 13.75), 19);
+    assert.equal(bucketIndex(edges, -0.17999999999999972), 0);
+  });
+
   it('uses whole steps for integers and dates, and one bucket for a single value', () => {
     const edges = histogramEdges(3, 40, 20, 1);
     assert.ok(edges.every(Number.isInteger));
