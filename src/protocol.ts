@@ -14,6 +14,10 @@ export interface FieldView {
   samples: string[];
   /** Share of empty values in the sample, 0..1; absent when no sample was read. */
   missingShare?: number;
+  /** Whole-dataset share of NULL values, when the portal counts them cheaply (replaces the sample's). */
+  datasetMissingShare?: number;
+  /** True when Profile Column is offered for this field. */
+  profilable?: boolean;
 }
 
 export interface MetadataView {
@@ -97,6 +101,8 @@ export interface GridView {
   /** Who ordered the rows: the portal, the webview's host over the loaded rows only, or nobody. */
   sortMode: GridSortMode;
   canQuery: boolean;
+  /** True when Profile Column is offered (remote datasets). */
+  canProfile?: boolean;
   /** Commands the toolbar offers on the current query (remote datasets only). */
   actions?: GridAction[];
   /** Non-fatal problems (encoding errors, a sort the portal refused), shown as warnings. */
@@ -137,9 +143,32 @@ export interface GridRowDetail {
   errors: string[];
 }
 
+/** One column's profile as the grid shows it (src/stats computes it; plain data here). Dates are
+ * epoch ms; `notes` are localised lines on where it was computed and what it covers. */
+export interface ProfileView {
+  generation: number;
+  field: string;
+  label: string;
+  kind: 'number' | 'date' | 'text';
+  count: number;
+  missing: number;
+  invalid?: number;
+  distinct?: { value: number; exact: boolean };
+  min?: number;
+  max?: number;
+  mean?: number;
+  stddev?: number;
+  topValues: { value: GridCell; count: number }[];
+  topValuesApproximate?: boolean;
+  histogram?: { from: number; to: number; count: number }[];
+  notes: string[];
+}
+
 /** Requests a webview may send, by method: params and result. */
 export interface HostRequests {
   'metadata/action': { params: { action: MetadataAction }; result: void };
+  /** Profile Column on a field of the metadata panel: opens the grid with that column's profile. */
+  'metadata/profile': { params: { field: string }; result: void };
   'clipboard/write': { params: { text: string }; result: void };
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };
@@ -152,6 +181,10 @@ export interface HostRequests {
   'grid/query': { params: { sort: GridSortKey[]; filters: GridFilter[] }; result: void };
   /** Runs Save or Insert Snippet on the grid's current query. */
   'grid/action': { params: { action: GridAction }; result: void };
+  /** The profile of one column over the grid's current query (remote datasets). */
+  'grid/profile': { params: { generation: number; field: string }; result: ProfileView };
+  /** The webview drew a profile; lets tests see what a user sees. */
+  'grid/profileShown': { params: { field: string; generation: number; topValues: string[] }; result: void };
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: { generation: number; first: number; last: number; activeRow: number; texts: string[] }; result: void };
 }
@@ -164,6 +197,8 @@ export interface WebviewNotifications {
   'grid/show': GridView;
   /** Row count grew (CSV indexing) or indexing finished. */
   'grid/total': { generation: number; total: number; complete: boolean; progress?: number; warnings?: string[] };
+  /** Opens the profile of a column (Profile Column from the metadata panel or a command). */
+  'grid/openProfile': { field: string };
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
 }

@@ -2,7 +2,7 @@
 // `data.json` works), categories from the Hub Search API when the site offers it, and
 // data from each dataset's FeatureServer layer.
 
-import { hubCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, type HubQueryTarget } from '../query/compile';
+import { hubCountParams, hubDistinctCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, hubStatisticsParams, type HubQueryTarget } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
 import { DownloadTables } from './download';
 import { PortalError } from './errors';
@@ -24,6 +24,9 @@ import type {
   PortalConfig,
   RawRowPage,
   RowPage,
+  StatisticsRequest,
+  StatisticsSupport,
+  StatisticsTable,
 } from './types';
 
 export const DCAT_FEED_PATH = '/api/feed/dcat-us/1.1.json';
@@ -193,6 +196,7 @@ export class HubPortal implements Portal {
       lastEdit: editDate !== undefined ? new Date(editDate).toISOString() : undefined,
       copyright: optionalString(layer.copyrightText),
       description: optionalString(layer.description),
+      statisticsSupport: statisticsSupport(layer),
     };
   }
 
@@ -228,6 +232,27 @@ export class HubPortal implements Portal {
     await this.addToken(params);
     return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
       const count = optionalNumber(asObject(v, 'the count answer').count);
+      if (count === undefined) throw new Error('no count in the answer');
+      return count;
+    });
+  }
+
+  async queryStatistics(dataset: DatasetSummary, query: DatasetQuery, request: StatisticsRequest, signal?: AbortSignal): Promise<StatisticsTable> {
+    const target = await this.target(dataset, signal);
+    const params = hubStatisticsParams(query, target, request);
+    await this.addToken(params);
+    const columns = [...(request.groupBy ?? []), ...request.statistics.map((s) => s.outName)];
+    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readStatistics(v, columns));
+  }
+
+  async countDistinct(dataset: DatasetSummary, query: DatasetQuery, field: string, signal?: AbortSignal): Promise<number> {
+    const target = await this.target(dataset, signal);
+    const params = hubDistinctCountParams(query, target, field);
+    await this.addToken(params);
+    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+      const count = optionalNumber(asObject(v, 'the distinct count answer').count);
+      // A server that ignores returnDistinctValues answers with the plain row count or rows: refuse
+      // anything but a count so a wrong figure is never shown as the distinct count.
       if (count === undefined) throw new Error('no count in the answer');
       return count;
     });
@@ -362,6 +387,33 @@ function esriGeometryKind(value: unknown): GeometryKind {
     default:
       return 'unknown';
   }
+}
+
+/** `supportsStatistics` sits at the top of a layer since 10.1; older layers say it only under
+ * `advancedQueryCapabilities`. */
+function statisticsSupport(layer: JsonObject): StatisticsSupport {
+  const advanced = (layer.advancedQueryCapabilities ?? {}) as JsonObject;
+  return {
+    statistics: (layer.supportsStatistics ?? advanced.supportsStatistics) === true,
+    distinct: advanced.supportsDistinct === true,
+  };
+}
+
+/** A statistics answer as a table in the asked column order. Servers may fold the statistic
+ * names' case (PostgreSQL-backed ones answer in lower case), so names match case-insensitively. */
+function readStatistics(value: unknown, columns: string[]): StatisticsTable {
+  const body = asObject(value, 'the statistics answer');
+  const features = asArray(body.features, 'the statistics answer\'s features');
+  const rows = features.map((f) => {
+    const attributes = asObject(asObject(f, 'a feature').attributes ?? {}, 'a feature\'s attributes');
+    const byLower = new Map(Object.keys(attributes).map((k) => [k.toLowerCase(), k]));
+    return columns.map((c) => {
+      const key = byLower.get(c.toLowerCase());
+      if (key === undefined) throw new Error(`the answer has no column ${c}`);
+      return cell(attributes[key]);
+    });
+  });
+  return { columns, rows, more: body.exceededTransferLimit === true };
 }
 
 function cell(value: unknown): CellValue {

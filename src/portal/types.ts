@@ -2,7 +2,7 @@
 // and pages of rows. Both portal kinds (ArcGIS Hub, legacy Records API) map onto it.
 // No `vscode` import here: this is tested in plain Node.
 
-import type { DatasetQuery } from '../query/model';
+import type { DatasetQuery, FieldFilter } from '../query/model';
 
 export type PortalKind = 'hub' | 'legacy';
 
@@ -84,6 +84,38 @@ export interface DatasetSchema {
   copyright?: string;
   /** The service's own description of the layer, when richer than the catalog's. */
   description?: string;
+  /** What the service computes itself (ArcGIS `supportsStatistics`, `advancedQueryCapabilities`);
+   * absent when it computes nothing (the legacy portal, file downloads). */
+  statisticsSupport?: StatisticsSupport;
+}
+
+export interface StatisticsSupport {
+  /** outStatistics and groupByFieldsForStatistics. */
+  statistics: boolean;
+  /** returnDistinctValues (with returnCountOnly: how many distinct values). */
+  distinct: boolean;
+}
+
+export type PortalStatisticType = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev' | 'var';
+
+/** A statistics query the portal computes: the query's filters plus `extraFilters` (ANDed) select
+ * the rows; `groupBy` fields then the statistics' `outName`s are the columns of the answer. */
+export interface StatisticsRequest {
+  statistics: { type: PortalStatisticType; field: string; outName: string }[];
+  groupBy?: string[];
+  extraFilters?: FieldFilter[];
+  /** Columns of the answer (group fields or outNames) to order by. */
+  orderBy?: { column: string; descending?: boolean }[];
+  /** Most groups wanted. */
+  limit?: number;
+}
+
+export interface StatisticsTable {
+  /** As asked: the group fields, then the outNames (whatever case the server answered in). */
+  columns: string[];
+  rows: CellValue[][];
+  /** True when the server stopped at its page size and more groups remain. */
+  more: boolean;
 }
 
 /** Cell values after the portal layer has read the wire format: the legacy portal's
@@ -134,6 +166,12 @@ export interface Portal {
   queryUrl(dataset: DatasetSummary, query: DatasetQuery): string;
   /** Where to report a problem with the dataset (the portal's feedback page). */
   feedbackUrl(dataset: DatasetSummary): string;
+  /** Statistics computed by the portal itself; absent on portals that compute none. Check
+   * `DatasetSchema.statisticsSupport` first: a layer without it refuses. */
+  queryStatistics?(dataset: DatasetSummary, query: DatasetQuery, request: StatisticsRequest, signal?: AbortSignal): Promise<StatisticsTable>;
+  /** How many distinct values (NULL counted as one) `field` takes over the query's rows;
+   * needs `statisticsSupport.distinct`. */
+  countDistinct?(dataset: DatasetSummary, query: DatasetQuery, field: string, signal?: AbortSignal): Promise<number>;
   /** Drops what the client remembers of a dataset (schema, fetched results), so the next
    * call reads the portal afresh: a save's verification and a refresh need current data. */
   forget?(dataset: DatasetSummary): void;

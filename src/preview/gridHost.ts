@@ -3,7 +3,7 @@
 // webview painted so tests and benchmarks can see what a user sees.
 
 import * as vscode from 'vscode';
-import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction } from '../protocol';
+import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction, ProfileView } from '../protocol';
 import { Disposable } from '../util/disposable';
 import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, rowsToCsv } from './gridCells';
 import { WebviewHost } from './webviewHost';
@@ -18,6 +18,15 @@ export interface GridData {
   query?(sort: GridSortKey[], filters: GridFilter[]): Promise<void>;
   /** Hands the current query to a command (remote datasets). */
   action?(action: GridAction): Promise<void>;
+  /** One column's profile over the current query (remote datasets). */
+  profile?(field: string): Promise<ProfileView>;
+}
+
+/** What the webview last drew of a profile (for tests). */
+export interface ProfileShown {
+  field: string;
+  generation: number;
+  topValues: string[];
 }
 
 export interface PaintReport {
@@ -46,6 +55,12 @@ export interface GridHandle {
   /** What Copy Row / Copy Selection put on the clipboard; returns rows copied. */
   copyRows(p: { generation: number; first: number; last: number; columns?: number[]; header: boolean }): Promise<number>;
   query(sort: GridSortKey[], filters: GridFilter[]): Promise<void>;
+  /** The profile Profile Column computes for `field` over the current query. */
+  profile(field: string): Promise<ProfileView>;
+  /** Opens the profile section for `field` in the webview (as the header button does). */
+  openProfile(field: string): void;
+  /** Resolves when the webview has drawn a profile that `accept` takes. */
+  waitForProfile(accept: (shown: ProfileShown) => boolean, timeoutMs?: number): Promise<ProfileShown>;
 }
 
 /** Rows sent with a frame: a screenful and some margin. */
@@ -57,6 +72,8 @@ export class GridHost extends Disposable implements GridHandle {
   private paints: PaintReport[] = [];
   private waiters: { accept(p: PaintReport): boolean; resolve(p: PaintReport): void }[] = [];
   private current: GridView | undefined;
+  private profilesShown: ProfileShown[] = [];
+  private profileWaiters: { accept(p: ProfileShown): boolean; resolve(p: ProfileShown): void }[] = [];
   shownAt: number | undefined;
 
   constructor(
@@ -79,6 +96,21 @@ export class GridHost extends Disposable implements GridHandle {
           await this.data()?.action?.(action);
         },
         'grid/painted': (p) => this.painted({ ...p, at: performance.now() }),
+        'grid/profile': ({ generation, field }) => {
+          const data = this.data();
+          if (!data?.profile) throw new Error(vscode.l10n.t('This preview cannot profile columns.'));
+          if (data.generation !== generation) throw new Error(vscode.l10n.t('The rows changed; profile the column again.'));
+          return data.profile(field);
+        },
+        'grid/profileShown': (p) => {
+          this.profilesShown.push(p);
+          for (const waiter of this.profileWaiters.slice()) {
+            if (waiter.accept(p)) {
+              this.profileWaiters = this.profileWaiters.filter((w) => w !== waiter);
+              waiter.resolve(p);
+            }
+          }
+        },
         'clipboard/write': async ({ text }) => {
           await vscode.env.clipboard.writeText(text);
         },
@@ -133,6 +165,29 @@ export class GridHost extends Disposable implements GridHandle {
     const data = this.data();
     if (!data?.query) throw new Error('not queryable');
     await data.query(sort, filters);
+  }
+
+  profile(field: string): Promise<ProfileView> {
+    const data = this.data();
+    if (!data?.profile) return Promise.reject(new Error('not profilable'));
+    return data.profile(field);
+  }
+
+  openProfile(field: string): void {
+    this.webviewHost.notify('grid/openProfile', { field });
+  }
+
+  waitForProfile(accept: (shown: ProfileShown) => boolean, timeoutMs = 60_000): Promise<ProfileShown> {
+    const past = this.profilesShown.find(accept);
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.profileWaiters = this.profileWaiters.filter((w) => w !== waiter);
+        reject(new Error(`no matching profile within ${timeoutMs} ms; shown: ${JSON.stringify(this.profilesShown.slice(-3))}`));
+      }, timeoutMs);
+      const waiter = { accept, resolve: (p: ProfileShown) => (clearTimeout(timer), resolve(p)) };
+      this.profileWaiters.push(waiter);
+    });
   }
 
   waitForPaint(accept: (paint: PaintReport) => boolean, timeoutMs = 30_000): Promise<PaintReport> {

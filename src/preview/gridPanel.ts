@@ -7,12 +7,13 @@ import { datasetKey, type CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
-import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView } from '../protocol';
+import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView, ProfileView } from '../protocol';
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
 import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
 import { PageCache, pageSizeFor } from './gridPages';
+import { profileForGrid, profileLabels } from './profileView';
 import { registerCsvPreview } from './csvPreview';
 import { showDatasetGone, webviewOptions } from './webviewHost';
 
@@ -195,6 +196,20 @@ class RemoteGrid extends Disposable implements GridData {
     await vscode.commands.executeCommand(action === 'save' ? 'okcOpenData.saveDataset' : 'okcOpenData.insertSnippet', this.dataset, { query });
   }
 
+  /** The profile of one column over the grid's filters (its sort does not matter). */
+  async profile(field: string): Promise<ProfileView> {
+    if (!this.portal || !this.schema) throw new Error(vscode.l10n.t('The dataset is not loaded yet.'));
+    const column = this.columns.find((c) => c.name === field);
+    if (!column) throw new Error(vscode.l10n.t('There is no field named {0}.', field));
+    const query: DatasetQuery = this.filters.length ? { filters: toFieldFilters(this.filters, this.columns) } : {};
+    const generation = this.generation;
+    try {
+      return await profileForGrid(this.portal, this.dataset, this.schema, query, field, column.label, generation);
+    } catch (error) {
+      throw new Error(this.problem(error));
+    }
+  }
+
   private async fetch(query: DatasetQuery, first: number, count: number, signal: AbortSignal): Promise<GridCell[][]> {
     const page = await this.portal!.queryPage(this.dataset, query, first, count, signal);
     return page.rows.map((row) => this.columns.map((c) => row.attributes[c.name] ?? null));
@@ -228,7 +243,8 @@ class RemoteGrid extends Disposable implements GridData {
       keepRow,
       state: { kind: 'remote', portal: this.dataset.portal, id: this.dataset.id, sort: this.sort, filters: this.filters },
       locale: vscode.env.language,
-      labels: gridLabels(),
+      labels: { ...gridLabels(), ...profileLabels() },
+      canProfile: true,
     };
   }
 

@@ -9,6 +9,8 @@ import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { FieldView, MetadataAction, MetadataView } from '../protocol';
 import { EMPTY_QUERY } from '../query/model';
+import { profileKind } from '../stats/profile';
+import type { GridHandle } from './gridHost';
 import { Disposable } from '../util/disposable';
 import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
@@ -68,6 +70,11 @@ export class MetadataPanels extends Disposable {
     const portal = this.store.portal(dataset.portal);
     const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
       'metadata/action': ({ action }) => this.onAction(action, dataset),
+      'metadata/profile': async ({ field }) => {
+        // Profile Column opens the grid, where a top value or a bar can filter the rows.
+        const grid = await vscode.commands.executeCommand<GridHandle | undefined>('okcOpenData.previewDataset', dataset);
+        grid?.openProfile(field);
+      },
       'clipboard/write': async ({ text }) => {
         await vscode.env.clipboard.writeText(text);
       },
@@ -128,7 +135,7 @@ export class MetadataPanels extends Disposable {
     } catch {
       // Samples are a nicety; the field table stands without them.
     }
-    host.notify('metadata/show', {
+    const filled: MetadataView = {
       ...view,
       geometry: schema.geometry === 'unknown' ? view.geometry : schema.geometry,
       extent: view.extent ?? schema.extent,
@@ -136,10 +143,32 @@ export class MetadataPanels extends Disposable {
       lastEdit: schema.lastEdit,
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
-      fields: schema.fields.map((f) => fieldView(f, rows)),
-    });
+      fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
+    };
+    host.notify('metadata/show', filled);
+    const shares = await wholeDatasetMissing(portal, dataset, schema);
+    if (shares.size) host.notify('metadata/show', { ...filled, fields: filled.fields!.map((f) => (shares.has(f.name) ? { ...f, datasetMissingShare: shares.get(f.name) } : f)) });
   }
 
+}
+
+/** Share of NULLs in every field over the whole dataset, in one statistics request (a count of
+ * each field and of the object ids), where the portal computes statistics. Empty otherwise. */
+async function wholeDatasetMissing(portal: Portal, dataset: DatasetSummary, schema: DatasetSchema): Promise<Map<string, number>> {
+  const shares = new Map<string, number>();
+  if (!portal.queryStatistics || !schema.statisticsSupport?.statistics || !schema.objectIdField) return shares;
+  const fields = schema.fields.filter((f) => profileKind(f) !== undefined && /^[A-Za-z_][A-Za-z0-9_ ]*$/.test(f.name));
+  try {
+    const table = await portal.queryStatistics(dataset, EMPTY_QUERY, {
+      statistics: [{ type: 'count', field: schema.objectIdField, outName: 'okc_rows' }, ...fields.map((f, k) => ({ type: 'count' as const, field: f.name, outName: `okc_f${k}` }))],
+    });
+    const row = table.rows[0] ?? [];
+    const total = Number(row[0] ?? 0);
+    if (total > 0) fields.forEach((f, k) => shares.set(f.name, 1 - Number(row[k + 1] ?? 0) / total));
+  } catch {
+    // The sample's shares stay; whole-dataset figures are a bonus.
+  }
+  return shares;
 }
 
 function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): FieldView {
@@ -206,6 +235,9 @@ function labels(): Record<string, string> {
     fieldDescription: vscode.l10n.t('Description'),
     fieldSamples: vscode.l10n.t('Sample values'),
     fieldMissing: vscode.l10n.t('Missing'),
+    fieldMissingSample: vscode.l10n.t('Share of empty values in the first rows'),
+    fieldMissingDataset: vscode.l10n.t('Share of NULL values in the whole dataset, counted by the portal'),
+    profileColumn: vscode.l10n.t('Profile Column'),
     loadingFields: vscode.l10n.t('Loading fields from the service…'),
     endpoints: vscode.l10n.t('Endpoints'),
     apiUrl: vscode.l10n.t('API'),

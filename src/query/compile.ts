@@ -2,7 +2,7 @@
 // FeatureServer `/query` parameters (SQL-92 where clause) and legacy Records API requests.
 // Pure functions, no I/O and no tokens: callers add credentials at send time.
 
-import type { FieldKind } from '../portal/types';
+import type { FieldKind, StatisticsRequest } from '../portal/types';
 import type { DatasetQuery, FieldFilter, SpatialFilter } from './model';
 
 export interface HubQueryTarget {
@@ -208,6 +208,52 @@ export function hubCountParams(query: DatasetQuery, target: HubQueryTarget): URL
   params.set('returnCountOnly', 'true');
   spatialParams(query.spatial, params);
   return params;
+}
+
+/** The query's where clause with more filters ANDed to it (a histogram bucket's range, IS NOT NULL). */
+export function hubWhereWith(query: DatasetQuery, extra: FieldFilter[] | undefined, fieldTypes?: Record<string, FieldKind>): string {
+  const base = hubWhereClause(query, fieldTypes);
+  if (!extra?.length) return base;
+  const more = hubWhereClause({ filters: extra }, fieldTypes);
+  return base === '1=1' ? more : `(${base}) AND (${more})`;
+}
+
+/** Parameters of a FeatureServer statistics query: `outStatistics`, `groupByFieldsForStatistics`
+ * and `orderByFields` over the answer's columns. Every statistic is named, so the answer's
+ * columns are known (servers may fold the names' case). */
+export function hubStatisticsParams(query: DatasetQuery, target: HubQueryTarget, request: StatisticsRequest): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('f', 'json');
+  params.set('where', hubWhereWith(query, request.extraFilters, target.fieldTypes));
+  for (const s of request.statistics) {
+    if (!/^[A-Za-z0-9_]+$/.test(s.outName)) throw new Error(`Statistic name ${JSON.stringify(s.outName)} may hold only letters, digits and _.`);
+    sqlFieldName(s.field);
+  }
+  params.set('outStatistics', JSON.stringify(request.statistics.map((s) => ({ statisticType: s.type, onStatisticField: s.field, outStatisticFieldName: s.outName }))));
+  if (request.groupBy?.length) params.set('groupByFieldsForStatistics', request.groupBy.map(sqlFieldName).join(','));
+  if (request.orderBy?.length) params.set('orderByFields', request.orderBy.map((k) => `${sqlFieldName(k.column)} ${k.descending ? 'DESC' : 'ASC'}`).join(','));
+  if (request.limit !== undefined) params.set('resultRecordCount', String(Math.max(1, Math.floor(request.limit))));
+  params.set('returnGeometry', 'false');
+  spatialParams(query.spatial, params);
+  return params;
+}
+
+/** Parameters asking how many distinct values a field takes over the query's rows. */
+export function hubDistinctCountParams(query: DatasetQuery, target: HubQueryTarget, field: string): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('f', 'json');
+  params.set('where', hubWhereClause(query, target.fieldTypes));
+  params.set('outFields', sqlFieldName(field));
+  params.set('returnDistinctValues', 'true');
+  params.set('returnCountOnly', 'true');
+  params.set('returnGeometry', 'false');
+  spatialParams(query.spatial, params);
+  return params;
+}
+
+/** A token-free statistics `/query` URL (what the agent tools cite as the query they ran). */
+export function hubStatisticsUrl(query: DatasetQuery, target: HubQueryTarget, request: StatisticsRequest): string {
+  return `${target.layerUrl.replace(/\/+$/, '')}/query?${hubStatisticsParams(query, target, request).toString()}`;
 }
 
 /** A complete, token-free `/query` URL (what "Copy API URL" and the `url` snippet give). */

@@ -10,7 +10,9 @@
 import type { CellValue, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
 
-export type StatisticKind = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev';
+/** SQL's meanings: `count` counts non-null values; `stddev` and `var` are the sample figures
+ * (n - 1) as ArcGIS computes them, null under two values; `min` / `max` also order strings. */
+export type StatisticKind = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev' | 'var';
 
 export interface StatisticSpec {
   kind: StatisticKind;
@@ -71,19 +73,29 @@ export interface ColumnProfile {
   count: number;
   /** Null, empty or blank values. */
   missing: number;
+  /** Values that are neither missing nor readable as the column's kind (text in a number column of
+   * a CSV file); left out of every other figure. */
+  invalid?: number;
+  /** Distinct values among the present ones (missing values are not counted). */
   distinct?: { value: number; exact: boolean };
   /** Numbers as numbers, dates as epoch ms. */
   min?: number;
   max?: number;
   mean?: number;
   stddev?: number;
-  /** Most frequent values, most frequent first. */
+  /** Most frequent values, most frequent first (ties by value). Only for text and for numbers
+   * with few distinct values (codes); empty otherwise. */
   topValues: ValueCount[];
+  /** True when the counts of `topValues` are lower bounds (a streaming pass over more distinct
+   * values than it could count exactly). */
+  topValuesApproximate?: boolean;
   histogram?: HistogramBucket[];
   /** Who computed it: the portal, here over fetched pages, or a pass over a local file. */
   computedOn: 'portal' | 'client' | 'file';
-  /** Set when the figures cover only part of the rows: "profiled `rows` of `of`". */
+  /** Set when computed over fetched rows: "profiled `rows` of `of`". */
   sampled?: { rows: number; of?: number };
+  /** Why the portal did not compute it when it could have been asked to (e.g. supportsStatistics false). */
+  fallbackReason?: string;
 }
 
 export interface ProfileOptions {

@@ -5,6 +5,7 @@
 
 import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
 import { CellFormatter } from './grid/format';
+import { ProfileSection } from './grid/profile';
 import { Toolbar, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
 import { h, icon, visibleText } from './shared/dom';
@@ -55,7 +56,18 @@ const headerGroup = h('div', { role: 'rowgroup', class: 'grid-header-group' }, h
 sizer.append(headerGroup, body);
 scroller.append(sizer);
 const detail = h('div', { class: 'grid-detail', id: 'grid-detail', role: 'dialog', 'aria-modal': 'true', hidden: '' });
-app.replaceChildren(toolbar.element, messages, scroller, detail);
+const profile = new ProfileSection({
+  addFilters: (filters) => void runQuery(view?.sort ?? [], [...(view?.filters ?? []), ...filters]),
+  close: () => {
+    profile.element.hidden = true;
+    profileField = undefined;
+    scroller.focus();
+  },
+});
+/** The column whose profile is open; it is computed again when the grid's query changes. */
+let profileField: string | undefined;
+let pendingProfile: string | undefined;
+app.replaceChildren(toolbar.element, messages, scroller, detail, profile.element);
 
 function layout(): Layout {
   return { total: view?.total ?? 0, rowHeight: ROW_HEIGHT, viewHeight: Math.max(ROW_HEIGHT, scroller.clientHeight - HEADER_HEIGHT) };
@@ -106,6 +118,38 @@ function show(incoming: GridView): void {
   anchor.col = active.col;
   saveState();
   render();
+  if (pendingProfile) {
+    const field = pendingProfile;
+    pendingProfile = undefined;
+    void openProfile(field);
+  } else if (profileField && profile.open) {
+    if (next.columns.some((c) => c.name === profileField)) void openProfile(profileField);
+    else profile.element.hidden = true;
+  }
+}
+
+/** Profile Column: asks the host for the column's profile over the current query and draws it. */
+async function openProfile(field: string): Promise<void> {
+  if (!view) {
+    // Asked for before the first frame arrived (from the metadata panel): run it after.
+    pendingProfile = field;
+    return;
+  }
+  if (!view.canProfile) return;
+  const v = view;
+  const column = v.columns.find((c) => c.name === field);
+  if (!column) return;
+  profileField = field;
+  profile.loading(column.label, v.labels);
+  try {
+    const result = await request('grid/profile', { generation: v.generation, field });
+    if (profileField !== field || view !== v) return;
+    profile.show(result, column, formatter, v.labels, v.locale);
+    const texts = result.topValues.map((t) => (t.value === null ? '' : String(t.value)));
+    void request('grid/profileShown', { field, generation: result.generation, topValues: texts }).catch(() => undefined);
+  } catch (error) {
+    if (profileField === field) profile.error((error as Error).message);
+  }
 }
 
 function stateKey(state: GridPanelState): unknown {
@@ -152,9 +196,13 @@ function renderHeader(): void {
       const next: GridSortKey[] = !sort ? [{ field: column.name }] : !sort.descending ? [{ field: column.name, descending: true }] : [];
       void runQuery(next, v.filters);
     });
+    const profileButton = v.canProfile
+      ? h('button', { type: 'button', class: 'icon-button grid-profile-button', id: `profile-column-${i}`, title: v.labels.profileColumnHint, 'aria-label': `${v.labels.profileColumn}: ${visibleText(column.label)}` }, icon('graph'))
+      : null;
+    profileButton?.addEventListener('click', () => void openProfile(column.name));
     const handle = h('div', { class: 'grid-resize', role: 'separator', 'aria-orientation': 'vertical', title: v.labels.resizeColumn, 'aria-label': v.labels.resizeColumn });
     handle.addEventListener('pointerdown', (event) => startResize(event, i, handle));
-    const cell = h('div', { class: `grid-colheader${i === 0 ? ' sticky-col' : ''}${isNumeric(column.kind) ? ' number' : ''}`, role: 'columnheader', 'aria-colindex': String(i + 2), 'aria-sort': ariaSort, 'data-col': String(i) }, label, handle);
+    const cell = h('div', { class: `grid-colheader${i === 0 ? ' sticky-col' : ''}${isNumeric(column.kind) ? ' number' : ''}`, role: 'columnheader', 'aria-colindex': String(i + 2), 'aria-sort': ariaSort, 'data-col': String(i) }, label, profileButton, handle);
     cell.style.width = `${widths[i]}px`;
     cells.push(cell);
   });
@@ -366,6 +414,12 @@ scroller.addEventListener('keydown', (event) => {
     void copy(anchor.row === active.row && anchor.col === active.col ? 'cell' : 'selection');
     return;
   }
+  if (event.altKey && !ctrl && event.code === 'KeyP') {
+    event.preventDefault();
+    const column = view.columns[active.col];
+    if (column) void openProfile(column.name);
+    return;
+  }
   if (ctrl && (event.key === 'a' || event.key === 'A')) {
     event.preventDefault();
     anchor.row = 0;
@@ -507,6 +561,7 @@ onNotify('grid/total', (t) => {
   updateSize();
   if (grew) scheduleRender();
 });
+onNotify('grid/openProfile', ({ field }) => void openProfile(field));
 onNotify('grid/scrollTo', ({ row, column }) => {
   scroller.focus();
   moveTo(row, column ?? active.col, false);

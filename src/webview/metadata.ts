@@ -120,12 +120,14 @@ function render(view: MetadataView): void {
         h(
           'tr',
           {},
-          h('td', { class: 'field-name' }, visibleText(f.name)),
+          h('td', { class: 'field-name' }, visibleText(f.name), f.profilable ? profileButton(f.name, L) : null),
           h('td', {}, visibleText(f.alias ?? '')),
           h('td', { title: f.nativeType }, f.kind),
           h('td', {}, visibleText(f.description ?? '')),
           h('td', { class: 'samples' }, visibleText(f.samples.join(', '))),
-          h('td', { class: 'number' }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
+          f.datasetMissingShare !== undefined
+            ? h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`)
+            : h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
         ),
       );
     }
@@ -165,3 +167,11 @@ onNotify('panel/error', ({ message }) => {
   app.setAttribute('aria-busy', 'false');
 });
 ready();
+
+/** Profile Column on a field: the host opens the grid with that column's profile. */
+function profileButton(field: string, L: Record<string, string>): HTMLElement {
+  const label = `${L.profileColumn}: ${visibleText(field)}`;
+  const button = h('button', { type: 'button', class: 'icon-button field-profile', title: label, 'aria-label': label, 'data-field': field }, icon('graph'));
+  button.addEventListener('click', () => void request('metadata/profile', { field }));
+  return button;
+}

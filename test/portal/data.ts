@@ -91,6 +91,9 @@ export interface FakeDataset {
   geometryAt(i: number): GeoJsonGeometry | null;
   /** Object id of the row at position `i`. */
   oidAt(i: number): number;
+  /** One attribute of the row at position `i`, when the dataset can compute it alone (the
+   * million-row one): a column of a million values costs one hash each, not a whole row. */
+  valueAt?(i: number, field: string): FakeValue;
   /** Position of an object id, or -1 when absent. */
   indexOfOid(oid: number): number;
   rowByOid(oid: number): FakeRow | undefined;
@@ -507,18 +510,27 @@ function bigEntry(rows: number): CatalogEntry {
 const BIG_CATEGORIES = ['Permit', 'Inspection', 'Citation', 'Service Request', 'Work Order', 'Invoice', 'Payment', 'Complaint', 'License', 'Survey', 'Audit', 'Grant'];
 const BIG_STATUS = ['Open', 'Closed', 'Pending', 'Cancelled'];
 
-function bigAttributes(oid: number, rand: Rand, version: number): Record<string, FakeValue> {
+const BIG_FIELDS = ['OBJECTID', 'RecordKey', 'Category', 'Amount', 'Quantity', 'RecordedAt', 'Ward', 'Status'];
+
+function bigValue(oid: number, rand: Rand, version: number, field: string): FakeValue {
   const v = version * 31;
-  return {
-    OBJECTID: oid,
-    RecordKey: `PR-${pad(oid, 7)}`,
-    Category: BIG_CATEGORIES[Math.floor(rand(1 + v) * BIG_CATEGORIES.length)],
-    Amount: Math.round(rand(2 + v) * 1000000) / 100,
-    Quantity: Math.floor(rand(3 + v) * 500),
-    RecordedAt: T2010 + Math.floor(rand(4 + v) * ((T2026 - T2010) / 1000)) * 1000,
-    Ward: 1 + Math.floor(rand(5 + v) * 8),
-    Status: rand(6 + v) < 0.02 ? null : BIG_STATUS[Math.floor(rand(7 + v) * BIG_STATUS.length)],
-  };
+  switch (field) {
+    case 'OBJECTID': return oid;
+    case 'RecordKey': return `PR-${pad(oid, 7)}`;
+    case 'Category': return BIG_CATEGORIES[Math.floor(rand(1 + v) * BIG_CATEGORIES.length)];
+    case 'Amount': return Math.round(rand(2 + v) * 1000000) / 100;
+    case 'Quantity': return Math.floor(rand(3 + v) * 500);
+    case 'RecordedAt': return T2010 + Math.floor(rand(4 + v) * ((T2026 - T2010) / 1000)) * 1000;
+    case 'Ward': return 1 + Math.floor(rand(5 + v) * 8);
+    case 'Status': return rand(6 + v) < 0.02 ? null : BIG_STATUS[Math.floor(rand(7 + v) * BIG_STATUS.length)];
+    default: return null;
+  }
+}
+
+function bigAttributes(oid: number, rand: Rand, version: number): Record<string, FakeValue> {
+  const out: Record<string, FakeValue> = {};
+  for (const field of BIG_FIELDS) out[field] = bigValue(oid, rand, version, field);
+  return out;
 }
 
 const HOSTILE_ROWS: Record<string, FakeValue>[] = [
@@ -667,6 +679,15 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
     oidAt,
     indexOfOid,
     attributesAt: (i) => attributesOf(oidAt(i)),
+    ...(special === 'big'
+      ? {
+        valueAt: (i: number, field: string) => {
+          const oid = oidAt(i);
+          const version = state.versions.get(oid) ?? 0;
+          return bigValue(oid, randFor(oid, version), version, field);
+        },
+      }
+      : {}),
     geometryAt: (i) => geometryOf(oidAt(i)),
     rowAt: (i) => {
       const oid = oidAt(i);

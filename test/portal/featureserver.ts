@@ -11,6 +11,7 @@ import {
 import type { PlannedResponse } from './faults';
 import { escapeHtml, htmlPage, json, type FakeRequest } from './respond';
 import { compileWhere, parseOrderBy, WhereError } from './where';
+import { runStatistics, statisticsCapabilities, wantsStatistics } from './statistics';
 
 const FEATURE_SERVER = /^\/usrsvcs\/servers\/([0-9a-fA-F]{32})\/rest\/services\/OpenData\/([^/]+)\/FeatureServer(?:\/(\d+)(?:\/(query))?)?\/?$/;
 
@@ -24,7 +25,7 @@ export function arcgisError(code: number, message: string, details: string[] = [
   return json({ error: { code, message, details } });
 }
 
-const INVALID_QUERY = 'Cannot perform query. Invalid query parameters.';
+export const INVALID_QUERY = 'Cannot perform query. Invalid query parameters.';
 
 /** Routes FeatureServer requests; null when the path is not one. */
 export function handleFeatureServer(req: FakeRequest): PlannedResponse | null {
@@ -141,8 +142,8 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     supportsAttachmentsByUploadId: false,
     supportsAttachmentsResizing: false,
     supportsRollbackOnFailureParameter: true,
-    supportsStatistics: true,
-    supportsExceedsLimitStatistics: true,
+    supportsStatistics: statisticsCapabilities(ds).statistics,
+    supportsExceedsLimitStatistics: statisticsCapabilities(ds).statistics,
     supportsAdvancedQueries: true,
     supportsValidateSql: true,
     supportsCoordinatesQuantization: true,
@@ -152,8 +153,8 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     supportsReturningQueryGeometry: true,
     advancedQueryCapabilities: {
       supportsPagination: true, supportsPaginationOnAggregatedQueries: true, supportsQueryRelatedPagination: true,
-      supportsQueryWithDistance: true, supportsReturningQueryExtent: true, supportsStatistics: true, supportsPercentileStatistics: true,
-      supportsHavingClause: true, supportsOrderBy: true, supportsDistinct: true, supportsCountDistinct: true,
+      supportsQueryWithDistance: true, supportsReturningQueryExtent: true, supportsPercentileStatistics: false,
+      ...statisticsCapabilities(ds).advanced, supportsOrderBy: true,
       supportsAdvancedQueryRelated: true, supportsQueryWithResultType: true, supportsReturningGeometryCentroid: false,
       supportsSqlExpression: true, supportsOutFieldSQLExpression: true, supportsTopFeaturesQuery: false,
       supportsQueryWithDatumTransformation: true, supportsQueryWithCacheHint: true,
@@ -195,7 +196,7 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
 
 // ---- query ------------------------------------------------------------------------------------
 
-interface SpatialTest {
+export interface SpatialTest {
   shape: LocalShape;
   meters: number;
 }
@@ -205,7 +206,7 @@ const UNIT_METERS: Record<string, number> = {
   esriSRUnit_StatuteMile: 1609.344, esriSRUnit_NauticalMile: 1852, esriSRUnit_Mile: 1609.344,
 };
 
-function parseBool(v: string | null): boolean | undefined {
+export function parseBool(v: string | null): boolean | undefined {
   if (v === null || v === '') return undefined;
   return v.toLowerCase() === 'true';
 }
@@ -287,7 +288,7 @@ function parseSpatial(params: URLSearchParams): SpatialTest | undefined {
   return { shape: toLocalShape(g), meters };
 }
 
-function resolveFields(ds: FakeDataset, list: string, what: string): FakeField[] {
+export function resolveFields(ds: FakeDataset, list: string, what: string): FakeField[] {
   const out: FakeField[] = [];
   for (const raw of list.split(',')) {
     const name = raw.trim();
@@ -434,7 +435,7 @@ function parseObjectIds(v: string | null): number[] | undefined {
   return ids;
 }
 
-function parseCount(v: string | null, what: string): number | undefined {
+export function parseCount(v: string | null, what: string): number | undefined {
   if (v === null || v.trim() === '') return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new QueryError(INVALID_QUERY, [`'${what}' parameter is invalid`]);
@@ -451,6 +452,7 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     throw new QueryError(INVALID_QUERY, ['Unable to perform query. Please check your parameters.', 'No where clause specified.']);
   }
   if (spatial && !ds.geometryType) throw new QueryError(INVALID_QUERY, ["'geometry' parameter is invalid", 'The layer is a table.']);
+  if (wantsStatistics(ds, params)) return runStatistics(ds, params, where ?? '', objectIds, spatial);
   const outFieldsText = params.get('outFields');
   const outFields = outFieldsText === null || outFieldsText.trim() === ''
     ? ds.fields.filter((x) => x.name === ds.objectIdField)
