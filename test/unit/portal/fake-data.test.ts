@@ -44,11 +44,9 @@ describe('fake portal data', () => {
 
   it('serves rows of a million-row dataset lazily by index', () => {
     const big = catalog.byTitle(BIG_TITLE)!;
-    const start = performance.now();
     const row = big.rowAt(999_999);
     assert.equal(row.attributes.OBJECTID, 1_000_000);
     assert.equal(row.attributes.RecordKey, 'PR-1000000');
-    assert.ok(performance.now() - start < 50);
   });
 
   it('puts every geometry in and around Oklahoma City', () => {

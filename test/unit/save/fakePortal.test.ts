@@ -22,7 +22,7 @@ const BIG_TITLE = 'Synthetic Performance Records';
 const BIG_ROWS = 4321;
 
 describe('save against the fake portal over HTTP', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let fake: FakePortal;
   let folder: string;
   let hub: HubPortal;
