@@ -63,7 +63,8 @@ function ensureDebianPackages(forTests) {
 const STAMP = join(root, 'node_modules', '.okc-lock-sha256');
 
 function lockHash() {
-  return createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).update(readFileSync(join(root, 'package.json'))).digest('hex');
+  // The lock file also records package.json's dependency ranges, so it alone says when to reinstall.
+  return createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
 }
 
 function ensureNodeModules() {
