@@ -10,29 +10,40 @@ interface ScannerExports {
   memory: WebAssembly.Memory;
   state: WebAssembly.Global;
   quoteOpen: WebAssembly.Global;
+  tail: WebAssembly.Global;
   scan(length: number, delimiter: number, outPtr: number): number;
+  scanColumn(length: number, delimiter: number, column: number, outPtr: number, atEnd: number): number;
 }
 
 const PAGE = 65536;
 let scanner: ScannerExports | undefined;
 
-function instance(): ScannerExports {
+export function instance(): ScannerExports {
   // Compiled once per process; each scan is synchronous, so one instance serves every index.
   scanner ??= new WebAssembly.Instance(new WebAssembly.Module(scannerWasm)).exports as unknown as ScannerExports;
   return scanner;
+}
+
+/**
+ * Copies `bytes` to the start of the scanner's memory, with room after it for `wordsPerRecord`
+ * u32 results a record (a record needs a line break before it: at most length / 2 + 1 of
+ * them); returns where the results go.
+ */
+export function loadInput(wasm: ScannerExports, bytes: Uint8Array, wordsPerRecord: number): number {
+  const length = bytes.length;
+  const outPtr = (length + 3) & ~3;
+  const needed = outPtr + 4 * wordsPerRecord * ((length >> 1) + 2);
+  const have = wasm.memory.buffer.byteLength;
+  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / PAGE));
+  new Uint8Array(wasm.memory.buffer, 0, length).set(bytes);
+  return outPtr;
 }
 
 /** Scans `bytes` (file offset `base`) from `scan`'s state; record starts go to `index`. */
 export function scanBytes(bytes: Uint8Array, base: number, delimiter: number, scan: ScanState, index: RowIndex): void {
   const wasm = instance();
   const length = bytes.length;
-  // Input at 0, then one u32 per record start: a record needs a line break before it, so at
-  // most length / 2 + 1 of them.
-  const outPtr = (length + 3) & ~3;
-  const needed = outPtr + 4 * ((length >> 1) + 2);
-  const have = wasm.memory.buffer.byteLength;
-  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / PAGE));
-  new Uint8Array(wasm.memory.buffer, 0, length).set(bytes);
+  const outPtr = loadInput(wasm, bytes, 1);
   wasm.state.value = scan.state;
   const count = wasm.scan(length, delimiter, outPtr);
   const starts = new Uint32Array(wasm.memory.buffer, outPtr, count);
