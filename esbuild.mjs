@@ -43,8 +43,9 @@ const common = { plugins: [watPlugin], bundle: true, sourcemap: production ? fal
 const builds = [
   esbuild.build({
     ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    // The CSV profile runs in a worker thread of the extension host: its own entry point.
+    entryPoints: { extension: 'src/extension.ts', csvProfileWorker: 'src/stats/csvProfileWorker.ts' },
+    outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
