@@ -25,17 +25,15 @@ export function instance(): ScannerExports {
 }
 
 /**
- * Copies `bytes` to the start of the scanner's memory, with room after it for `wordsPerRecord`
- * u32 results a record (a record needs a line break before it: at most length / 2 + 1 of
- * them); returns where the results go.
+ * Makes room for `length` input bytes at the start of the scanner's memory and, after them,
+ * `wordsPerRecord` u32 results a record (a record needs a line break before it: at most
+ * length / 2 + 1 of them); returns where the results go.
  */
-export function loadInput(wasm: ScannerExports, bytes: Uint8Array, wordsPerRecord: number): number {
-  const length = bytes.length;
+export function reserve(wasm: ScannerExports, length: number, wordsPerRecord: number): number {
   const outPtr = (length + 3) & ~3;
   const needed = outPtr + 4 * wordsPerRecord * ((length >> 1) + 2);
   const have = wasm.memory.buffer.byteLength;
   if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / PAGE));
-  new Uint8Array(wasm.memory.buffer, 0, length).set(bytes);
   return outPtr;
 }
 
@@ -43,7 +41,8 @@ export function loadInput(wasm: ScannerExports, bytes: Uint8Array, wordsPerRecor
 export function scanBytes(bytes: Uint8Array, base: number, delimiter: number, scan: ScanState, index: RowIndex): void {
   const wasm = instance();
   const length = bytes.length;
-  const outPtr = loadInput(wasm, bytes, 1);
+  const outPtr = reserve(wasm, length, 1);
+  new Uint8Array(wasm.memory.buffer, 0, length).set(bytes);
   wasm.state.value = scan.state;
   const count = wasm.scan(length, delimiter, outPtr);
   const starts = new Uint32Array(wasm.memory.buffer, outPtr, count);

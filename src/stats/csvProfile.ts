@@ -6,7 +6,7 @@
 import { scanColumn } from '../csv/columnScan';
 import type { CsvDialect } from '../csv/dialect';
 import { memorySource, type RandomAccessSource } from '../csv/source';
-import { ColumnAccumulator, histogramEdges, HistogramCounter, isMissing, parseDateUtc, readValue } from './accumulator';
+import { ColumnAccumulator, histogramEdges, HistogramCounter, isMissing, parseDateUtc } from './accumulator';
 import { CODE_DISTINCT_LIMIT, showsTopValues } from './profile';
 import type { ColumnProfile, ProfileKind, ProfileOptions } from './types';
 
@@ -34,7 +34,7 @@ export async function guessColumnKind(source: RandomAccessSource, dialect: CsvDi
   let dates = 0;
   let seen = 0;
   await scanColumn(memorySource(head), dialect, column, (value) => {
-    if (seen >= GUESS_VALUES || value === null || isMissing(value)) return;
+    if (seen >= GUESS_VALUES || typeof value !== 'string' || isMissing(value)) return;
     seen++;
     const text = value.trim();
     if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && !/^[-+]?0\d/.test(text)) numbers++;
@@ -43,6 +43,20 @@ export async function guessColumnKind(source: RandomAccessSource, dialect: CsvDi
   if (seen > 0 && numbers === seen) return 'number';
   if (seen > 0 && dates === seen) return 'date';
   return 'text';
+}
+
+/**
+ * Numbers and dates are read here, once, and handed to the accumulator as numbers (it takes
+ * them as they are); text that does not read stays text, which the accumulator counts as
+ * invalid for the kind, and blanks stay blanks.
+ */
+function readerFor(kind: ProfileKind): (value: string | number | null) => string | number | null {
+  if (kind === 'text') return (value) => value;
+  return (value) => {
+    if (value === null || typeof value === 'number' || isMissing(value)) return value;
+    const n = kind === 'number' ? Number(value) : parseDateUtc(value.trim());
+    return Number.isFinite(n) ? n : value;
+  };
 }
 
 export async function profileCsvColumn(
@@ -59,8 +73,10 @@ export async function profileCsvColumn(
   const topN = options.topValues ?? 10;
   // Numbers keep enough distinct counts to tell codes (few values) from measurements.
   const accumulator = new ColumnAccumulator({ kind, topValues: kind === 'text' ? topN : Math.max(topN, CODE_DISTINCT_LIMIT + 1) });
-  const rows = await scanColumn(source, dialect, column, (value) => accumulator.add(value), {
+  const read = readerFor(kind);
+  const rows = await scanColumn(source, dialect, column, (value) => accumulator.add(read(value)), {
     signal,
+    numbers: kind === 'number',
     onProgress: (bytes) => onProgress?.(bytes / size / passes),
   });
   const summary = accumulator.summary();
@@ -74,11 +90,10 @@ export async function profileCsvColumn(
       dialect,
       column,
       (value) => {
-        if (value === null || isMissing(value)) return;
-        const n = readValue(kind, value);
+        const n = read(value);
         if (typeof n === 'number') counter.add(n);
       },
-      { signal, onProgress: (bytes) => onProgress?.(0.5 + bytes / size / 2) },
+      { signal, numbers: kind === 'number', onProgress: (bytes) => onProgress?.(0.5 + bytes / size / 2) },
     );
     profile.histogram = counter.buckets();
   }

@@ -4,8 +4,8 @@ import { memorySource } from '../../../src/csv/source';
 import { dialectOf, readAll } from './helpers';
 import type { CsvDialect } from '../../../src/csv/dialect';
 
-async function columnOf(data: string | Uint8Array, dialect: CsvDialect, column: number, chunkSize?: number): Promise<(string | null)[]> {
-  const values: (string | null)[] = [];
+async function columnOf(data: string | Uint8Array, dialect: CsvDialect, column: number, chunkSize?: number): Promise<(string | number | null)[]> {
+  const values: (string | number | null)[] = [];
   const rows = await scanColumn(memorySource(data), dialect, column, (v) => values.push(v), { chunkSize });
   assert.equal(rows, values.length);
   return values;
@@ -40,6 +40,22 @@ describe('csv column scan', () => {
       compared++;
     }
     assert.ok(compared > 300, `${compared} compared`);
+  });
+
+  it('hands plain decimals over as the same numbers Number() reads, and everything else as text', async () => {
+    const cells = ['0', '-12', '+7', '3.25', '.5', '5.', '-0.001', '123456789012345', '1234567890123456', '1e3', '0x10', ' 4', '', '1.2.3', '-', '.', '99.99', '0.1', '2.675'];
+    let seed = 9;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let k = 0; k < 500; k++) cells.push((random() * 10 ** Math.floor(random() * 12) * (random() < 0.5 ? -1 : 1)).toFixed(Math.floor(random() * 7)));
+    const values: (string | number | null)[] = [];
+    await scanColumn(memorySource(cells.join('\n') + '\n'), dialectOf(), 0, (v) => values.push(v), { numbers: true });
+    const nonEmpty = cells.filter((c) => c !== '');
+    assert.equal(values.length, nonEmpty.length);
+    nonEmpty.forEach((cell, k) => {
+      const plain = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(cell) && cell.replace(/\D/g, '').length <= 15;
+      if (plain) assert.ok(Object.is(values[k], Number(cell)), `${cell} read as ${values[k]}`);
+      else assert.equal(values[k], cell);
+    });
   });
 
   it('reads UTF-16 and windows-1252 files through the same scanner', async () => {
