@@ -1,7 +1,7 @@
 // Bundles the extension (node, cjs), the webview scripts (browser, iife) and, with
 // --tests, every test, harness and benchmark entry point into out/ (node, cjs).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -21,13 +21,31 @@ function entries(dir, filter) {
   return found;
 }
 
-const common = { bundle: true, sourcemap: production ? false : 'linked', logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
+// `.wat` modules (WebAssembly text, e.g. the CSV scanner's hot loop) are compiled at build time
+// and embedded as bytes, so there is no binary in git and no file to load at run time.
+const watPlugin = {
+  name: 'wat',
+  setup(build) {
+    build.onLoad({ filter: /\.wat$/ }, async ({ path }) => {
+      const wabt = await (await import('wabt')).default();
+      const module = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+      try {
+        return { contents: module.toBinary({}).buffer, loader: 'binary' };
+      } finally {
+        module.destroy();
+      }
+    });
+  },
+};
+
+const common = { plugins: [watPlugin], bundle: true, sourcemap: production ? false : 'linked', logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
 
 const builds = [
   esbuild.build({
     ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    // The CSV profile runs in a worker thread of the extension host: its own entry point.
+    entryPoints: { extension: 'src/extension.ts', csvProfileWorker: 'src/stats/csvProfileWorker.ts' },
+    outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -1,7 +1,9 @@
 // CSV preview engine on a generated 1 GB file: time to the first 100 rows, index throughput
-// beside papaparse's full streaming parse of the same file, and the index's size.
+// beside wc -l and papaparse's full streaming parse of the same file, the index's size, and a
+// column profile's rate and memory.
 // CSV_BENCH_MB sets the file size (default 1024); CSV_BENCH_KEEP=1 keeps the file afterwards.
 
+import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { buildRowIndex, type RowIndex } from '../src/csv/rowIndex';
 import { sniffDialect, type CsvDialect } from '../src/csv/dialect';
 import { nodeFileSource } from '../src/csv/source';
 import { readRows } from '../src/csv/window';
+import { profileCsvInWorker } from '../src/stats/csvProfileInWorker';
 import { median, medianMs, reportBench } from './common';
 
 const MB = 1024 * 1024;
@@ -132,15 +135,41 @@ async function main(): Promise<void> {
     }
   })();
 
+  // The index's yardstick is `wc -l` (memchr over the same cached file), alternated with the
+  // index runs so that both see the same machine.
   let index: RowIndex | undefined;
   const indexTimes: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
+  const wcTimes: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    let start = performance.now();
+    execFileSync('wc', ['-l', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    wcTimes.push(performance.now() - start);
+    start = performance.now();
     index = await indexWhole(dialect);
     indexTimes.push(performance.now() - start);
-    log(`index run ${run + 1}: ${(indexTimes[run] / 1000).toFixed(2)} s, ${index.rowCount} rows`);
+    log(`index run ${run + 1}: ${(indexTimes[run] / 1000).toFixed(2)} s, ${index.rowCount} rows; wc -l ${(wcTimes[run] / 1000).toFixed(2)} s`);
   }
   const indexMs = median(indexTimes);
+  const wcMs = median(wcTimes);
+
+  // The column profile as the extension runs it: in a worker thread, from the host's side. Its
+  // memory is the host process's RSS growth (a worker's heap is in the same process).
+  const workerScript = join(__dirname, '..', '..', 'dist', 'csvProfileWorker.js');
+  const column = 7; // amount: a number, so both passes (figures, then the histogram)
+  const profileTimes: number[] = [];
+  let profileGrowth = 0;
+  for (let run = 0; run < 3; run++) {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const start = performance.now();
+    const profile = await profileCsvInWorker(workerScript, { path, dialect, column, field: 'amount' });
+    profileTimes.push(performance.now() - start);
+    clearInterval(sampler);
+    profileGrowth = Math.max(profileGrowth, (peak - before) / MB);
+    log(`profile run ${run + 1}: ${(profileTimes[run] / 1000).toFixed(2)} s, ${profile.count} values, mean ${profile.mean?.toFixed(2)}, RSS +${((peak - before) / MB).toFixed(0)} MB`);
+  }
 
   // papaparse is slow on a whole gigabyte: a second run only when the first took under 20 s.
   const papaTimes: number[] = [];
@@ -162,8 +191,13 @@ async function main(): Promise<void> {
     csv_rows: index?.rowCount ?? 0,
     csv_engine_first_rows_ms: firstRowsMs,
     csv_index_mb_s: fileMb / (indexMs / 1000),
+    wc_l_mb_s: fileMb / (wcMs / 1000),
+    csv_index_vs_memchr_pct: (100 * wcMs) / indexMs,
     papaparse_mb_s: fileMb / (median(papaTimes) / 1000),
     papaparse_runs: papaTimes.length,
+    profile_csv_mb_s: fileMb / (median(profileTimes) / 1000),
+    profile_csv_vs_papaparse: median(papaTimes) / median(profileTimes),
+    profile_mem_growth_mb: profileGrowth,
     csv_index_mem_mb: (index?.memoryBytes() ?? 0) / MB,
   });
 }

@@ -3,6 +3,7 @@
 
 import { validateDelimiter, type CsvDialect } from './dialect';
 import { Utf8Checker } from './encoding';
+import { scanBytes } from './scanBytes';
 import type { RandomAccessSource } from './source';
 
 export type IndexIssueKind = 'unterminated-quote' | 'invalid-utf8' | 'odd-utf16-length';
@@ -192,7 +193,7 @@ export function buildRowIndex(
 // field must be followed by optional spaces and then a delimiter or line break; any other
 // quote inside a quoted field is taken as text. That is what papaparse does, so windows
 // parsed from these offsets split exactly where the index does.
-const LINE_START = 0;
+export const LINE_START = 0;
 const FIELD_START = 1;
 const UNQUOTED = 2;
 const QUOTED = 3;
@@ -205,7 +206,7 @@ const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 
-interface ScanState {
+export interface ScanState {
   state: number;
   /** File offset of the quote that opened the current quoted field. */
   quoteOpen: number;
@@ -310,7 +311,8 @@ async function scanSource(source: RandomAccessSource, dialect: CsvDialect, index
         utf8.push(bytes, offset);
         checkedTo = offset + bytes.length;
       }
-      scanUnits(asUnits(bytes.subarray(0, usable), unitBytes, bigEndian), unitBytes, offset, delimiter, scan, index);
+      if (unitBytes === 1) scanBytes(bytes.subarray(0, usable), offset, delimiter, scan, index);
+      else scanUnits(asUnits(bytes.subarray(0, usable), unitBytes, bigEndian), unitBytes, offset, delimiter, scan, index);
       offset += usable;
       index.bytesScanned = Math.max(index.bytesScanned, offset);
       index.notify();

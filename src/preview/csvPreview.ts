@@ -4,9 +4,13 @@
 
 import * as vscode from 'vscode';
 import { buildRowIndex, memorySource, nodeFileSource, readHeader, readRows, sniffDialect, type CsvDialect, type RandomAccessSource, type RowIndex } from '../csv/index';
-import type { GridCell, GridColumn, GridPanelState, GridView } from '../protocol';
+import type { GridCell, GridColumn, GridPanelState, GridView, ProfileView } from '../protocol';
+import { profileCsvColumn } from '../stats/csvProfile';
+import { profileCsvInWorker } from '../stats/csvProfileInWorker';
+import type { ColumnProfile } from '../stats/types';
 import { Disposable } from '../util/disposable';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
+import { profileLabels, toProfileView } from './profileView';
 import { webviewOptions } from './webviewHost';
 
 export const CSV_PANEL_VIEW_TYPE = 'okcOpenData.csvPreview';
@@ -99,7 +103,7 @@ class CsvGrid extends Disposable implements GridData {
 
   constructor(
     panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly uri: vscode.Uri,
   ) {
     super();
@@ -184,6 +188,39 @@ class CsvGrid extends Disposable implements GridData {
     return { rows, total: file.index.rowCount, complete: file.index.complete };
   }
 
+  /** Profile Column: one pass over the whole file in a worker thread, with progress and Cancel. */
+  async profile(field: string): Promise<ProfileView> {
+    const file = this.file;
+    const column = this.columns.findIndex((c) => c.name === field);
+    if (!file || column < 0) throw new Error(vscode.l10n.t('There is no column named {0}.', field));
+    const generation = this.generation;
+    const name = this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1);
+    const profile = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Profiling {0} of {1}', this.columns[column].label, name), cancellable: true },
+      async (progress, token): Promise<ColumnProfile> => {
+        const controller = new AbortController();
+        const cancel = token.onCancellationRequested(() => controller.abort(new Error(vscode.l10n.t('The profile was cancelled.'))));
+        let reported = 0;
+        const onProgress = (fraction: number): void => {
+          const percent = Math.floor(fraction * 100);
+          if (percent > reported) progress.report({ increment: percent - reported });
+          reported = Math.max(reported, percent);
+        };
+        try {
+          if (this.uri.scheme !== 'file') {
+            // A file from a remote file system is held in memory already (up to MAX_REMOTE_BYTES).
+            return await profileCsvColumn(file.source, file.dialect, column, field, { signal: controller.signal, onProgress });
+          }
+          const worker = vscode.Uri.joinPath(this.extensionUri, 'dist', 'csvProfileWorker.js').fsPath;
+          return await profileCsvInWorker(worker, { path: this.uri.fsPath, dialect: file.dialect, column, field }, onProgress, controller.signal);
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    return toProfileView(profile, this.columns[column].label, generation);
+  }
+
   rowErrors(row: number): string[] {
     return this.file?.rowErrors.get(row) ?? [];
   }
@@ -232,11 +269,12 @@ class CsvGrid extends Disposable implements GridData {
       filters: [],
       sortMode: 'none',
       canQuery: false,
+      canProfile: true,
       warnings: this.warnings(file),
       keepRow,
       state: { kind: 'csv', uri: this.uri.toString() },
       locale: vscode.env.language,
-      labels: gridLabels(),
+      labels: { ...gridLabels(), ...profileLabels() },
     };
   }
 

@@ -21,6 +21,7 @@ function rows(n: number): string {
 export function toProfileView(profile: ColumnProfile, label: string, generation: number): ProfileView {
   const notes: string[] = [];
   if (profile.computedOn === 'portal') notes.push(vscode.l10n.t('Computed by the portal over all {0} matching the grid\'s filters.', rows(profile.count)));
+  else if (profile.computedOn === 'file') notes.push(vscode.l10n.t('Computed over all {0} of the file.', rows(profile.count)));
   else {
     const of = profile.sampled?.of;
     const scanned = profile.sampled?.rows ?? profile.count;

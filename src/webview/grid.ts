@@ -58,6 +58,7 @@ scroller.append(sizer);
 const detail = h('div', { class: 'grid-detail', id: 'grid-detail', role: 'dialog', 'aria-modal': 'true', hidden: '' });
 const profile = new ProfileSection({
   addFilters: (filters) => void runQuery(view?.sort ?? [], [...(view?.filters ?? []), ...filters]),
+  canFilter: () => view?.canQuery === true,
   close: () => {
     profile.element.hidden = true;
     profileField = undefined;

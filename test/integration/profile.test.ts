@@ -4,6 +4,9 @@
 // reports the profile it drew.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
@@ -90,5 +93,41 @@ describe('Profile Column', function () {
     const p = await grid.profile('Quantity');
     assertFigures(p, oracleProfile(rows, 'Quantity'), true);
     assert.ok(p.notes[0].includes(rows.length.toLocaleString(vscode.env.language)), p.notes[0]);
+  });
+
+  it('profiles a CSV column in a worker over the whole file; its values are text, not filters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okc-csv-profile-'));
+    try {
+      const path = join(dir, 'permits.csv');
+      const lines = ['permit,zip,fee'];
+      const fees: number[] = [];
+      for (let i = 1; i <= 5000; i++) {
+        const fee = i % 11 === 0 ? '' : ((i * 37) % 1000) / 4;
+        if (fee !== '') fees.push(fee);
+        lines.push(`P-${i},"0${73100 + (i % 7)}",${fee}`);
+      }
+      writeFileSync(path, lines.join('\n') + '\n');
+      const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(path));
+      await grid.waitForPaint((p) => p.first === 0);
+      const fee = await grid.profile('fee');
+      assert.equal(fee.kind, 'number');
+      assert.equal(fee.count, 5000);
+      assert.equal(fee.missing, 5000 - fees.length);
+      assert.equal(fee.min, Math.min(...fees));
+      assert.equal(fee.max, Math.max(...fees));
+      close(fee.mean, fees.reduce((a, b) => a + b, 0) / fees.length, 'mean');
+      assert.equal(fee.histogram!.reduce((a, b) => a + b.count, 0), fees.length);
+      assert.ok(fee.notes.some((n) => n.includes('5,000')), fee.notes.join(' | '));
+      const zip = await grid.profile('zip');
+      assert.equal(zip.kind, 'text', 'zero-led codes stay text');
+      assert.deepEqual(zip.topValues.map((t) => t.value).sort(), ['073100', '073101', '073102', '073103', '073104', '073105', '073106']);
+      // The webview draws it as a user sees it: opened from the grid, values as plain text.
+      grid.openProfile('zip');
+      const shown = await grid.waitForProfile((p) => p.field === 'zip');
+      assert.ok(shown.topValues.includes('073100'), shown.topValues.join(','));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -14,6 +14,8 @@ const BAR_HEIGHT = 16;
 export interface ProfileActions {
   /** Adds filters to the grid's own (as the toolbar's filter form does). */
   addFilters(filters: GridFilter[]): void;
+  /** False where the grid cannot filter (a CSV file): the charts' values are then plain text. */
+  canFilter(): boolean;
   close(): void;
 }
 
@@ -96,6 +98,7 @@ export class ProfileSection {
   /** A bar chart (vertical bars for a histogram, horizontal for top values) and its table. */
   private chart(title: string, bars: { text: string; count: number; filters: GridFilter[] }[], kind: 'histogram' | 'top', L: Record<string, string>, locale: string, total: number, vertical: boolean): HTMLElement {
     const max = Math.max(1, ...bars.map((b) => b.count));
+    const filterable = this.actions.canFilter();
     const chartHeight = vertical ? 90 : bars.length * (BAR_HEIGHT + 4);
     const picture = svg('svg', { class: `profile-chart chart-${kind}`, viewBox: `0 0 ${CHART_WIDTH} ${chartHeight}`, width: CHART_WIDTH, height: chartHeight, 'aria-hidden': 'true', focusable: 'false' });
     bars.forEach((bar, k) => {
@@ -109,12 +112,14 @@ export class ProfileSection {
       const tip = svg('title', {});
       tip.textContent = `${bar.text}: ${bar.count.toLocaleString(locale)}`;
       rect.append(tip);
-      rect.addEventListener('click', () => this.actions.addFilters(bar.filters));
+      if (filterable) rect.addEventListener('click', () => this.actions.addFilters(bar.filters));
       picture.append(rect);
     });
     const rows = bars.map((bar, k) => {
-      const button = h('button', { type: 'button', class: 'link-button profile-filter', id: `profile-${kind}-${k}`, title: fill(L.profileFilterTo, bar.text) }, bar.text);
-      button.addEventListener('click', () => this.actions.addFilters(bar.filters));
+      const button = filterable
+        ? h('button', { type: 'button', class: 'link-button profile-filter', id: `profile-${kind}-${k}`, title: fill(L.profileFilterTo, bar.text) }, bar.text)
+        : h('span', { id: `profile-${kind}-${k}` }, bar.text);
+      if (filterable) button.addEventListener('click', () => this.actions.addFilters(bar.filters));
       return h('tr', {}, h('th', { scope: 'row' }, button), h('td', { class: 'number' }, bar.count.toLocaleString(locale)),
         h('td', { class: 'number' }, total ? (bar.count / total).toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 }) : ''));
     });

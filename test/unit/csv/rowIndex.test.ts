@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { buildRowIndex } from '../../../src/csv/rowIndex';
+import { buildRowIndex, type RowIndex } from '../../../src/csv/rowIndex';
 import { memorySource, type RandomAccessSource } from '../../../src/csv/source';
 import { readRows } from '../../../src/csv/window';
 import { dialectOf, everyChunkSize, indexText, readAll } from './helpers';
@@ -113,6 +113,29 @@ describe('csv row index', () => {
       }
     }
     assert.ok(compared > 2000, `${compared} compared`);
+  });
+
+  it('jumps between line breaks and quotes (UTF-8) exactly where the byte-by-byte scan (UTF-16) splits', async () => {
+    // The single-byte scanner skips with indexOf; UTF-16 still visits every unit. On ASCII text
+    // each UTF-16 offset is twice the UTF-8 one, so the two scanners check each other.
+    let seed = 23;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabet = ['ab', ',', '"', '""', '\n', '\r\n', '\r', ' ', '\t', 'x', '"', ',', ';'];
+    for (let t = 0; t < 2000; t++) {
+      let text = '';
+      for (let i = 1 + Math.floor(random() * 30); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)];
+      const chunkSize = 1 + (t % 7);
+      const delimiter = t % 3 === 0 ? ';' : ',';
+      const utf8 = await indexText(text, dialectOf({ delimiter }), { chunkSize, firstChunkSize: chunkSize });
+      const utf16 = await indexText(new Uint8Array(Buffer.from(text, 'utf16le')), dialectOf({ delimiter, encoding: 'utf-16le' }), { chunkSize: chunkSize * 2, firstChunkSize: chunkSize * 2 });
+      const starts = (index: RowIndex, scale: number) => Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r) / scale);
+      assert.deepEqual(starts(utf8.index, 1), starts(utf16.index, 2), JSON.stringify(text));
+      assert.deepEqual(
+        utf8.index.issues.map((issue) => issue.byteOffset),
+        utf16.index.issues.map((issue) => issue.byteOffset / 2),
+        `issues of ${JSON.stringify(text)}`,
+      );
+    }
   });
 
   it('reports a file ending inside an open quote and keeps the rows after the break readable', async () => {
