@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
 import { portalProblem } from '../messages';
+import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { FieldView, MetadataAction, MetadataView } from '../protocol';
@@ -12,6 +13,8 @@ import { EMPTY_QUERY } from '../query/model';
 import { profileKind } from '../stats/profile';
 import type { GridHandle } from './gridHost';
 import { Disposable } from '../util/disposable';
+import { externalLink } from '../util/links';
+import { showControls } from '../util/text';
 import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
@@ -57,7 +60,7 @@ export class MetadataPanels extends Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, dataset.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, showControls(dataset.title), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     this.attach(panel, dataset);
     return panel;
   }
@@ -65,7 +68,7 @@ export class MetadataPanels extends Disposable {
   private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): void {
     const key = datasetKey(dataset);
     this.open.set(key, panel);
-    panel.title = dataset.title;
+    panel.title = showControls(dataset.title);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const portal = this.store.portal(dataset.portal);
     const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
@@ -78,7 +81,9 @@ export class MetadataPanels extends Disposable {
       'clipboard/write': async ({ text }) => {
         await vscode.env.clipboard.writeText(text);
       },
-      'link/open': ({ url }) => openExternal(url),
+      'link/open': async ({ url }) => {
+        await openExternal(url);
+      },
     });
     panel.onDidDispose(() => {
       host.dispose();
@@ -177,7 +182,7 @@ function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): Fie
   let missing = 0;
   const samples = new Set<string>();
   for (const row of rows) {
-    const value = row.attributes[field.name];
+    const value = ownCell(row.attributes, field.name);
     if (value === null || value === undefined || value === '') missing++;
     else if (samples.size < 3) samples.add(formatSample(value, field.kind));
   }
@@ -196,18 +201,13 @@ function formatSample(value: string | number | boolean, kind: string): string {
 }
 
 
-/** Only web and mail links leave the editor; anything else from a portal is ignored. */
-export async function openExternal(url: string): Promise<void> {
-  let parsed: vscode.Uri;
-  try {
-    parsed = vscode.Uri.parse(url, true);
-  } catch {
-    return;
-  }
-  if (!['http', 'https', 'mailto'].includes(parsed.scheme)) return;
-  await vscode.env.openExternal(parsed);
+/** Opens a portal's link in the browser when externalLink lets it through (http:, https:,
+ * mailto:); anything else is ignored. Every openExternal of the extension goes through here. */
+export async function openExternal(url: string): Promise<boolean> {
+  const safe = externalLink(url);
+  if (!safe) return false;
+  return vscode.env.openExternal(vscode.Uri.parse(safe, true));
 }
-
 
 function labels(): Record<string, string> {
   return {
