@@ -7,7 +7,7 @@ import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeometryKind } from '../portal/types';
 import { portalProblem } from '../messages';
 import { Disposable } from '../util/disposable';
-import { htmlToText, stripControls, truncate } from '../util/text';
+import { htmlToText, showControls, truncate } from '../util/text';
 import type { DatasetLists, DatasetRef } from './favorites';
 import { searchDatasets } from './search';
 import { datasetKey, describeAge, type CatalogStore, type PortalState } from './store';
@@ -242,7 +242,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(portal)}**\n\n`);
     // Inside a code span backslash escapes would show literally; only backticks need removing.
-    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${stripControls(state.config.url).replace(/`/g, '')}\`\n\n`);
+    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${showControls(state.config.url).replace(/`/g, '')}\`\n\n`);
     if (state.error) tooltip.appendMarkdown(`$(warning) ${escapeMarkdown(portalProblem(portal, state.error))}\n\n`);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
@@ -252,7 +252,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   private datasetItem(node: Extract<CatalogNode, { type: 'dataset' }>): vscode.TreeItem {
     const d = node.dataset;
     const schema = this.schemas.get(datasetKey(d));
-    const title = stripControls(d.title);
+    const title = showControls(d.title);
     const highlights = this.filterText ? searchDatasets([d], this.filterText)[0]?.titleRanges : undefined;
     const item = new vscode.TreeItem(highlights?.length ? { label: title, highlights } : title, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${node.section ?? 'catalog'}/${d.portal}/${node.group ?? ''}/${d.id}`;
@@ -261,13 +261,13 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     item.description = node.section ? d.portal : shortFrequency(d.updateFrequency);
     item.tooltip = datasetTooltip(d, schema);
     item.command = { command: 'okcOpenData.showMetadata', title: vscode.l10n.t('Show Dataset Metadata'), arguments: [d] };
-    item.accessibilityInformation = { label: vscode.l10n.t('Dataset {0}', stripControls(d.title)) };
+    item.accessibilityInformation = { label: vscode.l10n.t('Dataset {0}', showControls(d.title)) };
     return item;
   }
 
   private fieldItem(node: Extract<CatalogNode, { type: 'field' }>): vscode.TreeItem {
     const f = node.field;
-    const item = new vscode.TreeItem(stripControls(f.name), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(showControls(f.name), vscode.TreeItemCollapsibleState.None);
     item.id = `${node.section ?? 'catalog'}/${node.dataset.portal}/${node.group ?? ''}/${node.dataset.id}/${f.name}`;
     item.description = f.kind === 'other' ? f.nativeType : f.kind;
     item.iconPath = new vscode.ThemeIcon(FIELD_ICONS[f.kind]);
@@ -319,7 +319,7 @@ export function shortFrequency(text: string | undefined): string | undefined {
 }
 
 function escapeMarkdown(text: string): string {
-  return stripControls(text).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return showControls(text).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 function datasetTooltip(d: DatasetSummary, schema: DatasetSchema | undefined): vscode.MarkdownString {

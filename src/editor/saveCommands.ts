@@ -23,7 +23,7 @@ import {
   type SaveFs,
   type WholeFileFs,
 } from '../save/index';
-import { stripControls } from '../util/text';
+import { showControls } from '../util/text';
 
 /** Answers for tests and callers that already know them (the grid passes its query). */
 export interface SaveCommandOptions {
@@ -80,7 +80,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
   if (name === undefined) {
     const proposed = fs.path.basename(targetPathFor(fs, folder, dataset.title, format));
     name = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Save {0} as {1}', stripControls(dataset.title), FORMAT_LABELS[format]),
+      title: vscode.l10n.t('Save {0} as {1}', showControls(dataset.title), FORMAT_LABELS[format]),
       prompt: vscode.l10n.t('File name in {0}', vscode.workspace.asRelativePath(folderUri)),
       value: proposed,
       valueSelection: [0, proposed.length - path.extname(proposed).length],
@@ -102,7 +102,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
 
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving {0}', stripControls(dataset.title)), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving {0}', showControls(dataset.title)), cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -134,7 +134,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
     const uri = folderUri.with({ path: path.posix.join(folderUri.path, fs.path.basename(result.path)) });
     const open = vscode.l10n.t('Open');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), stripControls(dataset.title), vscode.workspace.asRelativePath(uri)), open)
+      .showInformationMessage(vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)), open)
       .then((choice) => (choice === open ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
     return { uri, rows: result.rows };
   } catch (error) {
@@ -252,7 +252,7 @@ async function askScope(portal: Portal, dataset: DatasetSummary, query: DatasetQ
       { label: `$(filter) ${vscode.l10n.t('Current query')}`, description: rows(matching), detail: describeQuery(query), scope: 'query' as const },
       { label: `$(database) ${vscode.l10n.t('Whole dataset')}`, description: rows(all), scope: 'all' as const },
     ],
-    { title: vscode.l10n.t('Save {0}', stripControls(dataset.title)), placeHolder: vscode.l10n.t('Save the rows of the current query, or every row?') },
+    { title: vscode.l10n.t('Save {0}', showControls(dataset.title)), placeHolder: vscode.l10n.t('Save the rows of the current query, or every row?') },
   );
   return pick?.scope;
 }

@@ -8,7 +8,8 @@ import { CellFormatter } from './grid/format';
 import { ProfileSection } from './grid/profile';
 import { Toolbar, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
-import { h, icon, visibleText } from './shared/dom';
+import { showControls } from '../util/text';
+import { h, icon } from './shared/dom';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 const ROW_HEIGHT = 24;
@@ -97,7 +98,7 @@ function show(incoming: GridView): void {
   if (next.initialRows) store(next.initialRows);
   lastPainted = '';
   document.title = next.title;
-  scroller.setAttribute('aria-label', fill(next.labels.gridLabel, visibleText(next.title)));
+  scroller.setAttribute('aria-label', fill(next.labels.gridLabel, showControls(next.title)));
   scroller.setAttribute('aria-colcount', String(next.columns.length + 1));
   toolbar.render(next);
   renderMessages();
@@ -171,12 +172,12 @@ function updateSize(): void {
 function renderMessages(): void {
   if (!view) return;
   messages.replaceChildren(
-    ...view.warnings.map((w) => h('div', { class: 'grid-warning', role: 'status' }, icon('warning'), ' ', visibleText(w))),
+    ...view.warnings.map((w) => h('div', { class: 'grid-warning', role: 'status' }, icon('warning'), ' ', showControls(w))),
   );
 }
 
 function showError(message: string): void {
-  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message)));
 }
 
 function renderHeader(): void {
@@ -188,8 +189,8 @@ function renderHeader(): void {
     const ariaSort = sort ? (sort.descending ? 'descending' : 'ascending') : 'none';
     const label = h(
       'button',
-      { type: 'button', class: 'grid-sort-button', title: `${visibleText(column.name)} (${column.kind})`, disabled: v.canQuery ? undefined : '' },
-      h('span', { class: 'grid-colname' }, visibleText(column.label)),
+      { type: 'button', class: 'grid-sort-button', title: `${showControls(column.name)} (${column.kind})`, disabled: v.canQuery ? undefined : '' },
+      h('span', { class: 'grid-colname' }, showControls(column.label)),
       sort ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
     );
     label.addEventListener('click', () => {
@@ -269,7 +270,7 @@ function render(): void {
       if (loaded) {
         const f = formatter.format(loaded.cells[c] ?? null, column, loaded.cut.has(c));
         // One line per row: line breaks inside a cell show as a symbol, the detail has them.
-        text = visibleText(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
+        text = showControls(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
         cls = f.className;
       }
       const cell = h(
@@ -507,12 +508,12 @@ async function openDetail(row: number): Promise<void> {
       h(
         'tr',
         {},
-        h('th', { scope: 'row', title: visibleText(value.name) }, visibleText(value.label)),
+        h('th', { scope: 'row', title: showControls(value.name) }, showControls(value.label)),
         h(
           'td',
           {},
-          h('div', { class: `detail-value ${f.className}` }, visibleText(f.text)),
-          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, visibleText(raw)) : null,
+          h('div', { class: `detail-value ${f.className}` }, showControls(f.text)),
+          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, showControls(raw)) : null,
           value.fullLength ? h('div', { class: 'detail-note' }, fill(v.labels.cutNote, raw.length.toLocaleString(v.locale), value.fullLength.toLocaleString(v.locale))) : null,
         ),
       ),
@@ -521,7 +522,7 @@ async function openDetail(row: number): Promise<void> {
   const title = fill(v.labels.rowDetail, (row + 1).toLocaleString(v.locale));
   detail.replaceChildren(
     h('div', { class: 'grid-detail-head' }, h('h2', { id: 'detail-title' }, title), close),
-    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', visibleText(e))),
+    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', showControls(e))),
     h('table', { class: 'details detail-table' }, table),
   );
   detail.setAttribute('aria-labelledby', 'detail-title');

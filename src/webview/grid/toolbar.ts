@@ -2,7 +2,8 @@
 // value) with the active filters as removable chips, and the copy buttons.
 
 import type { GridAction, GridFilter, GridView } from '../../protocol';
-import { h, icon, visibleText } from '../shared/dom';
+import { showControls } from '../../util/text';
+import { h, icon } from '../shared/dom';
 
 const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
 
@@ -28,7 +29,7 @@ export class Toolbar {
 
   render(view: GridView): void {
     const L = view.labels;
-    const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', visibleText(view.title)), this.status, this.sortStatus];
+    const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', showControls(view.title)), this.status, this.sortStatus];
     this.sortStatus.textContent = view.sortMode === 'portal' ? L.sortedByPortal : view.sortMode === 'local' ? L.sortedLocally : view.source === 'csv' ? L.fileOrder : L.unsorted;
     this.sortStatus.className = `grid-sort-status sort-${view.sortMode}`;
     if (view.canQuery) parts.push(this.filterForm(view));
@@ -63,7 +64,7 @@ export class Toolbar {
   private filterForm(view: GridView): HTMLElement {
     const L = view.labels;
     const field = h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
-    for (const c of view.columns) field.append(h('option', { value: c.name }, visibleText(c.label)));
+    for (const c of view.columns) field.append(h('option', { value: c.name }, showControls(c.label)));
     const op = h('select', { id: 'filter-op', 'aria-label': L.filterOperator, title: L.filterOperator });
     for (const o of OPERATORS) op.append(h('option', { value: o }, o));
     const value = h('input', { id: 'filter-value', type: 'text', 'aria-label': L.filterValue, placeholder: L.filterValue });
@@ -83,7 +84,7 @@ export class Toolbar {
       const label = view.columns.find((c) => c.name === f.field)?.label ?? f.field;
       const remove = h('button', { type: 'button', class: 'icon-button', title: L.removeFilter, 'aria-label': `${L.removeFilter}: ${label}` }, icon('close'));
       remove.addEventListener('click', () => this.actions.setFilters(view.filters.filter((_, j) => j !== i)));
-      chips.append(h('span', { class: 'grid-chip' }, visibleText(`${label} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`), remove));
+      chips.append(h('span', { class: 'grid-chip' }, showControls(`${label} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`), remove));
     });
     if (view.filters.length || view.sort.length) {
       const clear = h('button', { type: 'button', class: 'icon-button', id: 'clear-query', title: L.clearQuery, 'aria-label': L.clearQuery }, icon('clear-all'));

@@ -24,8 +24,3 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function icon(name: string): HTMLElement {
   return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
-
-/** Bidi overrides could make hostile text read differently from what it is. */
-export function visibleText(text: string): string {
-  return text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');
-}
