@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeometryKind } from '../portal/types';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { Disposable } from '../util/disposable';
 import { htmlToText, showControls, truncate } from '../util/text';
 import type { DatasetLists, DatasetRef } from './favorites';
@@ -236,7 +236,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     item.id = `portal/${portal}${this.filterText ? '/filtered' : ''}`;
     item.contextValue = 'portal';
     item.description = this.filterText
-      ? vscode.l10n.t('{0} of {1} datasets match', this.visibleDatasets(portal).length, state.datasets.length)
+      ? datasetsMatch(this.visibleDatasets(portal).length, state.datasets.length)
       : portalDescription(state);
     item.iconPath = new vscode.ThemeIcon(state.loading ? 'loading~spin' : state.error ? 'warning' : state.config.kind === 'legacy' ? 'archive' : 'globe');
     const tooltip = new vscode.MarkdownString();
@@ -287,7 +287,8 @@ function byTitle(a: DatasetSummary, b: DatasetSummary): number {
 }
 
 function portalDescription(state: PortalState): string {
-  const count = vscode.l10n.t('{0} datasets', state.datasets.length);
+  const n = state.datasets.length;
+  const count = plural(n, () => vscode.l10n.t('{0} dataset', n), () => vscode.l10n.t('{0} datasets', n));
   if (state.loading && !state.datasets.length) return vscode.l10n.t('loading…');
   if (state.fromCache || state.error) {
     if (state.fetchedAt === undefined) return state.error ? vscode.l10n.t('unavailable') : count;
@@ -295,6 +296,10 @@ function portalDescription(state: PortalState): string {
     return state.error ? vscode.l10n.t('{0} · offline, cached {1}', count, ago) : vscode.l10n.t('{0} · cached {1}', count, ago);
   }
   return count;
+}
+
+function datasetsMatch(matching: number, total: number): string {
+  return plural(total, () => vscode.l10n.t('{0} of {1} dataset matches', matching, total), () => vscode.l10n.t('{0} of {1} datasets match', matching, total));
 }
 
 function ageText(ms: number): string {
@@ -307,7 +312,7 @@ function ageText(ms: number): string {
     case 'hour':
       return vscode.l10n.t('{0} h ago', value);
     default:
-      return vscode.l10n.t('{0} days ago', value);
+      return plural(value, () => vscode.l10n.t('{0} day ago', value), () => vscode.l10n.t('{0} days ago', value));
   }
 }
 
@@ -331,8 +336,10 @@ function datasetTooltip(d: DatasetSummary, schema: DatasetSchema | undefined): v
   if (description) md.appendMarkdown(`${escapeMarkdown(description)}\n\n`);
   md.appendMarkdown(`$(history) ${vscode.l10n.t('Update frequency')}: ${escapeMarkdown(d.updateFrequency ?? vscode.l10n.t('not stated'))}  \n`);
   md.appendMarkdown(`$(law) ${vscode.l10n.t('License')}: ${escapeMarkdown(truncate(htmlToText(d.license ?? '') || vscode.l10n.t('not stated'), 200))}  \n`);
-  const modified = schema?.lastEdit ?? d.modified;
-  if (modified) md.appendMarkdown(`$(calendar) ${vscode.l10n.t('Last modified')}: ${escapeMarkdown(new Date(modified).toLocaleString())}  \n`);
+  // Two dates, each named for what it is, the same in the metadata panel: the catalog entry's
+  // (always known) and the layer's last data edit (once its schema has been read).
+  if (d.modified) md.appendMarkdown(`$(calendar) ${vscode.l10n.t('Catalog entry updated')}: ${escapeMarkdown(new Date(d.modified).toLocaleString())}  \n`);
+  if (schema?.lastEdit) md.appendMarkdown(`$(edit) ${vscode.l10n.t('Data last edited')}: ${escapeMarkdown(new Date(schema.lastEdit).toLocaleString())}  \n`);
   if (schema?.recordCount !== undefined) md.appendMarkdown(`$(list-ordered) ${vscode.l10n.t('Records')}: ${schema.recordCount.toLocaleString()}  \n`);
   return md;
 }

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
@@ -124,7 +124,9 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
             const percent = Math.floor(p.percent);
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: p.total ? vscode.l10n.t('{0} of {1} rows', p.rows.toLocaleString(), p.total.toLocaleString()) : vscode.l10n.t('{0} rows', p.rows.toLocaleString()),
+              message: p.total
+                ? plural(p.total, () => vscode.l10n.t('{0} of {1} row', p.rows.toLocaleString(), p.total!.toLocaleString()), () => vscode.l10n.t('{0} of {1} rows', p.rows.toLocaleString(), p.total!.toLocaleString()))
+                : rowCount(p.rows),
             });
             reported = Math.max(reported, percent);
           },
@@ -134,7 +136,11 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
     const uri = folderUri.with({ path: path.posix.join(folderUri.path, fs.path.basename(result.path)) });
     const open = vscode.l10n.t('Open');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)), open)
+      .showInformationMessage(plural(
+          result.rows,
+          () => vscode.l10n.t('Saved {0} row of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)),
+          () => vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)),
+        ), open)
       .then((choice) => (choice === open ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
     return { uri, rows: result.rows };
   } catch (error) {
@@ -183,12 +189,12 @@ export async function refreshSavedDatasetCommand(store: CatalogStore, resource: 
           portal,
           dataset,
           signal: controller.signal,
-          onProgress: (p) => progress.report({ message: vscode.l10n.t('{0} rows', p.rows.toLocaleString()) }),
+          onProgress: (p) => progress.report({ message: rowCount(p.rows) }),
         });
       },
     );
     const summary = vscode.l10n.t(
-      '{0}: {1} rows added, {2} removed, {3} changed, {4} unchanged.',
+      '{0}: rows added {1}, removed {2}, changed {3}, unchanged {4}.',
       path.posix.basename(dataUri.path),
       result.added,
       result.removed,
@@ -205,6 +211,11 @@ export async function refreshSavedDatasetCommand(store: CatalogStore, resource: 
     void vscode.window.showErrorMessage(describeFailure(undefined, error));
     return undefined;
   }
+}
+
+/** "1 row", "2,500 rows". */
+function rowCount(n: number): string {
+  return plural(n, () => vscode.l10n.t('{0} row', n.toLocaleString()), () => vscode.l10n.t('{0} rows', n.toLocaleString()));
 }
 
 function describeFailure(portalName: string | undefined, error: unknown): string {
@@ -246,7 +257,7 @@ async function askFormat(schema: DatasetSchema): Promise<SaveFormat | undefined>
 
 async function askScope(portal: Portal, dataset: DatasetSummary, query: DatasetQuery): Promise<'query' | 'all' | undefined> {
   const [matching, all] = await Promise.all([portal.countRows(dataset, query).catch(() => undefined), portal.countRows(dataset, {}).catch(() => undefined)]);
-  const rows = (n: number | undefined): string | undefined => (n === undefined ? undefined : vscode.l10n.t('{0} rows', n.toLocaleString()));
+  const rows = (n: number | undefined): string | undefined => (n === undefined ? undefined : rowCount(n));
   const pick = await vscode.window.showQuickPick(
     [
       { label: `$(filter) ${vscode.l10n.t('Current query')}`, description: rows(matching), detail: describeQuery(query), scope: 'query' as const },

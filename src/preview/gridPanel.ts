@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
@@ -165,7 +165,8 @@ class RemoteGrid extends Disposable implements GridData {
       const column = this.columns.findIndex((c) => c.name === sort[0].field);
       localRows = sortRowsLocally(loaded, column, sort[0].descending === true);
       sortMode = 'local';
-      warnings.push(vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, localRows.length));
+      const n = localRows.length;
+      warnings.push(plural(n, () => vscode.l10n.t('The portal could not sort by {0}; the first {1} row is sorted here.', sort[0].field, n), () => vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, n)));
     }
     this.cache?.clear();
     const pageSize = pageSizeFor(this.schema.maxRecordCount);

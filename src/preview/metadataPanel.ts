@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
@@ -149,6 +149,7 @@ export class MetadataPanels extends Disposable {
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
       fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
+      labels: rows.length ? { ...view.labels, ...sampleLabels(rows.length, schema.recordCount) } : view.labels,
     };
     host.notify('metadata/show', filled);
     const shares = await wholeDatasetMissing(portal, dataset, schema);
@@ -209,13 +210,29 @@ export async function openExternal(url: string): Promise<boolean> {
   return vscode.env.openExternal(vscode.Uri.parse(safe, true));
 }
 
+/** Samples and missing shares come from the first page only: the table says how many rows. */
+function sampleLabels(sampled: number, total: number | undefined): Record<string, string> {
+  const n = sampled.toLocaleString();
+  const whole = total !== undefined && sampled >= total;
+  return {
+    fieldMissingSample: plural(sampled, () => vscode.l10n.t('Share of empty values in the first {0} row', n), () => vscode.l10n.t('Share of empty values in the first {0} rows', n)),
+    sampleNote: whole
+      ? plural(sampled, () => vscode.l10n.t('Sample values and missing shares are computed over the dataset\'s {0} row.', n), () => vscode.l10n.t('Sample values and missing shares are computed over all {0} rows of the dataset.', n))
+      : plural(
+          sampled,
+          () => vscode.l10n.t('Sample values come from the first {0} row only, and so do missing shares unless the portal counted them over the whole dataset (hover a share to see which).', n),
+          () => vscode.l10n.t('Sample values come from the first {0} rows only, and so do missing shares unless the portal counted them over the whole dataset (hover a share to see which).', n),
+        ),
+  };
+}
+
 function labels(): Record<string, string> {
   return {
     summary: vscode.l10n.t('Summary'),
     license: vscode.l10n.t('License'),
     updateFrequency: vscode.l10n.t('Update frequency'),
     records: vscode.l10n.t('Records'),
-    modified: vscode.l10n.t('Modified'),
+    modified: vscode.l10n.t('Catalog entry updated'),
     actions: vscode.l10n.t('Actions'),
     noDescription: vscode.l10n.t('The portal gives no description.'),
     portal: vscode.l10n.t('Portal'),
@@ -223,7 +240,7 @@ function labels(): Record<string, string> {
     publisher: vscode.l10n.t('Publisher'),
     contact: vscode.l10n.t('Contact'),
     issued: vscode.l10n.t('Published'),
-    lastEdit: vscode.l10n.t('Last edit'),
+    lastEdit: vscode.l10n.t('Data last edited'),
     geometry: vscode.l10n.t('Geometry'),
     extent: vscode.l10n.t('Extent (WGS84)'),
     keywords: vscode.l10n.t('Keywords'),

@@ -6,10 +6,10 @@
 import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
 import { CellFormatter } from './grid/format';
 import { ProfileSection } from './grid/profile';
-import { Toolbar, fill } from './grid/toolbar';
+import { Toolbar, countText, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
 import { showControls } from '../util/text';
-import { h, icon } from './shared/dom';
+import { breakableText, h, icon } from './shared/dom';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 const ROW_HEIGHT = 24;
@@ -20,6 +20,8 @@ const FETCH_MARGIN = 60;
 /** Rows kept in memory; beyond this the farthest from view are dropped. */
 const MAX_CACHED_ROWS = 3_000;
 const MIN_COLUMN_WIDTH = 48;
+/** Characters of a value the row detail shows at first, and adds per "show more". */
+const DETAIL_STEP = 10_000;
 
 interface LoadedRow {
   cells: GridCell[];
@@ -165,8 +167,7 @@ function updateSize(): void {
   const width = ROW_NUMBER_WIDTH + widths.reduce((a, b) => a + b, 0);
   sizer.style.height = `${HEADER_HEIGHT + scrollHeight(layout())}px`;
   sizer.style.width = `${width}px`;
-  const count = total.toLocaleString(view.locale);
-  toolbar.setStatus(view.complete ? fill(view.labels.rows, count) : fill(view.labels.rowsIndexing, count, progress ?? 0));
+  toolbar.setStatus(view.complete ? countText(view.labels, 'rows', total, view.locale) : countText(view.labels, 'rowsIndexing', total, view.locale, progress ?? 0));
 }
 
 function renderMessages(): void {
@@ -512,9 +513,8 @@ async function openDetail(row: number): Promise<void> {
         h(
           'td',
           {},
-          h('div', { class: `detail-value ${f.className}` }, showControls(f.text)),
-          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, showControls(raw)) : null,
-          value.fullLength ? h('div', { class: 'detail-note' }, fill(v.labels.cutNote, raw.length.toLocaleString(v.locale), value.fullLength.toLocaleString(v.locale))) : null,
+          detailValue(v, d.row, i, showControls(f.text), f.className, value.fullLength ?? raw.length),
+          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, ...breakableText(showControls(raw.slice(0, DETAIL_STEP)))) : null,
         ),
       ),
     );
@@ -539,6 +539,39 @@ async function openDetail(row: number): Promise<void> {
     }
   };
   close.focus();
+}
+
+/** One value of the row detail: the first DETAIL_STEP characters, then more on request, a
+ * step at a time, and a button that copies the whole value (the host has it, however long).
+ * Layout stays in milliseconds whatever the value: see breakableText. */
+function detailValue(v: GridView, row: number, column: number, text: string, className: string, fullLength: number): HTMLElement {
+  const box = h('div', { class: `detail-value ${className}` });
+  const cell = h('div', {}, box);
+  if (fullLength <= DETAIL_STEP) {
+    box.append(...breakableText(text));
+    return cell;
+  }
+  let shown = 0;
+  const note = h('span', { class: 'detail-note' });
+  const more = h('button', { type: 'button', class: 'link-button detail-more' });
+  const copyAll = h('button', { type: 'button', class: 'link-button detail-copy' }, icon('copy'), ' ', v.labels.copyValue);
+  const step = (): void => {
+    let end = Math.min(text.length, shown + DETAIL_STEP);
+    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1])) end++;
+    box.append(...breakableText(text.slice(shown, end)));
+    shown = end;
+    note.textContent = fill(v.labels.cutNote, shown.toLocaleString(v.locale), fullLength.toLocaleString(v.locale));
+    const next = Math.min(DETAIL_STEP, text.length - shown);
+    more.hidden = next <= 0;
+    more.textContent = fill(v.labels.showMore, next.toLocaleString(v.locale));
+  };
+  more.addEventListener('click', step);
+  copyAll.addEventListener('click', () => {
+    void request('grid/copyValue', { generation: v.generation, row, column }).catch((error) => showError((error as Error).message));
+  });
+  step();
+  cell.append(h('div', { class: 'detail-actions' }, note, ' ', more, ' ', copyAll));
+  return cell;
 }
 
 let savedKey = '';

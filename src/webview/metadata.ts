@@ -68,7 +68,8 @@ function render(view: MetadataView): void {
     badge('law', L.license, licenseText, 'license'),
     badge('history', L.updateFrequency, view.updateFrequency, 'update-frequency'),
     badge('list-ordered', L.records, view.recordCount !== undefined ? view.recordCount.toLocaleString() : undefined, 'record-count'),
-    badge('calendar', L.modified, formatDate(view.lastEdit ?? view.modified), 'modified'),
+    // The catalog's date, known from the start; the layer's last edit has its own row below.
+    badge('calendar', L.modified, formatDate(view.modified), 'modified'),
   );
 
   const actions = h('section', { class: 'actions', 'aria-label': L.actions });
@@ -140,6 +141,7 @@ function render(view: MetadataView): void {
         body,
       ),
     );
+    if (L.sampleNote) fields.append(h('p', { class: 'note', id: 'sample-note' }, L.sampleNote));
   } else if (view.schemaError) {
     fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', showControls(view.schemaError)));
   } else {

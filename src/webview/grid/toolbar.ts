@@ -20,6 +20,19 @@ export function fill(template: string, ...values: (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, i: string) => (values[Number(i)] !== undefined ? String(values[Number(i)]) : whole));
 }
 
+/** `labels[key]` filled for `count`, or its singular `labels[key + '.one']` where the
+ * locale's plural rules call `count` singular. */
+export function countText(labels: Record<string, string>, key: string, count: number, locale: string, ...rest: (string | number)[]): string {
+  let singular = false;
+  try {
+    singular = new Intl.PluralRules(locale).select(count) === 'one';
+  } catch {
+    singular = count === 1;
+  }
+  const template = (singular ? labels[`${key}.one`] : undefined) ?? labels[key];
+  return fill(template, count.toLocaleString(locale), ...rest);
+}
+
 export class Toolbar {
   readonly element = h('header', { class: 'grid-toolbar' });
   private readonly status = h('span', { class: 'grid-status', id: 'grid-status', role: 'status' });
