@@ -119,6 +119,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
           folder,
           fileName: fs.path.basename(target).replace(/\.[^.]+$/, ''),
           overwrite,
+          escapeFormulae: format === 'csv' && vscode.workspace.getConfiguration('okcOpenData').get<boolean>('csvEscapeFormulas', false),
           signal: controller.signal,
           onProgress: (p) => {
             const percent = Math.floor(p.percent);
