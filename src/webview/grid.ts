@@ -200,7 +200,7 @@ function renderHeader(): void {
       void runQuery(next, v.filters);
     });
     const profileButton = v.canProfile
-      ? h('button', { type: 'button', class: 'icon-button grid-profile-button', id: `profile-column-${i}`, title: v.labels.profileColumnHint, 'aria-label': `${v.labels.profileColumn}: ${visibleText(column.label)}` }, icon('graph'))
+      ? h('button', { type: 'button', class: 'icon-button grid-profile-button', id: `profile-column-${i}`, title: v.labels.profileColumnHint, 'aria-label': `${v.labels.profileColumn}: ${showControls(column.label)}` }, icon('graph'))
       : null;
     profileButton?.addEventListener('click', () => void openProfile(column.name));
     const handle = h('div', { class: 'grid-resize', role: 'separator', 'aria-orientation': 'vertical', title: v.labels.resizeColumn, 'aria-label': v.labels.resizeColumn });
