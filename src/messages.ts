@@ -29,3 +29,23 @@ export function portalProblem(portalName: string, error: { kind: PortalErrorKind
       return vscode.l10n.t('{0}: {1}', portalName, error.message);
   }
 }
+
+let pluralRules: { language: string; rules: Intl.PluralRules } | undefined;
+
+/** The singular or the plural message for `count`, by the plural rules of VS Code's display
+ * language. Both messages are written out at the call (`vscode.l10n.t('{0} row', n)` and
+ * `vscode.l10n.t('{0} rows', n)`) so each is translated whole; languages with more forms
+ * than two get the plural one for every count that is not singular. */
+export function plural(count: number, one: () => string, other: () => string): string {
+  const language = vscode.env.language;
+  if (pluralRules?.language !== language) {
+    let rules: Intl.PluralRules;
+    try {
+      rules = new Intl.PluralRules(language);
+    } catch {
+      rules = new Intl.PluralRules('en');
+    }
+    pluralRules = { language, rules };
+  }
+  return pluralRules.rules.select(count) === 'one' ? one() : other();
+}

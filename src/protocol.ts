@@ -177,6 +177,8 @@ export interface HostRequests {
   'grid/detail': { params: { generation: number; row: number }; result: GridRowDetail };
   /** Copies rows `[first, last]` (and columns, all when absent) to the clipboard as CSV; returns rows copied. */
   'grid/copy': { params: { generation: number; first: number; last: number; columns?: number[]; header: boolean }; result: number };
+  /** Copies one whole cell (not cut, however long) to the clipboard as text. */
+  'grid/copyValue': { params: { generation: number; row: number; column: number }; result: void };
   /** Asks the host to sort and filter (pushed to the portal when it can); a new `grid/show` follows. */
   'grid/query': { params: { sort: GridSortKey[]; filters: GridFilter[] }; result: void };
   /** Runs Save or Insert Snippet on the grid's current query. */

@@ -8,7 +8,7 @@ import { registerPreviewCommands } from '../preview/gridPanel';
 import { MetadataPanels, openExternal } from '../preview/metadataPanel';
 import type { DatasetSummary } from '../portal/types';
 import type { MetadataAction } from '../protocol';
-import { htmlToText, stripControls, truncate } from '../util/text';
+import { htmlToText, showControls, truncate } from '../util/text';
 import type { DatasetLists } from './favorites';
 import { searchDatasets } from './search';
 import type { CatalogStore } from './store';
@@ -67,7 +67,7 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
           { label: `$(info) ${vscode.l10n.t('Show Dataset Metadata')}`, action: 'metadata' as const },
           { label: `$(list-tree) ${vscode.l10n.t('Reveal in Catalog')}`, action: 'reveal' as const },
         ],
-        { placeHolder: stripControls(dataset.title) },
+        { placeHolder: showControls(dataset.title) },
       );
       if (choice?.action === 'reveal') await c.view.reveal(c.tree.nodeFor(dataset), { select: true, focus: true, expand: false });
       else if (choice?.action === 'metadata') await vscode.commands.executeCommand('okcOpenData.showMetadata', dataset);
@@ -108,11 +108,11 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
         url = dataset.apiUrl;
       }
       if (!url) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" has no API URL.', stripControls(dataset.title)));
+        void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" has no API URL.', showControls(dataset.title)));
         return;
       }
       await vscode.env.clipboard.writeText(url);
-      void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) API URL of "{0}" copied', stripControls(dataset.title)), 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) API URL of "{0}" copied', showControls(dataset.title)), 3000);
     }),
     register('okcOpenData.insertSnippet', async (arg, options) => {
       const dataset = await pick(arg, vscode.l10n.t('Which dataset should the query read?'));
@@ -207,11 +207,11 @@ export function searchQuickPick(c: Pick<CatalogCommandContext, 'store'>, placeHo
     // Our ranking decides what is listed; alwaysShow keeps VS Code's own label filter from
     // hiding hits found in descriptions or field names (it still highlights title matches).
     qp.items = hits.map((hit) => ({
-      label: stripControls(hit.dataset.title),
+      label: showControls(hit.dataset.title),
       description: `${hit.dataset.portal} · ${hit.dataset.groups.join(', ')}`,
       detail: hit.matchedFields.length
         ? vscode.l10n.t('Fields: {0}', hit.matchedFields.join(', '))
-        : truncate(stripControls(htmlToText(hit.dataset.description)).replace(/\s+/g, ' '), 140),
+        : truncate(showControls(htmlToText(hit.dataset.description)).replace(/\s+/g, ' '), 140),
       alwaysShow: true,
       dataset: hit.dataset,
     }));

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeometryKind } from '../portal/types';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { Disposable } from '../util/disposable';
-import { htmlToText, stripControls, truncate } from '../util/text';
+import { htmlToText, showControls, truncate } from '../util/text';
 import type { DatasetLists, DatasetRef } from './favorites';
 import { searchDatasets } from './search';
 import { datasetKey, describeAge, type CatalogStore, type PortalState } from './store';
@@ -236,13 +236,13 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     item.id = `portal/${portal}${this.filterText ? '/filtered' : ''}`;
     item.contextValue = 'portal';
     item.description = this.filterText
-      ? vscode.l10n.t('{0} of {1} datasets match', this.visibleDatasets(portal).length, state.datasets.length)
+      ? datasetsMatch(this.visibleDatasets(portal).length, state.datasets.length)
       : portalDescription(state);
     item.iconPath = new vscode.ThemeIcon(state.loading ? 'loading~spin' : state.error ? 'warning' : state.config.kind === 'legacy' ? 'archive' : 'globe');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(portal)}**\n\n`);
     // Inside a code span backslash escapes would show literally; only backticks need removing.
-    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${stripControls(state.config.url).replace(/`/g, '')}\`\n\n`);
+    tooltip.appendMarkdown(`${state.config.kind === 'legacy' ? vscode.l10n.t('Legacy Records API') : vscode.l10n.t('ArcGIS Hub / DCAT-US')}: \`${showControls(state.config.url).replace(/`/g, '')}\`\n\n`);
     if (state.error) tooltip.appendMarkdown(`$(warning) ${escapeMarkdown(portalProblem(portal, state.error))}\n\n`);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
@@ -252,7 +252,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   private datasetItem(node: Extract<CatalogNode, { type: 'dataset' }>): vscode.TreeItem {
     const d = node.dataset;
     const schema = this.schemas.get(datasetKey(d));
-    const title = stripControls(d.title);
+    const title = showControls(d.title);
     const highlights = this.filterText ? searchDatasets([d], this.filterText)[0]?.titleRanges : undefined;
     const item = new vscode.TreeItem(highlights?.length ? { label: title, highlights } : title, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${node.section ?? 'catalog'}/${d.portal}/${node.group ?? ''}/${d.id}`;
@@ -261,13 +261,13 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     item.description = node.section ? d.portal : shortFrequency(d.updateFrequency);
     item.tooltip = datasetTooltip(d, schema);
     item.command = { command: 'okcOpenData.showMetadata', title: vscode.l10n.t('Show Dataset Metadata'), arguments: [d] };
-    item.accessibilityInformation = { label: vscode.l10n.t('Dataset {0}', stripControls(d.title)) };
+    item.accessibilityInformation = { label: vscode.l10n.t('Dataset {0}', showControls(d.title)) };
     return item;
   }
 
   private fieldItem(node: Extract<CatalogNode, { type: 'field' }>): vscode.TreeItem {
     const f = node.field;
-    const item = new vscode.TreeItem(stripControls(f.name), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(showControls(f.name), vscode.TreeItemCollapsibleState.None);
     item.id = `${node.section ?? 'catalog'}/${node.dataset.portal}/${node.group ?? ''}/${node.dataset.id}/${f.name}`;
     item.description = f.kind === 'other' ? f.nativeType : f.kind;
     item.iconPath = new vscode.ThemeIcon(FIELD_ICONS[f.kind]);
@@ -287,7 +287,8 @@ function byTitle(a: DatasetSummary, b: DatasetSummary): number {
 }
 
 function portalDescription(state: PortalState): string {
-  const count = vscode.l10n.t('{0} datasets', state.datasets.length);
+  const n = state.datasets.length;
+  const count = plural(n, () => vscode.l10n.t('{0} dataset', n), () => vscode.l10n.t('{0} datasets', n));
   if (state.loading && !state.datasets.length) return vscode.l10n.t('loading…');
   if (state.fromCache || state.error) {
     if (state.fetchedAt === undefined) return state.error ? vscode.l10n.t('unavailable') : count;
@@ -295,6 +296,10 @@ function portalDescription(state: PortalState): string {
     return state.error ? vscode.l10n.t('{0} · offline, cached {1}', count, ago) : vscode.l10n.t('{0} · cached {1}', count, ago);
   }
   return count;
+}
+
+function datasetsMatch(matching: number, total: number): string {
+  return plural(total, () => vscode.l10n.t('{0} of {1} dataset matches', matching, total), () => vscode.l10n.t('{0} of {1} datasets match', matching, total));
 }
 
 function ageText(ms: number): string {
@@ -307,7 +312,7 @@ function ageText(ms: number): string {
     case 'hour':
       return vscode.l10n.t('{0} h ago', value);
     default:
-      return vscode.l10n.t('{0} days ago', value);
+      return plural(value, () => vscode.l10n.t('{0} day ago', value), () => vscode.l10n.t('{0} days ago', value));
   }
 }
 
@@ -319,7 +324,7 @@ export function shortFrequency(text: string | undefined): string | undefined {
 }
 
 function escapeMarkdown(text: string): string {
-  return stripControls(text).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return showControls(text).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 function datasetTooltip(d: DatasetSummary, schema: DatasetSchema | undefined): vscode.MarkdownString {
@@ -331,8 +336,10 @@ function datasetTooltip(d: DatasetSummary, schema: DatasetSchema | undefined): v
   if (description) md.appendMarkdown(`${escapeMarkdown(description)}\n\n`);
   md.appendMarkdown(`$(history) ${vscode.l10n.t('Update frequency')}: ${escapeMarkdown(d.updateFrequency ?? vscode.l10n.t('not stated'))}  \n`);
   md.appendMarkdown(`$(law) ${vscode.l10n.t('License')}: ${escapeMarkdown(truncate(htmlToText(d.license ?? '') || vscode.l10n.t('not stated'), 200))}  \n`);
-  const modified = schema?.lastEdit ?? d.modified;
-  if (modified) md.appendMarkdown(`$(calendar) ${vscode.l10n.t('Last modified')}: ${escapeMarkdown(new Date(modified).toLocaleString())}  \n`);
+  // Two dates, each named for what it is, the same in the metadata panel: the catalog entry's
+  // (always known) and the layer's last data edit (once its schema has been read).
+  if (d.modified) md.appendMarkdown(`$(calendar) ${vscode.l10n.t('Catalog entry updated')}: ${escapeMarkdown(new Date(d.modified).toLocaleString())}  \n`);
+  if (schema?.lastEdit) md.appendMarkdown(`$(edit) ${vscode.l10n.t('Data last edited')}: ${escapeMarkdown(new Date(schema.lastEdit).toLocaleString())}  \n`);
   if (schema?.recordCount !== undefined) md.appendMarkdown(`$(list-ordered) ${vscode.l10n.t('Records')}: ${schema.recordCount.toLocaleString()}  \n`);
   return md;
 }

@@ -12,7 +12,7 @@ import type { DatasetQuery, FieldFilter, FilterOperator, SpatialFilter } from '.
 import { generateSnippet, languagesForEditor, SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/index';
 import { snippetRequestFor } from '../snippets/request';
 import { LEGACY_TOKEN_HEADER } from '../portal/legacy';
-import { stripControls } from '../util/text';
+import { showControls } from '../util/text';
 
 /** The variable generated code reads a token from. */
 export const TOKEN_ENV_VAR = 'OKC_PORTAL_TOKEN';
@@ -31,7 +31,7 @@ export async function insertSnippet(store: CatalogStore, dataset: DatasetSummary
   if (!portal) return false;
   let schema: DatasetSchema;
   try {
-    schema = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the fields of {0}…', stripControls(dataset.title)) }, () =>
+    schema = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the fields of {0}…', showControls(dataset.title)) }, () =>
       portal.getSchema(dataset),
     );
   } catch (error) {
@@ -77,7 +77,7 @@ export async function copyAsCurl(store: CatalogStore, dataset: DatasetSummary, q
     const request = snippetRequestFor(portal.config, dataset, schema, query, { pageAll: false, tokenEnvVar: TOKEN_ENV_VAR, legacyTokenHeader: LEGACY_TOKEN_HEADER });
     const text = generateSnippet('curl', request).text;
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) curl command for "{0}" copied', stripControls(dataset.title)), 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) curl command for "{0}" copied', showControls(dataset.title)), 3000);
     return text;
   } catch (error) {
     void vscode.window.showErrorMessage(isPortalError(error) ? portalProblem(dataset.portal, error) : String((error as Error).message ?? error));
@@ -110,7 +110,7 @@ function operatorsFor(field: DatasetField): FilterOperator[] {
 
 /** The short flow: insert the plain query at once, or shape it step by step. */
 async function askQuery(dataset: DatasetSummary, schema: DatasetSchema): Promise<Step<{ query: DatasetQuery; pageAll: boolean }>> {
-  const title = vscode.l10n.t('Insert API Query Snippet: {0}', stripControls(dataset.title));
+  const title = vscode.l10n.t('Insert API Query Snippet: {0}', showControls(dataset.title));
   const mode = await vscode.window.showQuickPick(
     [
       { label: `$(zap) ${vscode.l10n.t('All rows, all fields')}`, detail: vscode.l10n.t('Pages through every row of the dataset.'), mode: 'all' as const },

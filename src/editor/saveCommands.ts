@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
@@ -23,7 +23,7 @@ import {
   type SaveFs,
   type WholeFileFs,
 } from '../save/index';
-import { stripControls } from '../util/text';
+import { showControls } from '../util/text';
 
 /** Answers for tests and callers that already know them (the grid passes its query). */
 export interface SaveCommandOptions {
@@ -80,7 +80,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
   if (name === undefined) {
     const proposed = fs.path.basename(targetPathFor(fs, folder, dataset.title, format));
     name = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Save {0} as {1}', stripControls(dataset.title), FORMAT_LABELS[format]),
+      title: vscode.l10n.t('Save {0} as {1}', showControls(dataset.title), FORMAT_LABELS[format]),
       prompt: vscode.l10n.t('File name in {0}', vscode.workspace.asRelativePath(folderUri)),
       value: proposed,
       valueSelection: [0, proposed.length - path.extname(proposed).length],
@@ -102,7 +102,7 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
 
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving {0}', stripControls(dataset.title)), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving {0}', showControls(dataset.title)), cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -119,12 +119,15 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
           folder,
           fileName: fs.path.basename(target).replace(/\.[^.]+$/, ''),
           overwrite,
+          escapeFormulae: format === 'csv' && vscode.workspace.getConfiguration('okcOpenData').get<boolean>('csvEscapeFormulas', false),
           signal: controller.signal,
           onProgress: (p) => {
             const percent = Math.floor(p.percent);
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: p.total ? vscode.l10n.t('{0} of {1} rows', p.rows.toLocaleString(), p.total.toLocaleString()) : vscode.l10n.t('{0} rows', p.rows.toLocaleString()),
+              message: p.total
+                ? plural(p.total, () => vscode.l10n.t('{0} of {1} row', p.rows.toLocaleString(), p.total!.toLocaleString()), () => vscode.l10n.t('{0} of {1} rows', p.rows.toLocaleString(), p.total!.toLocaleString()))
+                : rowCount(p.rows),
             });
             reported = Math.max(reported, percent);
           },
@@ -134,7 +137,11 @@ export async function saveDatasetCommand(store: CatalogStore, dataset: DatasetSu
     const uri = folderUri.with({ path: path.posix.join(folderUri.path, fs.path.basename(result.path)) });
     const open = vscode.l10n.t('Open');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), stripControls(dataset.title), vscode.workspace.asRelativePath(uri)), open)
+      .showInformationMessage(plural(
+          result.rows,
+          () => vscode.l10n.t('Saved {0} row of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)),
+          () => vscode.l10n.t('Saved {0} rows of {1} to {2}.', result.rows.toLocaleString(), showControls(dataset.title), vscode.workspace.asRelativePath(uri)),
+        ), open)
       .then((choice) => (choice === open ? vscode.commands.executeCommand('vscode.open', uri) : undefined));
     return { uri, rows: result.rows };
   } catch (error) {
@@ -183,12 +190,12 @@ export async function refreshSavedDatasetCommand(store: CatalogStore, resource: 
           portal,
           dataset,
           signal: controller.signal,
-          onProgress: (p) => progress.report({ message: vscode.l10n.t('{0} rows', p.rows.toLocaleString()) }),
+          onProgress: (p) => progress.report({ message: rowCount(p.rows) }),
         });
       },
     );
     const summary = vscode.l10n.t(
-      '{0}: {1} rows added, {2} removed, {3} changed, {4} unchanged.',
+      '{0}: rows added {1}, removed {2}, changed {3}, unchanged {4}.',
       path.posix.basename(dataUri.path),
       result.added,
       result.removed,
@@ -205,6 +212,11 @@ export async function refreshSavedDatasetCommand(store: CatalogStore, resource: 
     void vscode.window.showErrorMessage(describeFailure(undefined, error));
     return undefined;
   }
+}
+
+/** "1 row", "2,500 rows". */
+function rowCount(n: number): string {
+  return plural(n, () => vscode.l10n.t('{0} row', n.toLocaleString()), () => vscode.l10n.t('{0} rows', n.toLocaleString()));
 }
 
 function describeFailure(portalName: string | undefined, error: unknown): string {
@@ -246,13 +258,13 @@ async function askFormat(schema: DatasetSchema): Promise<SaveFormat | undefined>
 
 async function askScope(portal: Portal, dataset: DatasetSummary, query: DatasetQuery): Promise<'query' | 'all' | undefined> {
   const [matching, all] = await Promise.all([portal.countRows(dataset, query).catch(() => undefined), portal.countRows(dataset, {}).catch(() => undefined)]);
-  const rows = (n: number | undefined): string | undefined => (n === undefined ? undefined : vscode.l10n.t('{0} rows', n.toLocaleString()));
+  const rows = (n: number | undefined): string | undefined => (n === undefined ? undefined : rowCount(n));
   const pick = await vscode.window.showQuickPick(
     [
       { label: `$(filter) ${vscode.l10n.t('Current query')}`, description: rows(matching), detail: describeQuery(query), scope: 'query' as const },
       { label: `$(database) ${vscode.l10n.t('Whole dataset')}`, description: rows(all), scope: 'all' as const },
     ],
-    { title: vscode.l10n.t('Save {0}', stripControls(dataset.title)), placeHolder: vscode.l10n.t('Save the rows of the current query, or every row?') },
+    { title: vscode.l10n.t('Save {0}', showControls(dataset.title)), placeHolder: vscode.l10n.t('Save the rows of the current query, or every row?') },
   );
   return pick?.scope;
 }

@@ -4,7 +4,7 @@
 
 import Papa from 'papaparse';
 import type { DatasetQuery, FieldFilter } from '../query/model';
-import { compareCells } from './cells';
+import { compareCells, ownCell, setCell } from './cells';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
 import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, RowPage } from './types';
@@ -40,7 +40,7 @@ export class DownloadTables {
     const start = Math.max(0, (query.offset ?? 0) + offset);
     const stop = Math.min(rows.length, start + count, query.limit !== undefined ? (query.offset ?? 0) + query.limit : Infinity);
     const fields = query.fields?.length ? query.fields : undefined;
-    const page = rows.slice(start, Math.max(start, stop)).map((row) => (fields ? { attributes: Object.fromEntries(fields.map((f) => [f, row.attributes[f] ?? null])) } : row));
+    const page = rows.slice(start, Math.max(start, stop)).map((row) => (fields ? { attributes: Object.fromEntries(fields.map((f) => [f, ownCell(row.attributes, f) ?? null])) } : row));
     return { rows: page, more: stop < rows.length && (query.limit === undefined || stop < (query.offset ?? 0) + query.limit) };
   }
 
@@ -64,7 +64,7 @@ export class DownloadTables {
     if (sort.length) {
       rows = [...rows].sort((a, b) => {
         for (const key of sort) {
-          const c = compareCells(a.attributes[key.field] ?? null, b.attributes[key.field] ?? null);
+          const c = compareCells(ownCell(a.attributes, key.field) ?? null, ownCell(b.attributes, key.field) ?? null);
           if (c) return key.descending ? -c : c;
         }
         return 0;
@@ -110,7 +110,7 @@ export function parseTable(format: 'csv' | 'json', text: string, url: string): T
   const fields: DatasetField[] = names.map((name) => ({ name, kind: kinds.get(name)!, nativeType: format === 'csv' ? 'csv' : 'json' }));
   const rows = records.map((r) => {
     const attributes: Record<string, CellValue> = {};
-    for (const name of names) attributes[name] = typed(r[name], kinds.get(name)!);
+    for (const name of names) setCell(attributes, name, typed(ownCell(r, name), kinds.get(name)!));
     return { attributes };
   });
   return { fields, rows };
@@ -142,7 +142,7 @@ function filterTest(filter: FieldFilter, kind: FieldKind | undefined): (row: Dat
   const numeric = kind === 'integer' || kind === 'double';
   const norm = (v: unknown): CellValue => (v === undefined || v === null ? null : numeric ? Number(v) : String(v));
   const value = Array.isArray(filter.value) ? filter.value.map(norm) : norm(filter.value);
-  const get = (row: DataRow): CellValue => row.attributes[filter.field] ?? null;
+  const get = (row: DataRow): CellValue => ownCell(row.attributes, filter.field) ?? null;
   switch (filter.op) {
     case 'is null':
       return (r) => get(r) === null;

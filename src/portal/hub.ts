@@ -4,6 +4,7 @@
 
 import { hubCountParams, hubDistinctCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, hubStatisticsParams, type HubQueryTarget } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
+import { setCell } from './cells';
 import { DownloadTables } from './download';
 import { PortalError } from './errors';
 import { decodeBody, parseJsonResponse, type PortalHttp } from './http';
@@ -437,7 +438,7 @@ function readPage(value: unknown, geojson: boolean): RowPage {
     // flatten the rare nested value in place.
     for (const key in source) {
       const value = source[key];
-      if (value !== null && typeof value === 'object') source[key] = cell(value);
+      if (value !== null && typeof value === 'object') setCell<unknown>(source, key, cell(value));
     }
     const attributes = source as Record<string, CellValue>;
     const row: DataRow = { attributes };

@@ -4,7 +4,7 @@
 
 import { legacyRecordsUrl, legacyRequest, LEGACY_RECORDS_PATH } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
-import { compareCells } from './cells';
+import { compareCells, ownCell, setCell } from './cells';
 import type { Credentials } from './hub';
 import type { PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
@@ -161,7 +161,7 @@ export class LegacyPortal implements Portal {
       const keys = [primary, ...extra];
       result.rows.sort((a, b) => {
         for (const k of keys) {
-          const c = compareCells(a.attributes[k.field] ?? null, b.attributes[k.field] ?? null);
+          const c = compareCells(ownCell(a.attributes, k.field) ?? null, ownCell(b.attributes, k.field) ?? null);
           if (c) return k.descending ? -c : c;
         }
         return 0;
@@ -209,7 +209,7 @@ function readRecords(body: JsonObject): LegacyResult {
     fields.forEach((field, i) => {
       const raw = values[i];
       if (field.kind === 'geometry') geometry = parseShape(raw);
-      else attributes[field.name] = legacyValue(raw, field.kind);
+      else setCell(attributes, field.name, legacyValue(raw, field.kind));
     });
     return { attributes, geometry };
   });

@@ -87,6 +87,7 @@ export class GridHost extends Disposable implements GridHandle {
         'grid/rows': (p) => this.window(p.generation, p.first, p.count),
         'grid/detail': (p) => this.detail(p.generation, p.row),
         'grid/copy': (p) => this.copyRows(p),
+        'grid/copyValue': (p) => this.copyValue(p.generation, p.row, p.column),
         'grid/query': async (p) => {
           const data = this.data();
           if (!data?.query) throw new Error(vscode.l10n.t('This preview cannot be sorted or filtered.'));
@@ -259,6 +260,18 @@ export class GridHost extends Disposable implements GridHandle {
     };
   }
 
+  /** Puts one whole cell on the clipboard: the row detail shows long values in steps. */
+  async copyValue(generation: number, row: number, column: number): Promise<void> {
+    const data = this.data();
+    if (!data || data.generation !== generation) throw new Error(vscode.l10n.t('The rows changed; open the row again.'));
+    if (!Number.isInteger(column) || column < 0 || column >= data.columns.length) throw new Error(vscode.l10n.t('Row {0} is not available.', row + 1));
+    const read = await data.rows(row, 1, new AbortController().signal);
+    const cells = read.rows[0];
+    if (!cells) throw new Error(vscode.l10n.t('Row {0} is not available.', row + 1));
+    const cell = cells[column] ?? null;
+    await vscode.env.clipboard.writeText(cell === null ? '' : String(cell));
+  }
+
   async copyRows(p: { generation: number; first: number; last: number; columns?: number[]; header: boolean }): Promise<number> {
     const data = this.data();
     if (!data || data.generation !== p.generation) throw new Error(vscode.l10n.t('The rows changed; select them again.'));
@@ -285,7 +298,10 @@ export class GridHost extends Disposable implements GridHandle {
 export function gridLabels(): Record<string, string> {
   return {
     missing: vscode.l10n.t('missing'),
+    // Singular and plural pairs: the webview picks one by the count (grid/toolbar countText).
+    'rows.one': vscode.l10n.t('{0} row'),
     rows: vscode.l10n.t('{0} rows'),
+    'rowsIndexing.one': vscode.l10n.t('{0}+ row (reading the file… {1}%)'),
     rowsIndexing: vscode.l10n.t('{0}+ rows (reading the file… {1}%)'),
     loading: vscode.l10n.t('Loading…'),
     sortedByPortal: vscode.l10n.t('Sorted by the portal'),
@@ -307,10 +323,11 @@ export function gridLabels(): Record<string, string> {
     copyCell: vscode.l10n.t('Copy Cell'),
     copyRow: vscode.l10n.t('Copy Row'),
     copySelection: vscode.l10n.t('Copy Selection as CSV'),
-    copied: vscode.l10n.t('Copied {0} rows'),
     rowDetail: vscode.l10n.t('Row {0}'),
     close: vscode.l10n.t('Close'),
     cutNote: vscode.l10n.t('Showing the first {0} of {1} characters.'),
+    showMore: vscode.l10n.t('Show {0} more'),
+    copyValue: vscode.l10n.t('Copy Whole Value'),
     cellCut: vscode.l10n.t('Cut for display; press Enter for the whole row.'),
     resizeColumn: vscode.l10n.t('Resize column'),
     gridLabel: vscode.l10n.t('Rows of {0}'),

@@ -4,12 +4,14 @@
 
 import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
+import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView, ProfileView } from '../protocol';
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
+import { showControls } from '../util/text';
 import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
 import { PageCache, pageSizeFor } from './gridPages';
@@ -163,7 +165,8 @@ class RemoteGrid extends Disposable implements GridData {
       const column = this.columns.findIndex((c) => c.name === sort[0].field);
       localRows = sortRowsLocally(loaded, column, sort[0].descending === true);
       sortMode = 'local';
-      warnings.push(vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, localRows.length));
+      const n = localRows.length;
+      warnings.push(plural(n, () => vscode.l10n.t('The portal could not sort by {0}; the first {1} row is sorted here.', sort[0].field, n), () => vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, n)));
     }
     this.cache?.clear();
     const pageSize = pageSizeFor(this.schema.maxRecordCount);
@@ -212,7 +215,7 @@ class RemoteGrid extends Disposable implements GridData {
 
   private async fetch(query: DatasetQuery, first: number, count: number, signal: AbortSignal): Promise<GridCell[][]> {
     const page = await this.portal!.queryPage(this.dataset, query, first, count, signal);
-    return page.rows.map((row) => this.columns.map((c) => row.attributes[c.name] ?? null));
+    return page.rows.map((row) => this.columns.map((c) => ownCell(row.attributes, c.name) ?? null));
   }
 
   private async loadFirstRows(query: DatasetQuery, count: number): Promise<GridCell[][]> {
@@ -260,7 +263,7 @@ class RemoteGrid extends Disposable implements GridData {
 }
 
 function previewTitle(title: string): string {
-  return vscode.l10n.t('Preview: {0}', title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, ''));
+  return vscode.l10n.t('Preview: {0}', showControls(title));
 }
 
 

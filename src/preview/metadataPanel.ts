@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
-import { portalProblem } from '../messages';
+import { plural, portalProblem } from '../messages';
+import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { FieldView, MetadataAction, MetadataView } from '../protocol';
@@ -12,6 +13,8 @@ import { EMPTY_QUERY } from '../query/model';
 import { profileKind } from '../stats/profile';
 import type { GridHandle } from './gridHost';
 import { Disposable } from '../util/disposable';
+import { externalLink } from '../util/links';
+import { showControls } from '../util/text';
 import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
@@ -57,7 +60,7 @@ export class MetadataPanels extends Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, dataset.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, showControls(dataset.title), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     this.attach(panel, dataset);
     return panel;
   }
@@ -65,7 +68,7 @@ export class MetadataPanels extends Disposable {
   private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): void {
     const key = datasetKey(dataset);
     this.open.set(key, panel);
-    panel.title = dataset.title;
+    panel.title = showControls(dataset.title);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const portal = this.store.portal(dataset.portal);
     const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
@@ -78,7 +81,9 @@ export class MetadataPanels extends Disposable {
       'clipboard/write': async ({ text }) => {
         await vscode.env.clipboard.writeText(text);
       },
-      'link/open': ({ url }) => openExternal(url),
+      'link/open': async ({ url }) => {
+        await openExternal(url);
+      },
     });
     panel.onDidDispose(() => {
       host.dispose();
@@ -144,6 +149,7 @@ export class MetadataPanels extends Disposable {
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
       fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
+      labels: rows.length ? { ...view.labels, ...sampleLabels(rows.length, schema.recordCount) } : view.labels,
     };
     host.notify('metadata/show', filled);
     const shares = await wholeDatasetMissing(portal, dataset, schema);
@@ -177,7 +183,7 @@ function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): Fie
   let missing = 0;
   const samples = new Set<string>();
   for (const row of rows) {
-    const value = row.attributes[field.name];
+    const value = ownCell(row.attributes, field.name);
     if (value === null || value === undefined || value === '') missing++;
     else if (samples.size < 3) samples.add(formatSample(value, field.kind));
   }
@@ -196,18 +202,29 @@ function formatSample(value: string | number | boolean, kind: string): string {
 }
 
 
-/** Only web and mail links leave the editor; anything else from a portal is ignored. */
-export async function openExternal(url: string): Promise<void> {
-  let parsed: vscode.Uri;
-  try {
-    parsed = vscode.Uri.parse(url, true);
-  } catch {
-    return;
-  }
-  if (!['http', 'https', 'mailto'].includes(parsed.scheme)) return;
-  await vscode.env.openExternal(parsed);
+/** Opens a portal's link in the browser when externalLink lets it through (http:, https:,
+ * mailto:); anything else is ignored. Every openExternal of the extension goes through here. */
+export async function openExternal(url: string): Promise<boolean> {
+  const safe = externalLink(url);
+  if (!safe) return false;
+  return vscode.env.openExternal(vscode.Uri.parse(safe, true));
 }
 
+/** Samples and missing shares come from the first page only: the table says how many rows. */
+function sampleLabels(sampled: number, total: number | undefined): Record<string, string> {
+  const n = sampled.toLocaleString();
+  const whole = total !== undefined && sampled >= total;
+  return {
+    fieldMissingSample: plural(sampled, () => vscode.l10n.t('Share of empty values in the first {0} row', n), () => vscode.l10n.t('Share of empty values in the first {0} rows', n)),
+    sampleNote: whole
+      ? plural(sampled, () => vscode.l10n.t('Sample values and missing shares are computed over the dataset\'s {0} row.', n), () => vscode.l10n.t('Sample values and missing shares are computed over all {0} rows of the dataset.', n))
+      : plural(
+          sampled,
+          () => vscode.l10n.t('Sample values come from the first {0} row only, and so do missing shares unless the portal counted them over the whole dataset (hover a share to see which).', n),
+          () => vscode.l10n.t('Sample values come from the first {0} rows only, and so do missing shares unless the portal counted them over the whole dataset (hover a share to see which).', n),
+        ),
+  };
+}
 
 function labels(): Record<string, string> {
   return {
@@ -215,7 +232,7 @@ function labels(): Record<string, string> {
     license: vscode.l10n.t('License'),
     updateFrequency: vscode.l10n.t('Update frequency'),
     records: vscode.l10n.t('Records'),
-    modified: vscode.l10n.t('Modified'),
+    modified: vscode.l10n.t('Catalog entry updated'),
     actions: vscode.l10n.t('Actions'),
     noDescription: vscode.l10n.t('The portal gives no description.'),
     portal: vscode.l10n.t('Portal'),
@@ -223,7 +240,7 @@ function labels(): Record<string, string> {
     publisher: vscode.l10n.t('Publisher'),
     contact: vscode.l10n.t('Contact'),
     issued: vscode.l10n.t('Published'),
-    lastEdit: vscode.l10n.t('Last edit'),
+    lastEdit: vscode.l10n.t('Data last edited'),
     geometry: vscode.l10n.t('Geometry'),
     extent: vscode.l10n.t('Extent (WGS84)'),
     keywords: vscode.l10n.t('Keywords'),

@@ -5,6 +5,7 @@
 // re-read a saved file line by line instead of parsing it whole.
 
 import Papa from 'papaparse';
+import { cellReader } from '../portal/cells';
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
 import { EsriJsonCsvConverter, type ConvertedPage } from './esriJsonCsv';
 import { cellText, isoFromEpochMs, pointOf, rowObject, typedValue, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
@@ -94,6 +95,7 @@ class CsvEncoder implements StreamEncoder {
   private readonly quoteAll: boolean;
   private readonly texts: ((value: CellValue | undefined) => string)[];
   private readonly fields: ((value: CellValue | undefined) => string)[];
+  private readonly readers: ((attributes: Readonly<Record<string, CellValue>>) => CellValue | undefined)[];
   /** Present only when every record is plain cell text (no observer, no formula escaping, no
    * geometry, more than one column, distinct names): then the save asks for raw pages. */
   readonly pageFromEsriJson?: (body: Uint8Array) => ConvertedPage | undefined;
@@ -107,6 +109,7 @@ class CsvEncoder implements StreamEncoder {
     this.quoteAll = this.header.length === 1;
     this.texts = plan.columns.map((c) => cellTextFor(c.kind));
     this.fields = plan.columns.map((c) => csvFieldFor(c.kind));
+    this.readers = plan.columns.map((c) => cellReader<CellValue>(c.name));
     if (!options.onRecord && !options.escapeFormulae && !this.quoteAll && plan.geometry === 'none') {
       const converter = EsriJsonCsvConverter.create(
         plan.columns.map((c, i) => ({ name: c.name, text: !NUMERIC_OR_DATE.has(c.kind), date: c.kind === 'date', field: this.fields[i] })),
@@ -129,8 +132,8 @@ class CsvEncoder implements StreamEncoder {
     for (const row of rows) {
       const cells = this.cells(row);
       if (this.options.escapeFormulae) {
-        for (const [c, column] of this.plan.columns.entries()) {
-          if (typeof row.attributes[column.name] === 'string' && FORMULA_START.test(cells[c])) cells[c] = `'${cells[c]}`;
+        for (let c = 0; c < this.plan.columns.length; c++) {
+          if (typeof this.readers[c](row.attributes) === 'string' && FORMULA_START.test(cells[c])) cells[c] = `'${cells[c]}`;
         }
       }
       this.options.onRecord?.(this.idColumn >= 0 ? idKey(cells[this.idColumn]) : undefined, JSON.stringify(cells));
@@ -149,7 +152,7 @@ class CsvEncoder implements StreamEncoder {
     const attributes = row.attributes;
     let line = '';
     for (let c = 0; c < columns.length; c++) {
-      const field = this.fields[c](attributes[columns[c].name]);
+      const field = this.fields[c](this.readers[c](attributes));
       line = c === 0 ? field : `${line},${field}`;
     }
     if (this.plan.geometry !== 'none') {
@@ -162,7 +165,7 @@ class CsvEncoder implements StreamEncoder {
   private cells(row: DataRow): string[] {
     const cells = new Array<string>(this.header.length);
     const columns = this.plan.columns;
-    for (let c = 0; c < columns.length; c++) cells[c] = this.texts[c](row.attributes[columns[c].name]);
+    for (let c = 0; c < columns.length; c++) cells[c] = this.texts[c](this.readers[c](row.attributes));
     if (this.plan.geometry === 'lonlat') {
       const [lon, lat] = pointOf(row);
       cells[columns.length] = lon === null ? '' : String(lon);

@@ -106,11 +106,12 @@ export class EsriJsonCsvConverter {
   private out = new Uint8Array(0);
   private pos = 0;
 
-  /** Undefined when these columns cannot take the fast path (repeated names, or a name an
-   * object inherits, which the ordinary path would read from the prototype). */
+  /** Undefined when these columns cannot take the fast path (repeated names). Names such as
+   * `__proto__` or `constructor` are fine: keys are looked up in a Map, and the ordinary path
+   * reads own properties only (portal/cells), so both write the same cells. */
   static create(columns: readonly EsriCsvColumn[]): EsriJsonCsvConverter | undefined {
     const names = new Set(columns.map((c) => c.name));
-    if (!columns.length || names.size !== columns.length || columns.some((c) => c.name in Object.prototype)) return undefined;
+    if (!columns.length || names.size !== columns.length) return undefined;
     return new EsriJsonCsvConverter(columns);
   }
 

@@ -1,6 +1,7 @@
 // Which columns a saved file has and how each cell is typed: numbers stay numbers, esri
 // epoch-ms dates and the legacy portal's "Apr 11, 2023" strings become ISO 8601. Pure.
 
+import { ownCell, setCell } from '../portal/cells';
 import type { DataRow, DatasetSchema, CellValue, DatasetField } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
 
@@ -226,7 +227,7 @@ export function cellText(value: SavedValue): string {
 /** The row as an object of typed values (JSON, NDJSON, GeoJSON properties). */
 export function rowObject(row: DataRow, plan: ColumnPlan, withGeometry: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const column of plan.columns) out[column.name] = typedValue(row.attributes[column.name], column.kind);
+  for (const column of plan.columns) setCell(out, column.name, typedValue(ownCell(row.attributes, column.name), column.kind));
   if (withGeometry) {
     if (plan.geometry === 'lonlat') {
       const [lon, lat] = pointOf(row);

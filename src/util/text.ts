@@ -1,4 +1,4 @@
-// Text helpers shared by host-side features. No `vscode` import.
+// Text helpers shared by the host and the webviews. No `vscode` import, no DOM.
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
@@ -19,9 +19,16 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-/** Bidi overrides and other invisible controls could make hostile text read differently. */
-export function stripControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '');
+// C0/C1 controls (tab, line feed and carriage return excepted), the Arabic letter mark, the
+// LRM/RLM marks and the bidi embeddings, overrides and isolates: invisible characters that
+// could make hostile text read differently from what it is.
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Portal text for display, with every invisible control shown as its code point (`<U+202E>`),
+ * the same way in tree labels, tooltips, quick picks, notifications and webviews. What is
+ * saved to disk keeps the characters as the portal sent them. */
+export function showControls(text: string): string {
+  return text.replace(CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
 }
 
 export function truncate(text: string, max: number): string {

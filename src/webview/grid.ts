@@ -6,9 +6,10 @@
 import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
 import { CellFormatter } from './grid/format';
 import { ProfileSection } from './grid/profile';
-import { Toolbar, fill } from './grid/toolbar';
+import { Toolbar, countText, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
-import { h, icon, visibleText } from './shared/dom';
+import { showControls } from '../util/text';
+import { breakableText, h, icon } from './shared/dom';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 const ROW_HEIGHT = 24;
@@ -19,6 +20,8 @@ const FETCH_MARGIN = 60;
 /** Rows kept in memory; beyond this the farthest from view are dropped. */
 const MAX_CACHED_ROWS = 3_000;
 const MIN_COLUMN_WIDTH = 48;
+/** Characters of a value the row detail shows at first, and adds per "show more". */
+const DETAIL_STEP = 10_000;
 
 interface LoadedRow {
   cells: GridCell[];
@@ -97,7 +100,7 @@ function show(incoming: GridView): void {
   if (next.initialRows) store(next.initialRows);
   lastPainted = '';
   document.title = next.title;
-  scroller.setAttribute('aria-label', fill(next.labels.gridLabel, visibleText(next.title)));
+  scroller.setAttribute('aria-label', fill(next.labels.gridLabel, showControls(next.title)));
   scroller.setAttribute('aria-colcount', String(next.columns.length + 1));
   toolbar.render(next);
   renderMessages();
@@ -164,19 +167,18 @@ function updateSize(): void {
   const width = ROW_NUMBER_WIDTH + widths.reduce((a, b) => a + b, 0);
   sizer.style.height = `${HEADER_HEIGHT + scrollHeight(layout())}px`;
   sizer.style.width = `${width}px`;
-  const count = total.toLocaleString(view.locale);
-  toolbar.setStatus(view.complete ? fill(view.labels.rows, count) : fill(view.labels.rowsIndexing, count, progress ?? 0));
+  toolbar.setStatus(view.complete ? countText(view.labels, 'rows', total, view.locale) : countText(view.labels, 'rowsIndexing', total, view.locale, progress ?? 0));
 }
 
 function renderMessages(): void {
   if (!view) return;
   messages.replaceChildren(
-    ...view.warnings.map((w) => h('div', { class: 'grid-warning', role: 'status' }, icon('warning'), ' ', visibleText(w))),
+    ...view.warnings.map((w) => h('div', { class: 'grid-warning', role: 'status' }, icon('warning'), ' ', showControls(w))),
   );
 }
 
 function showError(message: string): void {
-  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message)));
 }
 
 function renderHeader(): void {
@@ -188,8 +190,8 @@ function renderHeader(): void {
     const ariaSort = sort ? (sort.descending ? 'descending' : 'ascending') : 'none';
     const label = h(
       'button',
-      { type: 'button', class: 'grid-sort-button', title: `${visibleText(column.name)} (${column.kind})`, disabled: v.canQuery ? undefined : '' },
-      h('span', { class: 'grid-colname' }, visibleText(column.label)),
+      { type: 'button', class: 'grid-sort-button', title: `${showControls(column.name)} (${column.kind})`, disabled: v.canQuery ? undefined : '' },
+      h('span', { class: 'grid-colname' }, showControls(column.label)),
       sort ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : null,
     );
     label.addEventListener('click', () => {
@@ -198,7 +200,7 @@ function renderHeader(): void {
       void runQuery(next, v.filters);
     });
     const profileButton = v.canProfile
-      ? h('button', { type: 'button', class: 'icon-button grid-profile-button', id: `profile-column-${i}`, title: v.labels.profileColumnHint, 'aria-label': `${v.labels.profileColumn}: ${visibleText(column.label)}` }, icon('graph'))
+      ? h('button', { type: 'button', class: 'icon-button grid-profile-button', id: `profile-column-${i}`, title: v.labels.profileColumnHint, 'aria-label': `${v.labels.profileColumn}: ${showControls(column.label)}` }, icon('graph'))
       : null;
     profileButton?.addEventListener('click', () => void openProfile(column.name));
     const handle = h('div', { class: 'grid-resize', role: 'separator', 'aria-orientation': 'vertical', title: v.labels.resizeColumn, 'aria-label': v.labels.resizeColumn });
@@ -269,7 +271,7 @@ function render(): void {
       if (loaded) {
         const f = formatter.format(loaded.cells[c] ?? null, column, loaded.cut.has(c));
         // One line per row: line breaks inside a cell show as a symbol, the detail has them.
-        text = visibleText(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
+        text = showControls(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
         cls = f.className;
       }
       const cell = h(
@@ -507,13 +509,12 @@ async function openDetail(row: number): Promise<void> {
       h(
         'tr',
         {},
-        h('th', { scope: 'row', title: visibleText(value.name) }, visibleText(value.label)),
+        h('th', { scope: 'row', title: showControls(value.name) }, showControls(value.label)),
         h(
           'td',
           {},
-          h('div', { class: `detail-value ${f.className}` }, visibleText(f.text)),
-          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, visibleText(raw)) : null,
-          value.fullLength ? h('div', { class: 'detail-note' }, fill(v.labels.cutNote, raw.length.toLocaleString(v.locale), value.fullLength.toLocaleString(v.locale))) : null,
+          detailValue(v, d.row, i, showControls(f.text), f.className, value.fullLength ?? raw.length),
+          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, ...breakableText(showControls(raw.slice(0, DETAIL_STEP)))) : null,
         ),
       ),
     );
@@ -521,7 +522,7 @@ async function openDetail(row: number): Promise<void> {
   const title = fill(v.labels.rowDetail, (row + 1).toLocaleString(v.locale));
   detail.replaceChildren(
     h('div', { class: 'grid-detail-head' }, h('h2', { id: 'detail-title' }, title), close),
-    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', visibleText(e))),
+    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', showControls(e))),
     h('table', { class: 'details detail-table' }, table),
   );
   detail.setAttribute('aria-labelledby', 'detail-title');
@@ -538,6 +539,39 @@ async function openDetail(row: number): Promise<void> {
     }
   };
   close.focus();
+}
+
+/** One value of the row detail: the first DETAIL_STEP characters, then more on request, a
+ * step at a time, and a button that copies the whole value (the host has it, however long).
+ * Layout stays in milliseconds whatever the value: see breakableText. */
+function detailValue(v: GridView, row: number, column: number, text: string, className: string, fullLength: number): HTMLElement {
+  const box = h('div', { class: `detail-value ${className}` });
+  const cell = h('div', {}, box);
+  if (fullLength <= DETAIL_STEP) {
+    box.append(...breakableText(text));
+    return cell;
+  }
+  let shown = 0;
+  const note = h('span', { class: 'detail-note' });
+  const more = h('button', { type: 'button', class: 'link-button detail-more' });
+  const copyAll = h('button', { type: 'button', class: 'link-button detail-copy' }, icon('copy'), ' ', v.labels.copyValue);
+  const step = (): void => {
+    let end = Math.min(text.length, shown + DETAIL_STEP);
+    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1])) end++;
+    box.append(...breakableText(text.slice(shown, end)));
+    shown = end;
+    note.textContent = fill(v.labels.cutNote, shown.toLocaleString(v.locale), fullLength.toLocaleString(v.locale));
+    const next = Math.min(DETAIL_STEP, text.length - shown);
+    more.hidden = next <= 0;
+    more.textContent = fill(v.labels.showMore, next.toLocaleString(v.locale));
+  };
+  more.addEventListener('click', step);
+  copyAll.addEventListener('click', () => {
+    void request('grid/copyValue', { generation: v.generation, row, column }).catch((error) => showError((error as Error).message));
+  });
+  step();
+  cell.append(h('div', { class: 'detail-actions' }, note, ' ', more, ' ', copyAll));
+  return cell;
 }
 
 let savedKey = '';

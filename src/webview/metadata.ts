@@ -3,7 +3,8 @@
 // text (the description through the allow-list sanitiser), never as markup.
 
 import type { MetadataAction, MetadataView } from '../protocol';
-import { h, icon, visibleText } from './shared/dom';
+import { showControls } from '../util/text';
+import { h, icon } from './shared/dom';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 import { sanitizedFragment } from './shared/sanitize';
 
@@ -40,13 +41,13 @@ function badge(iconName: string, label: string, value: string | undefined, id: s
     { class: 'badge', id },
     icon(iconName),
     h('span', { class: 'badge-label' }, label),
-    h('span', { class: value ? 'badge-value' : 'badge-value missing' }, value ? visibleText(value) : '—'),
+    h('span', { class: value ? 'badge-value' : 'badge-value missing' }, value ? showControls(value) : '—'),
   );
 }
 
 function detailRow(label: string, value: Node | string | undefined): HTMLElement | null {
   if (value === undefined || value === '') return null;
-  return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, typeof value === 'string' ? visibleText(value) : value));
+  return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, typeof value === 'string' ? showControls(value) : value));
 }
 
 function formatDate(iso: string | undefined): string | undefined {
@@ -67,7 +68,8 @@ function render(view: MetadataView): void {
     badge('law', L.license, licenseText, 'license'),
     badge('history', L.updateFrequency, view.updateFrequency, 'update-frequency'),
     badge('list-ordered', L.records, view.recordCount !== undefined ? view.recordCount.toLocaleString() : undefined, 'record-count'),
-    badge('calendar', L.modified, formatDate(view.lastEdit ?? view.modified), 'modified'),
+    // The catalog's date, known from the start; the layer's last edit has its own row below.
+    badge('calendar', L.modified, formatDate(view.modified), 'modified'),
   );
 
   const actions = h('section', { class: 'actions', 'aria-label': L.actions });
@@ -83,7 +85,7 @@ function render(view: MetadataView): void {
 
   const contact = view.contact?.email
     ? (() => {
-        const a = h('a', { href: '#', class: 'external-link' }, visibleText(view.contact?.name ? `${view.contact.name} <${view.contact.email}>` : view.contact.email));
+        const a = h('a', { href: '#', class: 'external-link' }, showControls(view.contact?.name ? `${view.contact.name} <${view.contact.email}>` : view.contact.email));
         a.addEventListener('click', (e) => {
           e.preventDefault();
           openLink(`mailto:${view.contact!.email}`);
@@ -120,11 +122,11 @@ function render(view: MetadataView): void {
         h(
           'tr',
           {},
-          h('td', { class: 'field-name' }, visibleText(f.name), f.profilable ? profileButton(f.name, L) : null),
-          h('td', {}, visibleText(f.alias ?? '')),
+          h('td', { class: 'field-name' }, showControls(f.name), f.profilable ? profileButton(f.name, L) : null),
+          h('td', {}, showControls(f.alias ?? '')),
           h('td', { title: f.nativeType }, f.kind),
-          h('td', {}, visibleText(f.description ?? '')),
-          h('td', { class: 'samples' }, visibleText(f.samples.join(', '))),
+          h('td', {}, showControls(f.description ?? '')),
+          h('td', { class: 'samples' }, showControls(f.samples.join(', '))),
           f.datasetMissingShare !== undefined
             ? h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`)
             : h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
@@ -139,8 +141,9 @@ function render(view: MetadataView): void {
         body,
       ),
     );
+    if (L.sampleNote) fields.append(h('p', { class: 'note', id: 'sample-note' }, L.sampleNote));
   } else if (view.schemaError) {
-    fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', visibleText(view.schemaError)));
+    fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', showControls(view.schemaError)));
   } else {
     fields.append(h('p', { class: 'loading' }, icon('loading codicon-modifier-spin'), ' ', L.loadingFields));
   }
@@ -149,7 +152,7 @@ function render(view: MetadataView): void {
   const list = h('ul');
   const addEndpoint = (label: string, url: string | undefined): void => {
     if (!url) return;
-    list.append(h('li', {}, h('span', { class: 'endpoint-label' }, label), h('code', {}, visibleText(url)), copyButton(url, L.copy)));
+    list.append(h('li', {}, h('span', { class: 'endpoint-label' }, label), h('code', {}, showControls(url)), copyButton(url, L.copy)));
   };
   addEndpoint(L.apiUrl, view.apiUrl);
   addEndpoint(L.queryUrl, view.queryUrl);
@@ -157,20 +160,20 @@ function render(view: MetadataView): void {
   for (const d of view.downloads) addEndpoint(`${L.download} (${d.format.toUpperCase()})`, d.url);
   endpoints.append(list);
 
-  app.replaceChildren(h('header', {}, h('h1', { id: 'title' }, visibleText(view.title))), badges, actions, description, details, fields, endpoints);
+  app.replaceChildren(h('header', {}, h('h1', { id: 'title' }, showControls(view.title))), badges, actions, description, details, fields, endpoints);
   app.setAttribute('aria-busy', view.fields || view.schemaError ? 'false' : 'true');
 }
 
 onNotify('metadata/show', render);
 onNotify('panel/error', ({ message }) => {
-  app.replaceChildren(h('p', { class: 'error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+  app.replaceChildren(h('p', { class: 'error', role: 'alert' }, icon('error'), ' ', showControls(message)));
   app.setAttribute('aria-busy', 'false');
 });
 ready();
 
 /** Profile Column on a field: the host opens the grid with that column's profile. */
 function profileButton(field: string, L: Record<string, string>): HTMLElement {
-  const label = `${L.profileColumn}: ${visibleText(field)}`;
+  const label = `${L.profileColumn}: ${showControls(field)}`;
   const button = h('button', { type: 'button', class: 'icon-button field-profile', title: label, 'aria-label': label, 'data-field': field }, icon('graph'));
   button.addEventListener('click', () => void request('metadata/profile', { field }));
   return button;

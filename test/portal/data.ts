@@ -548,6 +548,52 @@ const HOSTILE_ROWS: Record<string, FakeValue>[] = [
 /** Position (0-based) of the row whose Notes cell is HUGE_CELL_CHARS long. */
 export const HUGE_CELL_ROW = 6;
 
+// ---- hostile names: a title and field names that are attacks on their own ---------------------
+
+/** A title with markup, a script, a bidi override and a path that climbs out of the folder. */
+export const HOSTILE_NAMES_TITLE = '<b>Names</b> <script>window.__okcPwned="title"</script> \u202Egnp.exe ../../outside';
+/** Field names an object inherits; JSON.parse makes them own keys, so does the fake. */
+export const PROTOTYPE_FIELD_NAMES = ['__proto__', 'constructor', 'toString'];
+/** Links a portal might put in a value or a description that must never be opened. */
+export const UNSAFE_LINKS = ['command:workbench.action.terminal.new', 'vscode:extension/evil.publisher', 'file:///etc/passwd', 'data:text/html,<script>parent.__okcPwned=1</script>'];
+const FORMULAS = ['=1+2', '+SUM(A1:A2)', '-2+3', '@SUM(A1)', '=HYPERLINK("http://example.invalid")', 'plain'];
+
+/** A record with `name: value` pairs as own properties, `__proto__` included. */
+export function ownRecord(pairs: [string, FakeValue][]): Record<string, FakeValue> {
+  const out: Record<string, FakeValue> = {};
+  for (const [name, value] of pairs) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function hostileNamesEntry(): CatalogEntry {
+  const F = (name: string, type: string) => ({ name, type: `esriFieldType${type}`, alias: name });
+  return {
+    title: HOSTILE_NAMES_TITLE, legacyName: HOSTILE_NAMES_TITLE, itemId: 'bad1bad1bad1bad1bad1bad1bad1bad1', service: 'Testing_Names', layer: 0,
+    topics: ['Testing'], updateInterval: null, maintainedBy: null, geometryType: 'point', rowCount: FORMULAS.length, maxRecordCount: 1000,
+    fields: [F('OBJECTID', 'OID'), ...PROTOTYPE_FIELD_NAMES.map((n) => F(n, 'String')), F('Formula', 'String'), F('Link', 'String')],
+    sample: {},
+  };
+}
+
+function hostileNamesAttributes(oid: number): Record<string, FakeValue> {
+  const i = (oid - 1) % FORMULAS.length;
+  return ownRecord([
+    ['OBJECTID', oid],
+    ['__proto__', `proto-${oid}`],
+    // One row lacks a value where an object has one by inheritance.
+    ['constructor', i === 1 ? null : `ctor-${oid}`],
+    ['toString', i === 2 ? '\u202Eevil' : `str-${oid}`],
+    ['Formula', FORMULAS[i]],
+    ['Link', UNSAFE_LINKS[i % UNSAFE_LINKS.length]],
+  ]);
+}
+
+const HOSTILE_NAMES_DESCRIPTION =
+  '<p>Field names that objects inherit. Links that must not open: ' +
+  UNSAFE_LINKS.map((href, i) => `<a href="${htmlEscape(href)}">unsafe link ${i + 1}</a>`).join(' ') +
+  ' <a href="https://example.invalid/safe">safe link</a></p>' +
+  '<p>Before the drawing <svg><circle r="1"/><text>svg text</text></svg> after the drawing, \u202Ereversed.</p>';
+
 function hostileEntry(): CatalogEntry {
   const F = (name: string, type: string, alias: string) => ({ name, type: `esriFieldType${type}`, alias });
   return {
@@ -580,7 +626,7 @@ interface MutableState {
 }
 
 function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modifiedMs: number,
-  special?: 'big' | 'hostile'): FakeDataset & { _state: MutableState } {
+  special?: 'big' | 'hostile' | 'names'): FakeDataset & { _state: MutableState } {
   const dsHash = hashString(entry.itemId + ':' + entry.layer);
   const oidStart = entry.oidStart ?? 1;
   const state: MutableState = {
@@ -596,7 +642,8 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
   const geometryOf = (oid: number): GeoJsonGeometry | null => geometryMaker(oid, randFor(oid));
   const attributeMaker: AttributeMaker =
     special === 'big' ? bigAttributes : special === 'hostile' ? (oid) => hostileAttributes(oid)
-      : buildAttributeMaker(entry, fields, oidField, oidStart, geometryOf);
+      : special === 'names' ? (oid) => hostileNamesAttributes(oid)
+        : buildAttributeMaker(entry, fields, oidField, oidStart, geometryOf);
   const attributesOf = (oid: number): Record<string, FakeValue> => {
     const version = state.versions.get(oid) ?? 0;
     return attributeMaker(oid, randFor(oid, version), version);
@@ -634,7 +681,8 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
   const oidAt = (i: number): number => (state.ids ? state.ids[i] : state.oidStart + i);
   const hubId = `${entry.itemId}_${entry.layer}`;
   const description =
-    special === 'hostile'
+    special === 'names' ? HOSTILE_NAMES_DESCRIPTION
+      : special === 'hostile'
       ? '<p>Hostile values for security tests: <script>alert("desc")</script><img src=x onerror=alert(1)>' +
         ' <a href="javascript:alert(2)">click me</a> \u202Etxt.exe</p>'
       : `<p>${htmlEscape(entry.title)} in the City of Oklahoma City.</p><p>${htmlEscape(updateFrequency)}</p><p>${htmlEscape(maintained)}</p>`;
@@ -716,6 +764,7 @@ export function createCatalog(options: CatalogOptions = {}): FakeCatalog {
   for (const entry of entries) datasets.push(createDataset(entry, seed, ...dates(entry.title)));
   datasets.push(createDataset(bigEntry(options.bigRows ?? 1_000_000), seed, ...dates(BIG_TITLE), 'big'));
   datasets.push(createDataset(hostileEntry(), seed, ...dates(HOSTILE_TITLE), 'hostile'));
+  datasets.push(createDataset(hostileNamesEntry(), seed, ...dates(HOSTILE_NAMES_TITLE), 'names'));
   let version = 0;
 
   const byItemId = (itemId: string, layer?: number) =>

@@ -483,7 +483,11 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     const i = selection.at(k);
     const full = returnGeometry ? ds.rowAt(i) : { attributes: ds.attributesAt(i), geometry: null };
     const attributes: Record<string, FakeValue> = {};
-    for (const field of outFields) attributes[field.name] = full.attributes[field.name] ?? null;
+    // Own properties only, both ways: field names may be `__proto__` or `constructor`.
+    for (const field of outFields) {
+      const value = Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
+      Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+    }
     rows.push({ attributes, geometry: full.geometry, oid: ds.oidAt(i) });
   }
   if (geojson) {

@@ -3,7 +3,8 @@
 // readers and keyboards. A top value or a histogram bar filters the grid (the toolbar's filters).
 
 import type { GridColumn, GridFilter, ProfileView } from '../../protocol';
-import { h, icon, visibleText } from '../shared/dom';
+import { showControls } from '../../util/text';
+import { h, icon } from '../shared/dom';
 import type { CellFormatter } from './format';
 import { fill } from './toolbar';
 
@@ -37,18 +38,18 @@ export class ProfileSection {
   loading(label: string, labels: Record<string, string>): void {
     this.element.hidden = false;
     this.element.setAttribute('aria-busy', 'true');
-    this.element.replaceChildren(this.head(fill(labels.profileOf, visibleText(label)), labels), h('p', { class: 'profile-note' }, fill(labels.profileLoading, visibleText(label))));
+    this.element.replaceChildren(this.head(fill(labels.profileOf, showControls(label)), labels), h('p', { class: 'profile-note' }, fill(labels.profileLoading, showControls(label))));
   }
 
   error(message: string): void {
     this.element.setAttribute('aria-busy', 'false');
-    this.element.append(h('p', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', visibleText(message)));
+    this.element.append(h('p', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message)));
   }
 
   show(profile: ProfileView, column: GridColumn, formatter: CellFormatter, labels: Record<string, string>, locale: string): void {
     const L = labels;
     const number = (n: number) => n.toLocaleString(locale, { maximumFractionDigits: 4 });
-    const valueText = (v: unknown) => (v === null || v === undefined ? L.profileNotAvailable : visibleText(formatter.format(v as string | number, column).text));
+    const valueText = (v: unknown) => (v === null || v === undefined ? L.profileNotAvailable : showControls(formatter.format(v as string | number, column).text));
     const share = (n: number) => (profile.count ? (n / profile.count).toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 }) : '');
     const figures: [string, string][] = [
       [L.profileCount, number(profile.count)],
@@ -63,10 +64,10 @@ export class ProfileSection {
         : (v: number | undefined) => (v === undefined ? L.profileNotAvailable : number(v));
       figures.push([L.profileMean, profile.kind === 'date' ? valueText(profile.mean === undefined ? null : Math.round(profile.mean)) : spread(profile.mean)], [L.profileStddev, spread(profile.stddev)]);
     }
-    const table = h('table', { class: 'details profile-figures', 'aria-label': fill(L.profileOf, visibleText(profile.label)) },
+    const table = h('table', { class: 'details profile-figures', 'aria-label': fill(L.profileOf, showControls(profile.label)) },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, L.profileFigure), h('th', { scope: 'col' }, L.profileValue))),
       h('tbody', {}, ...figures.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: 'number' }, v)))));
-    const parts: Node[] = [this.head(fill(L.profileOf, visibleText(profile.label)), L), ...profile.notes.map((n) => h('p', { class: 'profile-note' }, visibleText(n))), table];
+    const parts: Node[] = [this.head(fill(L.profileOf, showControls(profile.label)), L), ...profile.notes.map((n) => h('p', { class: 'profile-note' }, showControls(n))), table];
     if (profile.histogram?.length) {
       const buckets = profile.histogram;
       const last = buckets.length - 1;

@@ -2,7 +2,8 @@
 // value) with the active filters as removable chips, and the copy buttons.
 
 import type { GridAction, GridFilter, GridView } from '../../protocol';
-import { h, icon, visibleText } from '../shared/dom';
+import { showControls } from '../../util/text';
+import { h, icon } from '../shared/dom';
 
 const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
 
@@ -19,6 +20,19 @@ export function fill(template: string, ...values: (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, i: string) => (values[Number(i)] !== undefined ? String(values[Number(i)]) : whole));
 }
 
+/** `labels[key]` filled for `count`, or its singular `labels[key + '.one']` where the
+ * locale's plural rules call `count` singular. */
+export function countText(labels: Record<string, string>, key: string, count: number, locale: string, ...rest: (string | number)[]): string {
+  let singular = false;
+  try {
+    singular = new Intl.PluralRules(locale).select(count) === 'one';
+  } catch {
+    singular = count === 1;
+  }
+  const template = (singular ? labels[`${key}.one`] : undefined) ?? labels[key];
+  return fill(template, count.toLocaleString(locale), ...rest);
+}
+
 export class Toolbar {
   readonly element = h('header', { class: 'grid-toolbar' });
   private readonly status = h('span', { class: 'grid-status', id: 'grid-status', role: 'status' });
@@ -28,7 +42,7 @@ export class Toolbar {
 
   render(view: GridView): void {
     const L = view.labels;
-    const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', visibleText(view.title)), this.status, this.sortStatus];
+    const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', showControls(view.title)), this.status, this.sortStatus];
     this.sortStatus.textContent = view.sortMode === 'portal' ? L.sortedByPortal : view.sortMode === 'local' ? L.sortedLocally : view.source === 'csv' ? L.fileOrder : L.unsorted;
     this.sortStatus.className = `grid-sort-status sort-${view.sortMode}`;
     if (view.canQuery) parts.push(this.filterForm(view));
@@ -63,7 +77,7 @@ export class Toolbar {
   private filterForm(view: GridView): HTMLElement {
     const L = view.labels;
     const field = h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
-    for (const c of view.columns) field.append(h('option', { value: c.name }, visibleText(c.label)));
+    for (const c of view.columns) field.append(h('option', { value: c.name }, showControls(c.label)));
     const op = h('select', { id: 'filter-op', 'aria-label': L.filterOperator, title: L.filterOperator });
     for (const o of OPERATORS) op.append(h('option', { value: o }, o));
     const value = h('input', { id: 'filter-value', type: 'text', 'aria-label': L.filterValue, placeholder: L.filterValue });
@@ -83,7 +97,7 @@ export class Toolbar {
       const label = view.columns.find((c) => c.name === f.field)?.label ?? f.field;
       const remove = h('button', { type: 'button', class: 'icon-button', title: L.removeFilter, 'aria-label': `${L.removeFilter}: ${label}` }, icon('close'));
       remove.addEventListener('click', () => this.actions.setFilters(view.filters.filter((_, j) => j !== i)));
-      chips.append(h('span', { class: 'grid-chip' }, visibleText(`${label} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`), remove));
+      chips.append(h('span', { class: 'grid-chip' }, showControls(`${label} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`), remove));
     });
     if (view.filters.length || view.sort.length) {
       const clear = h('button', { type: 'button', class: 'icon-button', id: 'clear-query', title: L.clearQuery, 'aria-label': L.clearQuery }, icon('clear-all'));

@@ -1,4 +1,5 @@
-// DOM building that never parses portal text as HTML: every string goes in as a text node.
+// DOM building that never parses portal text as HTML: every string goes in as a text node,
+// and long unbroken runs get break opportunities so huge values cannot freeze layout.
 
 type Child = Node | string | null | undefined | false;
 
@@ -25,7 +26,30 @@ export function icon(name: string): HTMLElement {
   return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
 
-/** Bidi overrides could make hostile text read differently from what it is. */
-export function visibleText(text: string): string {
-  return text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');
+/** Longest run of text without a break opportunity that is laid out as it is. */
+const BREAK_EVERY = 80;
+const LONG_RUN = new RegExp(`(\\S{${BREAK_EVERY + 1},})`);
+
+/** `text` as nodes a browser can lay out fast: every run of more than BREAK_EVERY characters
+ * without a space gets a `<wbr>` every BREAK_EVERY characters. Chromium needs tens of seconds
+ * to wrap one unbreakable word of 100,000 characters (pre-wrap, overflow-wrap: anywhere),
+ * and a few milliseconds once it has break opportunities. Copying the text is unchanged. */
+export function breakableText(text: string): Node[] {
+  if (!LONG_RUN.test(text)) return [document.createTextNode(text)];
+  const out: Node[] = [];
+  text.split(LONG_RUN).forEach((piece, i) => {
+    if (i % 2 === 0) {
+      if (piece) out.push(document.createTextNode(piece));
+      return;
+    }
+    for (let at = 0; at < piece.length; ) {
+      let end = Math.min(piece.length, at + BREAK_EVERY);
+      // Never split a surrogate pair: each half would show as a replacement box.
+      if (end < piece.length && /[\ud800-\udbff]/.test(piece[end - 1])) end++;
+      out.push(document.createTextNode(piece.slice(at, end)));
+      if (end < piece.length) out.push(document.createElement('wbr'));
+      at = end;
+    }
+  });
+  return out;
 }

@@ -244,7 +244,6 @@ describe('save/esriJsonCsv: the CSV fast path', () => {
       createEncoder('csv', planColumns('csv', schema, {}), { escapeFormulae: true }),
       createEncoder('csv', planColumns('csv', schema, {}), { onRecord: () => undefined }),
       createEncoder('csv', planColumns('csv', schema, { fields: ['Name', 'Name'] })),
-      createEncoder('csv', planColumns('csv', schemaOf([['OBJECTID', 'oid'], ['constructor', 'string']]), {})),
       createEncoder('csv', planColumns('csv', { ...schema, geometry: 'point' }, { returnGeometry: true })),
       createEncoder('json', planColumns('json', schema, {})),
     ];
