@@ -402,7 +402,7 @@ function statisticsSupport(layer: JsonObject): StatisticsSupport {
 
 /** A statistics answer as a table in the asked column order. Servers may fold the statistic
  * names' case (PostgreSQL-backed ones answer in lower case), so names match case-insensitively. */
-function readStatistics(value: unknown, columns: string[]): StatisticsTable {
+export function readStatistics(value: unknown, columns: string[]): StatisticsTable {
   const body = asObject(value, 'the statistics answer');
   const features = asArray(body.features, 'the statistics answer\'s features');
   const rows = features.map((f) => {

@@ -149,6 +149,8 @@ function selectPositions(ds: FakeDataset, where: string, objectIds: number[] | u
     return Int32Array.from({ length: selection.total }, (_, k) => selection.at(k));
   }
   if (TRIVIAL_WHERE.test(where)) return null;
+  const fast = columnTerms(ds, where);
+  if (fast) return selectByTerms(ds.rowCount, fast);
   let predicate: (a: Record<string, unknown>) => boolean;
   try {
     predicate = compileWhere(where, ds.fields.map((f) => ({ name: f.name, type: f.type })));
@@ -169,6 +171,67 @@ function selectPositions(ds: FakeDataset, where: string, objectIds: number[] | u
   for (let i = 0, n = ds.rowCount; i < n; i++) {
     current = i;
     if (predicate(view)) out.push(i);
+  }
+  return Int32Array.from(out);
+}
+
+/** A test of one column's value at a row position. */
+type Term = (i: number) => boolean;
+
+const COMPARE: Record<string, (a: number, b: number) => boolean> = {
+  '=': (a, b) => a === b, '<>': (a, b) => a !== b, '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
+};
+const TERM = /^(?:"([A-Za-z_][A-Za-z0-9_ ]*)"|([A-Za-z_][A-Za-z0-9_]*))\s*(?:(IS\s+NOT\s+NULL|IS\s+NULL)|(>=|<=|<>|=|<|>)\s*(?:(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|timestamp\s+'(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})'|'((?:[^']|'')*)'))$/i;
+
+/**
+ * The clauses the statistics client sends (`(A >= 1) AND (A < 2)`, `X IS NOT NULL`, `S < '!'`)
+ * as tests on the cached columns, so a histogram bucket's count over the million rows is one
+ * pass over an array. Undefined for anything else (OR, functions, LIKE...): the where engine
+ * answers those, with the same meaning (NULL never matches a comparison).
+ */
+function columnTerms(ds: FakeDataset, where: string): Term[] | undefined {
+  if (/\bOR\b|\bNOT\s+(?!NULL)/i.test(where.replace(/'(?:[^']|'')*'/g, "''"))) return undefined;
+  const terms: Term[] = [];
+  for (let part of where.split(/\s+AND\s+/i)) {
+    part = part.trim();
+    while (part.startsWith('(') && part.endsWith(')')) part = part.slice(1, -1).trim();
+    const m = TERM.exec(part);
+    if (!m) return undefined;
+    const name = (m[1] ?? m[2]).toLowerCase();
+    const field = ds.fields.find((f) => f.name.toLowerCase() === name);
+    if (!field || field.type === 'esriFieldTypeGeometry') return undefined;
+    const column = columnOf(ds, field);
+    if (m[3]) {
+      const wantNull = !/NOT/i.test(m[3]);
+      terms.push(column.numbers ? (i) => Number.isNaN(column.numbers![i]) === wantNull : (i) => (column.codes![i] < 0) === wantNull);
+      continue;
+    }
+    const compare = COMPARE[m[4]];
+    if (m[5] !== undefined || m[6] !== undefined) {
+      if (!column.numbers) return undefined;
+      const dateLiteral = m[6] !== undefined;
+      if (dateLiteral !== isDate(field)) return undefined;
+      const value = dateLiteral ? Date.UTC(+m[6], +m[7] - 1, +m[8], +m[9], +m[10], +m[11]) : Number(m[5]);
+      const numbers = column.numbers;
+      terms.push((i) => !Number.isNaN(numbers[i]) && compare(numbers[i], value));
+    } else {
+      if (!column.codes) return undefined;
+      const literal = m[12].replace(/''/g, "'");
+      // Strings compare ordinally, as where.ts does: decide once per dictionary entry.
+      const matches = Uint8Array.from(column.dictionary!, (text) => (text === literal ? (m[4] === '=' || m[4] === '<=' || m[4] === '>=' ? 1 : 0)
+        : text < literal ? (m[4] === '<' || m[4] === '<=' || m[4] === '<>' ? 1 : 0) : (m[4] === '>' || m[4] === '>=' || m[4] === '<>' ? 1 : 0)));
+      const codes = column.codes;
+      terms.push((i) => codes[i] >= 0 && matches[codes[i]] === 1);
+    }
+  }
+  return terms.length ? terms : undefined;
+}
+
+function selectByTerms(rowCount: number, terms: Term[]): Int32Array {
+  const out: number[] = [];
+  outer: for (let i = 0; i < rowCount; i++) {
+    for (const term of terms) if (!term(i)) continue outer;
+    out.push(i);
   }
   return Int32Array.from(out);
 }

@@ -40,7 +40,8 @@ async function previewFromPalette(title: string): Promise<Frame> {
   await input.fill(title);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await row.click();
+  // Near the row's left end: a hover of its description may cover the middle.
+  await row.click({ position: { x: 24, y: 8 } });
   return gridFrame(title);
 }
 
@@ -216,5 +217,56 @@ describe('UI: grid preview', function () {
     assert.deepEqual(dialogs, [], 'no dialog opened');
     await screenshot('grid-hostile-csv');
     await closeEditors();
+  });
+});
+
+describe('UI: Profile Column', function () {
+  this.timeout(240_000);
+
+  before(async () => {
+    await openWorkbench();
+    await clickActivity(EXTENSION_TITLE);
+    await treeItems('Catalog');
+  });
+  after(async () => closeEditors());
+
+  it('opens a profile from the grid header; clicking a top value filters the grid to it', async () => {
+    const frame = await previewFromPalette(BIG_TITLE);
+    await waitForRowIndex(frame, 2);
+    const header = frame.locator('.grid-colheader', { hasText: 'Category' });
+    await header.locator('.grid-profile-button').click();
+    const top = frame.locator('#profile-top-table');
+    await top.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.equal(await frame.locator('#grid-profile .profile-chart.chart-top rect').count(), await frame.locator('#profile-top-table tbody tr').count());
+    const figures = await frame.locator('#grid-profile .profile-figures').innerText();
+    assert.match(figures, /1[,.\s\u202f]?000[,.\s\u202f]?000/, 'counts every row');
+    await screenshot('profile-category');
+    // Alt+P on a number column profiles it too, with a histogram.
+    const amountAt = (await frame.locator('.grid-header .grid-colheader').allInnerTexts()).findIndex((t) => t.trim() === 'Amount');
+    // The profile covers the right of the grid: reach the column with the keyboard.
+    await frame.locator('.grid-row[aria-rowindex="2"] .grid-cell[aria-colindex="2"]').click();
+    for (let k = 1; k < amountAt; k++) await frame.locator('#grid').press('ArrowRight');
+    await frame.locator('#grid').press('Alt+P');
+    await frame.locator('#profile-title', { hasText: 'Amount' }).waitFor({ timeout: 120_000 });
+    await frame.locator('#profile-histogram-table').waitFor({ state: 'visible', timeout: 120_000 });
+    await screenshot('profile-amount');
+    // Back to Category with the keyboard (the grid scrolled right under the profile); its first
+    // top value becomes the toolbar's filter.
+    const categoryAt = (await frame.locator('.grid-header .grid-colheader').allInnerTexts()).findIndex((t) => t.trim() === 'Category');
+    for (let k = categoryAt; k < amountAt; k++) await frame.locator('#grid').press('ArrowLeft');
+    await frame.locator('#grid').press('Alt+P');
+    await frame.locator('#profile-title', { hasText: 'Category' }).waitFor({ timeout: 120_000 });
+    await top.waitFor({ state: 'visible', timeout: 120_000 });
+    const first = frame.locator('#profile-top-0');
+    const value = (await first.innerText()).trim();
+    await first.click();
+    await frame.locator('.grid-chip', { hasText: `Category = ${value}` }).waitFor({ timeout: 60_000 });
+    await waitForRowIndex(frame, 2);
+    const categoryIndex = (await frame.locator('.grid-header .grid-colheader').allInnerTexts()).findIndex((t) => t.trim() === 'Category');
+    const cells = await frame.locator(`.grid-body .grid-cell[aria-colindex="${categoryIndex + 1}"]:not(.loading)`).allInnerTexts();
+    assert.ok(cells.length > 0 && cells.every((t) => t === value), cells.join(','));
+    // The profile follows the grid's filter: one top value left.
+    await frame.waitForFunction("document.querySelectorAll('#profile-top-table tbody tr').length === 1", undefined, { timeout: 120_000 });
+    await screenshot('profile-filtered');
   });
 });
