@@ -9,6 +9,7 @@ import { ProfileSection } from './grid/profile';
 import { Toolbar, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
 import { h, icon, visibleText } from './shared/dom';
+import { showRowDetail } from './shared/rowDetail';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 const ROW_HEIGHT = 24;
@@ -497,47 +498,7 @@ async function openDetail(row: number): Promise<void> {
     showError((error as Error).message);
     return;
   }
-  const close = h('button', { type: 'button', class: 'icon-button', id: 'detail-close', title: v.labels.close, 'aria-label': v.labels.close }, icon('close'));
-  const table = h('tbody');
-  d.values.forEach((value, i) => {
-    const column = v.columns[i] ?? { name: value.name, label: value.label, kind: value.kind };
-    const f = formatter.format(value.value, column);
-    const raw = value.value === null ? '' : String(value.value);
-    table.append(
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'row', title: visibleText(value.name) }, visibleText(value.label)),
-        h(
-          'td',
-          {},
-          h('div', { class: `detail-value ${f.className}` }, visibleText(f.text)),
-          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, visibleText(raw)) : null,
-          value.fullLength ? h('div', { class: 'detail-note' }, fill(v.labels.cutNote, raw.length.toLocaleString(v.locale), value.fullLength.toLocaleString(v.locale))) : null,
-        ),
-      ),
-    );
-  });
-  const title = fill(v.labels.rowDetail, (row + 1).toLocaleString(v.locale));
-  detail.replaceChildren(
-    h('div', { class: 'grid-detail-head' }, h('h2', { id: 'detail-title' }, title), close),
-    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', visibleText(e))),
-    h('table', { class: 'details detail-table' }, table),
-  );
-  detail.setAttribute('aria-labelledby', 'detail-title');
-  detail.hidden = false;
-  const dismiss = (): void => {
-    detail.hidden = true;
-    scroller.focus();
-  };
-  close.addEventListener('click', dismiss);
-  detail.onkeydown = (event) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      dismiss();
-    }
-  };
-  close.focus();
+  showRowDetail(detail, d, v.columns, formatter, { rowDetail: v.labels.rowDetail, close: v.labels.close, cutNote: v.labels.cutNote }, v.locale, () => scroller.focus());
 }
 
 let savedKey = '';
