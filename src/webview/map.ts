@@ -208,6 +208,12 @@ function sendPaint(): void {
   mapElement.dataset.lines = String(d.lines);
   mapElement.dataset.polygons = String(d.polygons);
   mapElement.dataset.complete = String(complete);
+  // Where the first feature is on screen, so UI tests can click it as a user would.
+  const first = features.locate(0);
+  if (first) {
+    const p = map.latLngToContainerPoint(first.center);
+    mapElement.dataset.firstFeature = `${Math.round(p.x)},${Math.round(p.y)}`;
+  }
   void request('map/painted', { generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs });
 }
 
