@@ -32,6 +32,8 @@ async function showOnMapFromPalette(title: string): Promise<Frame> {
   await input.fill(title);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
+  // A hover left from an earlier step may cover the row: move away first.
+  await page.mouse.move(1, 1);
   await row.click();
   return mapFrame(title);
 }
@@ -98,8 +100,8 @@ describe('UI: map view', function () {
     const row = quickPickRow(page, 'JavaScript (fetch, Node 18+)');
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
-    const editor = page.locator('.editor-instance .view-lines').first();
-    await editor.waitFor({ timeout: 15_000 });
+    const editor = page.locator('.editor-instance .view-lines', { hasText: 'esriGeometryEnvelope' }).first();
+    await editor.waitFor({ timeout: 30_000 });
     const code = await editor.innerText();
     const round = (n: number) => String(Math.round(n * 1e7) / 1e7);
     assert.ok(code.includes(`${round(shape.xmin)},${round(shape.ymin)},${round(shape.xmax)},${round(shape.ymax)}`), code);
