@@ -1,8 +1,9 @@
 // Bundles the extension (node, cjs), the webview scripts (browser, iife) and, with
 // --tests, every test, harness and benchmark entry point into out/ (node, cjs).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeOklahomaCounties } from './scripts/basemap.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -91,3 +92,8 @@ mkdirSync('dist/webview', { recursive: true });
 copyFileSync('src/webview/webview.css', 'dist/webview/webview.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+// The map: its stylesheet, Leaflet's without the image rules (the map uses none, and the
+// webview loads nothing it does not need), and the county outlines cut from us-atlas.
+copyFileSync('src/webview/map.css', 'dist/webview/map.css');
+writeFileSync('dist/webview/leaflet.css', readFileSync('node_modules/leaflet/dist/leaflet.css', 'utf8').replace(/[^{}]*\{[^}]*url\([^}]*\}/g, ''));
+writeOklahomaCounties('dist/webview/oklahoma-counties.json');

@@ -148,7 +148,7 @@ async function bundleWebviewBytes(): Promise<number> {
   const esbuild = await import('esbuild');
   const outdir = mkdtempSync(join(tmpdir(), 'okc-webview-bundle-'));
   try {
-    const entries = readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join('src/webview', f));
+    const entries = readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'map.ts').map((f) => join('src/webview', f));
     await esbuild.build({ entryPoints: entries, outdir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'error' });
     return readdirSync(outdir).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + statSync(join(outdir, f)).size, 0);
   } finally {

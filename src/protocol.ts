@@ -54,7 +54,7 @@ export interface MetadataView {
   labels: Record<string, string>;
 }
 
-export type MetadataAction = 'preview' | 'insertSnippet' | 'save' | 'openInBrowser' | 'reportProblem' | 'requestRecords' | 'copyApiUrl';
+export type MetadataAction = 'preview' | 'insertSnippet' | 'save' | 'openInBrowser' | 'reportProblem' | 'requestRecords' | 'copyApiUrl' | 'showOnMap';
 
 // ---- grid preview (remote datasets and CSV files) -------------------------------------------
 
@@ -118,7 +118,7 @@ export interface GridView {
 }
 
 /** What a grid's toolbar can hand to a command, with the grid's current sort and filters. */
-export type GridAction = 'insertSnippet' | 'save';
+export type GridAction = 'insertSnippet' | 'save' | 'showOnMap';
 
 /** What a grid panel needs to come back after a window reload. */
 export type GridPanelState =
@@ -164,6 +164,96 @@ export interface ProfileView {
   notes: string[];
 }
 
+// ---- map view (remote datasets, GeoJSON and CSV files) -----------------------------------------
+
+/** GeoJSON geometry as the map draws it (WGS84 lon/lat). */
+export interface MapGeometry {
+  type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
+  coordinates: unknown;
+}
+
+/** A field the map can colour by: categories for text, classes for numbers and dates. */
+export interface MapField {
+  name: string;
+  label: string;
+  kind: 'text' | 'number' | 'date';
+}
+
+/** Everything a map webview needs to draw its frame; features come later, page by page. */
+export interface MapView {
+  /** Bumped when the features change meaning (new query, colour field); older pages are dropped. */
+  generation: number;
+  title: string;
+  /** Rows the query matches, with and without geometry. */
+  total: number;
+  /** `whole`: every feature, page by page; `inView`: only those in the visible extent (large datasets). */
+  mode: 'whole' | 'inView';
+  /** Pages to ask for in `whole` mode. */
+  pages: number;
+  /** `[xmin, ymin, xmax, ymax]` WGS84, to frame before features arrive. */
+  extent?: [number, number, number, number];
+  fields: MapField[];
+  colorField?: string;
+  /** Filters of the linked grid, as text, so the legend says what is shown. */
+  queryText?: string;
+  /** Oklahoma's county outlines (GeoJSON FeatureCollection), drawn offline. */
+  counties: unknown;
+  /** Online tiles when the setting asks for them; the CSP admits this one host only. */
+  tiles?: { url: string; attribution: string };
+  overlays: { id: string; label: string }[];
+  /** Drawing a rectangle or a circle hands a spatial filter to the grid, snippet and save. */
+  canDraw: boolean;
+  state: MapPanelState;
+  locale: string;
+  labels: Record<string, string>;
+}
+
+export type MapPanelState =
+  | { kind: 'remote'; portal: string; id: string; filters?: GridFilter[]; sort?: GridSortKey[] }
+  | { kind: 'file'; uri: string };
+
+/** One page of features: points packed flat, other shapes as GeoJSON, rows by query position. */
+export interface MapFeatureBatch {
+  generation: number;
+  /** Query position of each point, and its `[lon, lat]` pairs flat in `points`. */
+  pointRows: number[];
+  points: number[];
+  shapes: { row: number; geometry: MapGeometry }[];
+  /** Rows in this page that have no geometry. */
+  empty: number;
+  /** Rows in this page. */
+  rows: number;
+  /** Colour field values by query position (only with a colour field). */
+  values?: Record<number, string | number | null>;
+  /** `inView` mode: features matching in the asked extent (the page holds at most `limit`). */
+  inView?: number;
+  stale?: boolean;
+}
+
+export type MapSpatial =
+  | { kind: 'bbox'; xmin: number; ymin: number; xmax: number; ymax: number }
+  | { kind: 'near'; longitude: number; latitude: number; meters: number };
+
+export type MapSpatialAction = 'filterGrid' | 'insertSnippet' | 'save';
+
+/** What the map drew, read from its feature layer after a paint (tests and benchmarks). */
+export interface MapPaintReport {
+  generation: number;
+  points: number;
+  lines: number;
+  polygons: number;
+  /** Features with no geometry so far. */
+  empty: number;
+  /** True once every page asked for has arrived and been drawn. */
+  complete: boolean;
+  /** Heap in MB when the browser reports it. */
+  heapMb?: number;
+  /** The feature last ringed (grid selection or click) and the map's centre after it, `[lon, lat]`. */
+  focus?: { row: number; center: [number, number] };
+  /** After a `map/pan`: the median time between frames while it panned, in ms. */
+  panFrameMs?: number;
+}
+
 /** Requests a webview may send, by method: params and result. */
 export interface HostRequests {
   'metadata/action': { params: { action: MetadataAction }; result: void };
@@ -189,6 +279,15 @@ export interface HostRequests {
   'grid/profileShown': { params: { field: string; generation: number; topValues: string[] }; result: void };
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: { generation: number; first: number; last: number; activeRow: number; texts: string[] }; result: void };
+  /** A page of features (`whole` mode) or the features in an extent (`inView` mode). */
+  'map/features': { params: { generation: number; page: number; extent?: [number, number, number, number]; degreesPerPixel?: number }; result: MapFeatureBatch };
+  /** The row detail of a feature, as the grid shows it. */
+  'map/detail': { params: { generation: number; row: number }; result: GridRowDetail };
+  'map/colorBy': { params: { field?: string }; result: void };
+  'map/overlay': { params: { id: string }; result: MapFeatureBatch };
+  /** A drawn rectangle or circle, handed to the grid, Insert Snippet or Save. */
+  'map/spatial': { params: { spatial: MapSpatial; action: MapSpatialAction }; result: void };
+  'map/painted': { params: MapPaintReport; result: void };
 }
 
 /** Notifications the host sends to a webview, by method. */
@@ -203,6 +302,11 @@ export interface WebviewNotifications {
   'grid/openProfile': { field: string };
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
+  'map/show': MapView;
+  /** Highlights and centres the feature at query position `row` (the grid's selected row). */
+  'map/focus': { generation: number; row: number };
+  /** Pans the way a mouse drag does, `steps` frames of `dx`,`dy` pixels (benchmarks). */
+  'map/pan': { steps: number; dx: number; dy: number };
 }
 
 export type HostRequestMethod = keyof HostRequests;

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { copyAsCurl, insertSnippet, type InsertSnippetOptions } from '../editor/insertSnippet';
 import { refreshSavedDatasetCommand, saveDatasetCommand, type SaveCommandOptions } from '../editor/saveCommands';
+import { registerMapCommands } from '../map/commands';
 import { registerPreviewCommands } from '../preview/gridPanel';
 import { MetadataPanels, openExternal } from '../preview/metadataPanel';
 import type { DatasetSummary } from '../portal/types';
@@ -27,7 +28,7 @@ export interface CatalogCommandContext {
 }
 
 /** Actions the metadata panel offers; later features add theirs here when they exist. */
-const METADATA_ACTIONS: MetadataAction[] = ['preview', 'insertSnippet', 'save', 'openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
+const METADATA_ACTIONS: MetadataAction[] = ['preview', 'showOnMap', 'insertSnippet', 'save', 'openInBrowser', 'copyApiUrl', 'reportProblem', 'requestRecords'];
 
 export function registerCatalogCommands(c: CatalogCommandContext): vscode.Disposable {
   const panels = new MetadataPanels(
@@ -43,6 +44,7 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
         reportProblem: 'okcOpenData.reportProblem',
         requestRecords: 'okcOpenData.requestRecords',
         copyApiUrl: 'okcOpenData.copyApiUrl',
+        showOnMap: 'okcOpenData.showOnMap',
       }[action];
       await vscode.commands.executeCommand(command, dataset);
     },
@@ -55,6 +57,7 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
   return vscode.Disposable.from(
     panels,
     registerPreviewCommands(c, (arg) => pick(arg)),
+    registerMapCommands(c, (arg) => pick(arg, vscode.l10n.t('Which dataset should the map show?'))),
     register('okcOpenData.refreshCatalog', async (arg) => {
       const portal = typeof arg === 'string' ? arg : (arg as CatalogNode | undefined)?.type === 'portal' ? (arg as { portal: string }).portal : undefined;
       await c.refresh(portal ? [portal] : undefined);

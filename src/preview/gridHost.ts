@@ -80,6 +80,8 @@ export class GridHost extends Disposable implements GridHandle {
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly data: () => GridData | undefined,
+    /** Told of every paint (the map follows the selected row). */
+    private readonly onPainted?: (paint: PaintReport) => void,
   ) {
     super();
     this.webviewHost = this.register(
@@ -212,6 +214,7 @@ export class GridHost extends Disposable implements GridHandle {
   }
 
   private painted(report: PaintReport): void {
+    this.onPainted?.(report);
     this.paints.push(report);
     if (this.paints.length > 50) this.paints.splice(0, this.paints.length - 50);
     for (const waiter of this.waiters.slice()) {
@@ -309,6 +312,7 @@ export function gridLabels(): Record<string, string> {
     unsorted: vscode.l10n.t('In the portal\'s order'),
     'action.insertSnippet': vscode.l10n.t('Insert Snippet'),
     'action.save': vscode.l10n.t('Save…'),
+    'action.showOnMap': vscode.l10n.t('Show on Map'),
     actionHint: vscode.l10n.t('Uses the current sort and filters'),
     fileOrder: vscode.l10n.t('In file order'),
     filter: vscode.l10n.t('Filter'),

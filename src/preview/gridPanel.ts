@@ -12,6 +12,8 @@ import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, Grid
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
 import { showControls } from '../util/text';
+import { gridLinks } from '../map/gridLink';
+import type { SpatialFilter } from '../query/model';
 import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
 import { PageCache, pageSizeFor } from './gridPages';
@@ -66,6 +68,7 @@ export class GridPanels extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const grid = new RemoteGrid(panel, this.extensionUri, dataset, this.store.portal(dataset.portal), this.log);
     this.open.set(key, grid);
+    grid.linkToMap(key);
     panel.onDidDispose(() => {
       grid.dispose();
       if (this.open.get(key) === grid) this.open.delete(key);
@@ -96,6 +99,10 @@ class RemoteGrid extends Disposable implements GridData {
   private filters: GridFilter[] = [];
   private sortMode: GridSortMode = 'none';
   private warnings: string[] = [];
+  /** An area drawn on the map; it filters the rows like the field filters do. */
+  private spatial: SpatialFilter | undefined;
+  private mapKey: string | undefined;
+  private selectedRow = -1;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -105,7 +112,24 @@ class RemoteGrid extends Disposable implements GridData {
     private readonly log?: (line: string) => void,
   ) {
     super();
-    this.host = this.register(new GridHost(panel, extensionUri, () => this));
+    this.host = this.register(new GridHost(panel, extensionUri, () => this, (paint) => {
+      if (this.mapKey && paint.generation === this.generation && paint.activeRow !== this.selectedRow) {
+        this.selectedRow = paint.activeRow;
+        gridLinks.announceRow(this.mapKey, paint.activeRow);
+      }
+    }));
+  }
+
+  /** Tells the dataset's map of each query and selected row; takes the areas it draws. */
+  linkToMap(key: string): void {
+    this.mapKey = key;
+    this.register(gridLinks.gridOpened(key));
+    this.register(gridLinks.onDidAskSpatial((e) => {
+      if (e.key !== key) return;
+      this.spatial = e.spatial;
+      // Before the schema has loaded, start() applies it.
+      if (this.schema) void this.apply(this.sort, this.filters).catch((error: unknown) => this.host.error(this.problem(error)));
+    }));
   }
 
   async start(sort: GridSortKey[], filters: GridFilter[], keepRow?: number): Promise<void> {
@@ -124,14 +148,20 @@ class RemoteGrid extends Disposable implements GridData {
       .map((f) => ({ name: f.name, label: f.alias && f.alias !== f.name ? f.alias : f.name, kind: f.kind === 'geometry' ? 'other' : f.kind, nativeType: f.nativeType }));
     const clean = cleanQuery({ sort, filters }, this.columns);
     try {
-      await this.query(clean.sort, clean.filters, keepRow);
+      await this.apply(clean.sort, clean.filters, keepRow);
     } catch (error) {
       this.host.error(this.problem(error));
     }
   }
 
+  /** The user's sort and filters; clearing both clears an area drawn on the map too. */
+  async query(sort: GridSortKey[], filters: GridFilter[]): Promise<void> {
+    if (!sort.length && !filters.length) this.spatial = undefined;
+    await this.apply(sort, filters);
+  }
+
   /** Applies a sort and filters: on the portal when it can, else sorted here over the first rows. */
-  async query(sortIn: GridSortKey[], filtersIn: GridFilter[], keepRow?: number): Promise<void> {
+  private async apply(sortIn: GridSortKey[], filtersIn: GridFilter[], keepRow?: number): Promise<void> {
     const portal = this.portal;
     if (!portal || !this.schema) throw new Error(vscode.l10n.t('The dataset is not loaded yet.'));
     const { sort, filters } = cleanQuery({ sort: sortIn, filters: filtersIn }, this.columns);
@@ -146,7 +176,7 @@ class RemoteGrid extends Disposable implements GridData {
           : vscode.l10n.t('{0} is a number field; "{1}" is not a number.', error.field, error.value),
       );
     }
-    const base: DatasetQuery = { fields: this.columns.map((c) => c.name), filters: fieldFilters, returnGeometry: false };
+    const base: DatasetQuery = { fields: this.columns.map((c) => c.name), filters: fieldFilters, returnGeometry: false, ...(this.spatial ? { spatial: this.spatial } : {}) };
     const warnings: string[] = [];
     let portalQuery: DatasetQuery = { ...base, sort: toSortKeys(sort) };
     let total: number;
@@ -176,9 +206,12 @@ class RemoteGrid extends Disposable implements GridData {
     this.sort = sort;
     this.filters = filters;
     this.sortMode = sortMode;
+    if (this.spatial) warnings.push(spatialNote(this.spatial));
     this.warnings = warnings;
     this.generation++;
+    this.selectedRow = -1;
     await this.host.show(this.view(keepRow));
+    if (this.mapKey) gridLinks.announceQuery(this.mapKey, { filters, sort: sortMode === 'portal' ? sort : [], spatial: this.spatial });
   }
 
   async rows(first: number, count: number, signal: AbortSignal): Promise<{ rows: GridCell[][]; total: number; complete: boolean }> {
@@ -192,9 +225,14 @@ class RemoteGrid extends Disposable implements GridData {
   /** Save and Insert Snippet get the query the grid shows: its filters, and its sort when
    * the portal did the sorting (a local sort covers loaded rows only). */
   async action(action: GridAction): Promise<void> {
+    if (action === 'showOnMap') {
+      await vscode.commands.executeCommand('okcOpenData.showOnMap', this.dataset, { query: { filters: this.filters, sort: this.sortMode === 'portal' ? this.sort : [], spatial: this.spatial } });
+      return;
+    }
     const query: DatasetQuery = {
       ...(this.filters.length ? { filters: toFieldFilters(this.filters, this.columns) } : {}),
       ...(this.sortMode === 'portal' && this.sort.length ? { sort: toSortKeys(this.sort) } : {}),
+      ...(this.spatial ? { spatial: this.spatial } : {}),
     };
     await vscode.commands.executeCommand(action === 'save' ? 'okcOpenData.saveDataset' : 'okcOpenData.insertSnippet', this.dataset, { query });
   }
@@ -241,7 +279,7 @@ class RemoteGrid extends Disposable implements GridData {
       filters: this.filters,
       sortMode: this.sortMode,
       canQuery: true,
-      actions: ['insertSnippet', 'save'],
+      actions: this.schema?.geometry && this.schema.geometry !== 'none' ? ['insertSnippet', 'save', 'showOnMap'] : ['insertSnippet', 'save'],
       warnings: this.warnings,
       keepRow,
       state: { kind: 'remote', portal: this.dataset.portal, id: this.dataset.id, sort: this.sort, filters: this.filters },
@@ -260,6 +298,14 @@ class RemoteGrid extends Disposable implements GridData {
     this.cache?.clear();
     super.dispose();
   }
+}
+
+/** The grid's note on a drawn area: it filters the rows, and Clear Sort and Filters removes it. */
+function spatialNote(s: SpatialFilter): string {
+  const area = s.kind === 'bbox'
+    ? `${s.xmin}, ${s.ymin} – ${s.xmax}, ${s.ymax}`
+    : vscode.l10n.t('{0} m around {1}, {2}', s.meters, s.latitude, s.longitude);
+  return vscode.l10n.t('Only rows within the area drawn on the map: {0}. Clear Sort and Filters removes it.', area);
 }
 
 function previewTitle(title: string): string {

@@ -121,7 +121,7 @@ export class MetadataPanels extends Disposable {
       apiUrl: dataset.apiUrl,
       queryUrl,
       downloads: dataset.downloads,
-      actions: this.availableActions(),
+      actions: this.availableActions().filter((a) => a !== 'showOnMap' || dataset.geometry !== 'none'),
       labels: labels(),
     };
   }
@@ -269,5 +269,6 @@ function labels(): Record<string, string> {
     'action.reportProblem': vscode.l10n.t('Report a Data Problem'),
     'action.requestRecords': vscode.l10n.t('Request Unpublished Records'),
     'action.copyApiUrl': vscode.l10n.t('Copy API URL'),
+    'action.showOnMap': vscode.l10n.t('Show on Map'),
   };
 }

@@ -49,6 +49,8 @@ export class WebviewHost extends Disposable {
     private readonly script: string,
     private readonly title: string,
     private readonly handlers: RequestHandlers,
+    /** More stylesheets from the bundle folder, and image hosts (a map's tile server) the CSP admits. */
+    private readonly extra: { styles?: string[]; imgSources?: string[] } = {},
   ) {
     super();
     webview.options = webviewOptions(extensionUri);
@@ -94,7 +96,7 @@ export class WebviewHost extends Disposable {
       "default-src 'none'",
       `style-src ${this.webview.cspSource}`,
       `font-src ${this.webview.cspSource}`,
-      `img-src ${this.webview.cspSource} data:`,
+      `img-src ${[this.webview.cspSource, 'data:', ...(this.extra.imgSources ?? [])].join(' ')}`,
       `script-src 'nonce-${n}'`,
     ].join('; ');
     return `<!DOCTYPE html>
@@ -105,7 +107,7 @@ export class WebviewHost extends Disposable {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${codicons}">
 <link rel="stylesheet" href="${style}">
-<title>${escapeAttribute(this.title)}</title>
+${(this.extra.styles ?? []).map((name) => `<link rel="stylesheet" href="${this.webview.asWebviewUri(vscode.Uri.joinPath(root, name))}">\n`).join('')}<title>${escapeAttribute(this.title)}</title>
 </head>
 <body>
 <main id="app" aria-busy="true"></main>

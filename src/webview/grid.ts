@@ -9,7 +9,8 @@ import { ProfileSection } from './grid/profile';
 import { Toolbar, countText, fill } from './grid/toolbar';
 import { scrollHeight, scrollForRow, scrollToReveal, visibleRows, type Layout } from './grid/window';
 import { showControls } from '../util/text';
-import { breakableText, h, icon } from './shared/dom';
+import { h, icon } from './shared/dom';
+import { showRowDetail } from './shared/rowDetail';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 const ROW_HEIGHT = 24;
@@ -21,7 +22,6 @@ const FETCH_MARGIN = 60;
 const MAX_CACHED_ROWS = 3_000;
 const MIN_COLUMN_WIDTH = 48;
 /** Characters of a value the row detail shows at first, and adds per "show more". */
-const DETAIL_STEP = 10_000;
 
 interface LoadedRow {
   cells: GridCell[];
@@ -499,79 +499,10 @@ async function openDetail(row: number): Promise<void> {
     showError((error as Error).message);
     return;
   }
-  const close = h('button', { type: 'button', class: 'icon-button', id: 'detail-close', title: v.labels.close, 'aria-label': v.labels.close }, icon('close'));
-  const table = h('tbody');
-  d.values.forEach((value, i) => {
-    const column = v.columns[i] ?? { name: value.name, label: value.label, kind: value.kind };
-    const f = formatter.format(value.value, column);
-    const raw = value.value === null ? '' : String(value.value);
-    table.append(
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'row', title: showControls(value.name) }, showControls(value.label)),
-        h(
-          'td',
-          {},
-          detailValue(v, d.row, i, showControls(f.text), f.className, value.fullLength ?? raw.length),
-          raw !== f.text && f.className.indexOf('missing') < 0 ? h('div', { class: 'detail-raw' }, ...breakableText(showControls(raw.slice(0, DETAIL_STEP)))) : null,
-        ),
-      ),
-    );
+  showRowDetail(detail, d, v.columns, formatter, { rowDetail: v.labels.rowDetail, close: v.labels.close, cutNote: v.labels.cutNote, showMore: v.labels.showMore, copyValue: v.labels.copyValue }, v.locale, {
+    dismissed: () => scroller.focus(),
+    copyValue: (column) => void request('grid/copyValue', { generation: v.generation, row: d.row, column }).catch((error) => showError((error as Error).message)),
   });
-  const title = fill(v.labels.rowDetail, (row + 1).toLocaleString(v.locale));
-  detail.replaceChildren(
-    h('div', { class: 'grid-detail-head' }, h('h2', { id: 'detail-title' }, title), close),
-    ...d.errors.map((e) => h('p', { class: 'grid-warning' }, icon('warning'), ' ', showControls(e))),
-    h('table', { class: 'details detail-table' }, table),
-  );
-  detail.setAttribute('aria-labelledby', 'detail-title');
-  detail.hidden = false;
-  const dismiss = (): void => {
-    detail.hidden = true;
-    scroller.focus();
-  };
-  close.addEventListener('click', dismiss);
-  detail.onkeydown = (event) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      dismiss();
-    }
-  };
-  close.focus();
-}
-
-/** One value of the row detail: the first DETAIL_STEP characters, then more on request, a
- * step at a time, and a button that copies the whole value (the host has it, however long).
- * Layout stays in milliseconds whatever the value: see breakableText. */
-function detailValue(v: GridView, row: number, column: number, text: string, className: string, fullLength: number): HTMLElement {
-  const box = h('div', { class: `detail-value ${className}` });
-  const cell = h('div', {}, box);
-  if (fullLength <= DETAIL_STEP) {
-    box.append(...breakableText(text));
-    return cell;
-  }
-  let shown = 0;
-  const note = h('span', { class: 'detail-note' });
-  const more = h('button', { type: 'button', class: 'link-button detail-more' });
-  const copyAll = h('button', { type: 'button', class: 'link-button detail-copy' }, icon('copy'), ' ', v.labels.copyValue);
-  const step = (): void => {
-    let end = Math.min(text.length, shown + DETAIL_STEP);
-    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1])) end++;
-    box.append(...breakableText(text.slice(shown, end)));
-    shown = end;
-    note.textContent = fill(v.labels.cutNote, shown.toLocaleString(v.locale), fullLength.toLocaleString(v.locale));
-    const next = Math.min(DETAIL_STEP, text.length - shown);
-    more.hidden = next <= 0;
-    more.textContent = fill(v.labels.showMore, next.toLocaleString(v.locale));
-  };
-  more.addEventListener('click', step);
-  copyAll.addEventListener('click', () => {
-    void request('grid/copyValue', { generation: v.generation, row, column }).catch((error) => showError((error as Error).message));
-  });
-  step();
-  cell.append(h('div', { class: 'detail-actions' }, note, ' ', more, ' ', copyAll));
-  return cell;
 }
 
 let savedKey = '';

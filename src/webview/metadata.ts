@@ -18,6 +18,7 @@ const ACTION_ICONS: Record<MetadataAction, string> = {
   reportProblem: 'report',
   requestRecords: 'mail',
   copyApiUrl: 'copy',
+  showOnMap: 'globe',
 };
 
 function openLink(url: string): void {

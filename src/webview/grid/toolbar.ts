@@ -59,7 +59,7 @@ export class Toolbar {
     parts.push(copies);
     if (view.actions?.length) {
       const commands = h('span', { class: 'grid-actions' });
-      const icons: Record<GridAction, string> = { insertSnippet: 'code', save: 'save' };
+      const icons: Record<GridAction, string> = { insertSnippet: 'code', save: 'save', showOnMap: 'globe' };
       for (const action of view.actions) {
         const button = h('button', { type: 'button', class: 'action', id: `grid-action-${action}`, title: L.actionHint }, icon(icons[action]), h('span', {}, L[`action.${action}`] ?? action));
         button.addEventListener('click', () => this.actions.run(action));

@@ -1,0 +1,443 @@
+// Map panels: one per dataset or file. The host pages features out of the portal (every
+// feature up to WHOLE_LIMIT, else only those in view), answers row details as the grid does,
+// follows the linked grid's query and selection, and hands drawn areas to the grid, Insert
+// Snippet and Save.
+
+import * as vscode from 'vscode';
+import { datasetKey, type CatalogStore } from '../catalog/store';
+import { portalProblem } from '../messages';
+import { isPortalError } from '../portal/errors';
+import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
+import { DETAIL_CHARS, cutCell, toFieldFilters, toSortKeys } from '../preview/gridCells';
+import { WebviewHost } from '../preview/webviewHost';
+import type { GridColumn, GridRowDetail, MapFeatureBatch, MapField, MapPaintReport, MapSpatial, MapSpatialAction, MapView } from '../protocol';
+import type { DatasetQuery } from '../query/model';
+import { Disposable } from '../util/disposable';
+import { packFeatures, rowsExtent } from './features';
+import { gridLinks, type LinkedQuery } from './gridLink';
+import { basemapTiles, countiesGeoJson, mapLabels } from './mapSettings';
+
+export const MAP_VIEW_TYPE = 'okcOpenData.map';
+/** Up to this many features a map draws every one; past it, only those in view. */
+export const WHOLE_LIMIT = 100_000;
+/** Most features drawn in view for a larger dataset. */
+const IN_VIEW_LIMIT = 20_000;
+
+/** What a map reads its features from: a portal query or rows already in memory (a file). */
+interface MapSource {
+  readonly title: string;
+  readonly key: string;
+  readonly dataset?: DatasetSummary;
+  /** Loads the schema and counts; returns the frame's facts. */
+  open(query: LinkedQuery): Promise<{ total: number; pageSize: number; fields: MapField[]; extent?: [number, number, number, number]; columns: GridColumn[] }>;
+  page(offset: number, count: number, colorField: string | undefined, signal: AbortSignal): Promise<DataRow[]>;
+  inView?(extent: [number, number, number, number], degreesPerPixel: number, colorField: string | undefined, signal: AbortSignal): Promise<{ rows: DataRow[]; matching: number }>;
+  row(position: number): Promise<DataRow | undefined>;
+}
+
+export interface MapHandle {
+  readonly panel: vscode.WebviewPanel;
+  readonly view: MapView | undefined;
+  readonly lastPaint: MapPaintReport | undefined;
+  /** performance.now() when the command started (benchmarks measure from here). */
+  readonly startedAt: number;
+  waitForPaint(accept: (paint: MapPaintReport & { at: number }) => boolean, timeoutMs?: number): Promise<MapPaintReport & { at: number }>;
+  detail(row: number): Promise<GridRowDetail>;
+  /** As if the user drew `spatial` and chose `action`; `options` go to the command (tests skip its questions). */
+  spatial(spatial: MapSpatial, action: MapSpatialAction, options?: Record<string, unknown>): Promise<void>;
+  colorBy(field: string | undefined): Promise<void>;
+  /** Pans as a drag does; the frame times come back in a paint report's `panFrameMs`. */
+  pan(steps: number, dx: number, dy: number): void;
+}
+
+export class MapPanels extends Disposable {
+  private readonly open = new Map<string, MapPanel>();
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly store: CatalogStore) {
+    super();
+  }
+
+  showDataset(dataset: DatasetSummary, query?: LinkedQuery): MapHandle {
+    return this.show(new RemoteSource(dataset, this.store), query ?? gridLinks.current(datasetKey(dataset)) ?? { filters: [], sort: [] });
+  }
+
+  showRows(key: string, title: string, columns: GridColumn[], rows: DataRow[]): MapHandle {
+    return this.show(new MemorySource(key, title, columns, rows), { filters: [], sort: [] });
+  }
+
+  private show(source: MapSource, query: LinkedQuery): MapHandle {
+    const startedAt = performance.now();
+    const existing = this.open.get(source.key);
+    if (existing && !source.dataset) existing.dispose();
+    else if (existing) {
+      existing.panel.reveal();
+      void existing.load(query);
+      return existing;
+    }
+    const tiles = basemapTiles();
+    // Beside the dataset's grid, so selecting a row there shows on the map at once.
+    const column = gridLinks.hasGrid(source.key) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, vscode.l10n.t('Map: {0}', source.title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, '')), column, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
+    const map = new MapPanel(panel, this.extensionUri, source, tiles, startedAt);
+    this.open.set(source.key, map);
+    panel.onDidDispose(() => {
+      map.dispose();
+      if (this.open.get(source.key) === map) this.open.delete(source.key);
+    });
+    void map.load(query);
+    return map;
+  }
+
+  override dispose(): void {
+    for (const map of this.open.values()) map.dispose();
+    this.open.clear();
+    super.dispose();
+  }
+}
+
+class MapPanel extends Disposable implements MapHandle {
+  private readonly host: WebviewHost;
+  private generation = 0;
+  private current: MapView | undefined;
+  private query: LinkedQuery = { filters: [], sort: [] };
+  private colorField: string | undefined;
+  private pageSize = 2000;
+  private columns: GridColumn[] = [];
+  private paints: (MapPaintReport & { at: number })[] = [];
+  private waiters: { accept(p: MapPaintReport & { at: number }): boolean; resolve(p: MapPaintReport & { at: number }): void }[] = [];
+  private inViewRequest: AbortController | undefined;
+  private readonly pages = new AbortController();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: MapSource,
+    private readonly tiles: { url: string; attribution: string; origin: string } | undefined,
+    public startedAt: number,
+  ) {
+    super();
+    this.host = this.register(
+      new WebviewHost(panel.webview, extensionUri, 'map', panel.title, {
+        'map/features': (p) => this.features(p.generation, p.page, p.extent, p.degreesPerPixel),
+        'map/detail': (p) => {
+          if (p.generation !== this.generation) throw new Error(vscode.l10n.t('The features changed; click the feature again.'));
+          return this.detail(p.row);
+        },
+        'map/colorBy': ({ field }) => this.colorBy(field),
+        'map/overlay': ({ id }) => this.overlay(id),
+        'map/spatial': ({ spatial, action }) => this.spatial(spatial, action),
+        'map/painted': (p) => this.painted(p),
+      }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [] }),
+    );
+    this.register({ dispose: () => this.pages.abort() });
+    this.register({ dispose: () => this.inViewRequest?.abort() });
+    if (source.dataset) {
+      const key = source.key;
+      this.register(gridLinks.onDidQuery((e) => {
+        if (e.key === key) void this.load(e.query);
+      }));
+      this.register(gridLinks.onDidSelectRow((e) => {
+        if (e.key === key && this.current?.mode === 'whole') this.host.notify('map/focus', { generation: this.generation, row: e.row });
+      }));
+    }
+  }
+
+  get view(): MapView | undefined {
+    return this.current;
+  }
+
+  get lastPaint(): MapPaintReport | undefined {
+    return this.paints[this.paints.length - 1];
+  }
+
+  async load(query: LinkedQuery): Promise<void> {
+    this.query = query;
+    const generation = ++this.generation;
+    let opened: Awaited<ReturnType<MapSource['open']>>;
+    try {
+      opened = await this.source.open(query);
+    } catch (error) {
+      this.host.notify('panel/error', { message: this.problem(error) });
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.pageSize = opened.pageSize;
+    this.columns = opened.columns;
+    if (this.colorField && !opened.fields.some((f) => f.name === this.colorField)) this.colorField = undefined;
+    const mode = opened.total > WHOLE_LIMIT ? 'inView' : 'whole';
+    const dataset = this.source.dataset;
+    this.current = {
+      generation,
+      title: this.source.title,
+      total: opened.total,
+      mode,
+      pages: Math.ceil(opened.total / this.pageSize),
+      extent: opened.extent,
+      fields: opened.fields,
+      colorField: this.colorField,
+      queryText: describeQuery(query),
+      counties: countiesGeoJson(),
+      tiles: this.tiles ? { url: this.tiles.url, attribution: this.tiles.attribution } : undefined,
+      overlays: dataset ? cityLimitsOverlays(dataset, this.store()) : [],
+      canDraw: !!dataset,
+      state: dataset ? { kind: 'remote', portal: dataset.portal, id: dataset.id, filters: query.filters, sort: query.sort } : { kind: 'file', uri: this.source.key },
+      locale: vscode.env.language,
+      labels: mapLabels(),
+    };
+    this.host.notify('map/show', this.current);
+  }
+
+  /** The catalog the source's dataset came from (for overlays); empty for files. */
+  private store(): DatasetSummary[] {
+    return this.source instanceof RemoteSource ? this.source.siblings() : [];
+  }
+
+  private async features(generation: number, page: number, extent?: [number, number, number, number], degreesPerPixel?: number): Promise<MapFeatureBatch> {
+    const stale: MapFeatureBatch = { generation, pointRows: [], points: [], shapes: [], empty: 0, rows: 0, stale: true };
+    if (generation !== this.generation || !this.current) return stale;
+    if (this.current.mode === 'inView') {
+      if (!extent || !this.source.inView) return stale;
+      this.inViewRequest?.abort();
+      const controller = new AbortController();
+      this.inViewRequest = controller;
+      try {
+        const { rows, matching } = await this.source.inView(extent, degreesPerPixel ?? 0, this.colorField, controller.signal);
+        if (controller.signal.aborted || generation !== this.generation) return stale;
+        return { generation, ...packFeatures(rows, 0, this.colorField), inView: matching };
+      } catch (error) {
+        if (controller.signal.aborted) return stale;
+        throw error;
+      }
+    }
+    const offset = page * this.pageSize;
+    const rows = await this.source.page(offset, this.pageSize, this.colorField, this.pages.signal);
+    if (generation !== this.generation) return stale;
+    return { generation, ...packFeatures(rows, offset, this.colorField) };
+  }
+
+  async detail(position: number): Promise<GridRowDetail> {
+    const row = await this.source.row(position);
+    if (!row) throw new Error(vscode.l10n.t('Row {0} is not available.', position + 1));
+    return {
+      row: position,
+      values: this.columns.map((column) => {
+        const cell = row.attributes[column.name] ?? null;
+        const shown = cutCell(cell, DETAIL_CHARS);
+        return { name: column.name, label: column.label, kind: column.kind, value: shown.value, fullLength: shown.cut && typeof cell === 'string' ? cell.length : undefined };
+      }),
+      errors: [],
+    };
+  }
+
+  pan(steps: number, dx: number, dy: number): void {
+    this.host.notify('map/pan', { steps, dx, dy });
+  }
+
+  async colorBy(field: string | undefined): Promise<void> {
+    this.colorField = field || undefined;
+    await this.load(this.query);
+  }
+
+  private async overlay(id: string): Promise<MapFeatureBatch> {
+    const dataset = this.store().find((d) => `${d.portal}\u0000${d.id}` === id);
+    const portal = dataset && this.source instanceof RemoteSource ? this.source.portalOf(dataset) : undefined;
+    if (!dataset || !portal) throw new Error(vscode.l10n.t('The overlay is no longer in the catalog.'));
+    const page = await portal.queryPage(dataset, { fields: [], returnGeometry: true }, 0, 2000);
+    return { generation: this.generation, ...packFeatures(page.rows, 0) };
+  }
+
+  async spatial(spatial: MapSpatial, action: MapSpatialAction, options: Record<string, unknown> = {}): Promise<void> {
+    const dataset = this.source.dataset;
+    if (!dataset) throw new Error(vscode.l10n.t('Only datasets from a portal can be queried by area.'));
+    const clean = cleanSpatial(spatial);
+    if (action === 'filterGrid') {
+      const key = datasetKey(dataset);
+      if (!gridLinks.hasGrid(key)) {
+        await vscode.commands.executeCommand('okcOpenData.previewDataset', dataset);
+        // The grid opened where the map was: keep both in view.
+        this.panel.reveal(vscode.ViewColumn.Beside, true);
+      }
+      gridLinks.askSpatial(key, clean);
+      return;
+    }
+    const query: DatasetQuery = {
+      ...(this.query.filters.length ? { filters: toFieldFilters(this.query.filters, this.columns) } : {}),
+      ...(this.query.sort.length ? { sort: toSortKeys(this.query.sort) } : {}),
+      spatial: clean,
+    };
+    await vscode.commands.executeCommand(action === 'save' ? 'okcOpenData.saveDataset' : 'okcOpenData.insertSnippet', dataset, { ...options, query });
+  }
+
+  waitForPaint(accept: (paint: MapPaintReport & { at: number }) => boolean, timeoutMs = 60_000): Promise<MapPaintReport & { at: number }> {
+    const past = this.paints.find(accept);
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        accept,
+        resolve: (p: MapPaintReport & { at: number }) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no matching map paint within ${timeoutMs} ms; last: ${JSON.stringify(this.lastPaint ?? null)}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private painted(report: MapPaintReport): void {
+    const paint = { ...report, at: performance.now() };
+    this.paints.push(paint);
+    if (this.paints.length > 50) this.paints.splice(0, this.paints.length - 50);
+    for (const waiter of this.waiters.slice()) {
+      if (waiter.accept(paint)) {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        waiter.resolve(paint);
+      }
+    }
+  }
+
+  private problem(error: unknown): string {
+    if (isPortalError(error) && this.source.dataset) return portalProblem(this.source.dataset.portal, error);
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Rounds a drawn shape to about a centimetre and orders the box's corners. */
+function cleanSpatial(s: MapSpatial): MapSpatial {
+  const r = (n: number): number => Math.round(n * 1e7) / 1e7;
+  if (s.kind === 'bbox') {
+    return { kind: 'bbox', xmin: r(Math.min(s.xmin, s.xmax)), ymin: r(Math.min(s.ymin, s.ymax)), xmax: r(Math.max(s.xmin, s.xmax)), ymax: r(Math.max(s.ymin, s.ymax)) };
+  }
+  return { kind: 'near', longitude: r(s.longitude), latitude: r(s.latitude), meters: Math.max(1, Math.round(s.meters)) };
+}
+
+function describeQuery(query: LinkedQuery): string | undefined {
+  const parts = query.filters.map((f) => `${f.field} ${f.op}${f.value !== undefined ? ` ${f.value}` : ''}`);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+/** Layers that draw the city's outline, offered as an overlay on every map of the catalog. */
+function cityLimitsOverlays(dataset: DatasetSummary, catalog: DatasetSummary[]): { id: string; label: string }[] {
+  return catalog
+    .filter((d) => d.portal === dataset.portal && d.id !== dataset.id && /\b(city (limits|boundar(y|ies)))\b/i.test(d.title))
+    .slice(0, 1)
+    .map((d) => ({ id: `${d.portal}\u0000${d.id}`, label: d.title }));
+}
+
+function mapFields(columns: GridColumn[]): MapField[] {
+  const out: MapField[] = [];
+  for (const c of columns) {
+    if (c.kind === 'oid' || c.kind === 'guid' || c.kind === 'other') continue;
+    out.push({ name: c.name, label: c.label, kind: c.kind === 'date' ? 'date' : c.kind === 'integer' || c.kind === 'double' ? 'number' : 'text' });
+  }
+  return out;
+}
+
+class RemoteSource implements MapSource {
+  readonly key: string;
+  private schema: DatasetSchema | undefined;
+  private base: DatasetQuery = {};
+  private columns: GridColumn[] = [];
+  private readonly portal: Portal | undefined;
+
+  constructor(readonly dataset: DatasetSummary, private readonly catalog: CatalogStore) {
+    this.key = datasetKey(dataset);
+    this.portal = catalog.portal(dataset.portal);
+  }
+
+  /** Datasets of the same catalog (the city-limits overlay comes from there). */
+  siblings(): DatasetSummary[] {
+    return this.catalog.allDatasets();
+  }
+
+  portalOf(dataset: DatasetSummary): Portal | undefined {
+    return this.catalog.portal(dataset.portal);
+  }
+
+  get title(): string {
+    return this.dataset.title;
+  }
+
+  async open(query: LinkedQuery): ReturnType<MapSource['open']> {
+    const portal = this.need();
+    this.schema ??= await portal.getSchema(this.dataset);
+    this.columns = this.schema.fields
+      .filter((f) => f.kind !== 'geometry')
+      .map((f) => ({ name: f.name, label: f.alias && f.alias !== f.name ? f.alias : f.name, kind: f.kind === 'geometry' ? 'other' : f.kind, nativeType: f.nativeType }));
+    this.base = {
+      ...(query.filters.length ? { filters: toFieldFilters(query.filters, this.columns) } : {}),
+      ...(query.sort.length ? { sort: toSortKeys(query.sort) } : {}),
+      ...(query.spatial ? { spatial: query.spatial } : {}),
+    };
+    const total = await portal.countRows(this.dataset, this.base);
+    return {
+      total,
+      pageSize: Math.max(1, this.schema.maxRecordCount ?? 2000),
+      fields: mapFields(this.columns),
+      extent: this.dataset.extent ?? this.schema.extent,
+      columns: this.columns,
+    };
+  }
+
+  private need(): Portal {
+    if (!this.portal) throw new Error(vscode.l10n.t('The portal "{0}" is no longer configured.', this.dataset.portal));
+    return this.portal;
+  }
+
+  private fields(colorField: string | undefined): string[] {
+    const oid = this.schema?.objectIdField;
+    return [...new Set([...(oid ? [oid] : []), ...(colorField ? [colorField] : [])])];
+  }
+
+  async page(offset: number, count: number, colorField: string | undefined, signal: AbortSignal): Promise<DataRow[]> {
+    const page = await this.need().queryPage(this.dataset, { ...this.base, fields: this.fields(colorField), returnGeometry: true }, offset, count, signal);
+    return page.rows;
+  }
+
+  async inView(extent: [number, number, number, number], _degreesPerPixel: number, colorField: string | undefined, signal: AbortSignal): Promise<{ rows: DataRow[]; matching: number }> {
+    const portal = this.need();
+    const [xmin, ymin, xmax, ymax] = extent;
+    const query: DatasetQuery = { ...this.base, spatial: { kind: 'bbox', xmin, ymin, xmax, ymax }, fields: this.fields(colorField), returnGeometry: true };
+    const matching = await portal.countRows(this.dataset, query, signal);
+    const pageSize = Math.max(1, this.schema?.maxRecordCount ?? 2000);
+    const want = Math.min(matching, IN_VIEW_LIMIT);
+    const offsets: number[] = [];
+    for (let at = 0; at < want; at += pageSize) offsets.push(at);
+    const pages = await Promise.all(offsets.map((at) => portal.queryPage(this.dataset, query, at, Math.min(pageSize, want - at), signal)));
+    return { rows: pages.flatMap((p) => p.rows), matching };
+  }
+
+  async row(position: number): Promise<DataRow | undefined> {
+    const page = await this.need().queryPage(this.dataset, { ...this.base, fields: this.columns.map((c) => c.name), returnGeometry: false }, position, 1);
+    return page.rows[0];
+  }
+}
+
+class MemorySource implements MapSource {
+  constructor(
+    readonly key: string,
+    readonly title: string,
+    private readonly columns: GridColumn[],
+    private readonly rows: DataRow[],
+  ) {}
+
+  async open(): ReturnType<MapSource['open']> {
+    return { total: this.rows.length, pageSize: 5000, fields: mapFields(this.columns), extent: rowsExtent(this.rows), columns: this.columns };
+  }
+
+  async page(offset: number, count: number): Promise<DataRow[]> {
+    return this.rows.slice(offset, offset + count);
+  }
+
+  async row(position: number): Promise<DataRow | undefined> {
+    return this.rows[position];
+  }
+}

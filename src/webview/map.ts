@@ -1,0 +1,436 @@
+// The map webview: Leaflet over Oklahoma's county outlines (offline) or the tiles the setting
+// names, the dataset's features drawn by FeatureLayer page by page, a legend (count, share
+// without geometry, colour classes), a feature's row detail on click, the grid's selected row
+// centred, and rectangle or circle drawing handed back as a spatial filter. Portal text is
+// only ever a text node.
+
+import * as L from 'leaflet';
+import type { GridColumn, MapFeatureBatch, MapSpatial, MapSpatialAction, MapView } from '../protocol';
+import { CellFormatter } from './grid/format';
+import { fill } from './grid/toolbar';
+import { categoryClasses, chartColors, graduatedClasses, themeColor, type ColorClasses } from './map/colors';
+import { FeatureLayer } from './map/featureLayer';
+import { showControls } from '../util/text';
+import { h, icon } from './shared/dom';
+import { showRowDetail } from './shared/rowDetail';
+import { onNotify, ready, request } from './shared/rpc';
+
+/** Pages asked for at once: the host's HTTP layer limits what reaches one portal host. */
+const PAGES_IN_FLIGHT = 6;
+
+const app = document.getElementById('app')!;
+document.body.classList.add('map-page');
+const toolbar = h('header', { class: 'map-toolbar grid-toolbar' });
+const messages = h('div', { class: 'grid-messages', id: 'map-messages' });
+const mapElement = h('div', { class: 'map', id: 'map', role: 'application' });
+const legend = h('section', { class: 'map-legend', id: 'map-legend', 'aria-live': 'polite' });
+const shapeBar = h('div', { class: 'map-shape-bar', id: 'map-shape-bar', hidden: '' });
+const detail = h('div', { class: 'grid-detail', id: 'map-detail', role: 'dialog', 'aria-modal': 'true', hidden: '' });
+app.replaceChildren(toolbar, messages, h('div', { class: 'map-frame' }, mapElement, legend, shapeBar), detail);
+
+const map = L.map(mapElement, { zoomControl: true, attributionControl: true, preferCanvas: true, boxZoom: false, minZoom: 3, maxZoom: 19 }).setView([35.47, -97.52], 10);
+map.attributionControl.setPrefix(false);
+const features = new FeatureLayer().addTo(map);
+const basemapRenderer = L.canvas({ padding: 0.5 });
+let counties: L.GeoJSON | undefined;
+let tiles: L.TileLayer | undefined;
+const overlays = new Map<string, FeatureLayer>();
+const highlight = L.layerGroup().addTo(map);
+let drawn: L.Rectangle | L.Circle | undefined;
+
+let view: MapView | undefined;
+let received = 0;
+let empty = 0;
+let complete = false;
+let inViewMatching: number | undefined;
+const values = new Map<number, string | number | null>();
+let classes: ColorClasses | undefined;
+let formatter = new CellFormatter('en', 'missing');
+let focus: { row: number; center: [number, number] } | undefined;
+let panFrameMs: number | undefined;
+
+function show(next: MapView): void {
+  const first = !view;
+  const newBasemap = !view || JSON.stringify(view.tiles) !== JSON.stringify(next.tiles);
+  view = next;
+  formatter = new CellFormatter(next.locale, next.labels.missing);
+  document.title = next.title;
+  mapElement.setAttribute('aria-label', fill(next.labels.mapLabel, showControls(next.title)));
+  if (newBasemap) drawBasemap(next);
+  renderToolbar(next);
+  messages.replaceChildren();
+  features.clear();
+  values.clear();
+  classes = undefined;
+  received = 0;
+  empty = 0;
+  complete = false;
+  inViewMatching = undefined;
+  applyPalette();
+  highlight.clearLayers();
+  if (first && next.extent) fitExtent(next.extent);
+  renderLegend();
+  if (next.mode === 'whole') void loadWhole(next);
+  else void loadInView(next);
+}
+
+function fitExtent([xmin, ymin, xmax, ymax]: [number, number, number, number]): void {
+  if ([xmin, ymin, xmax, ymax].every(Number.isFinite) && xmax > xmin && ymax > ymin) map.fitBounds([[ymin, xmin], [ymax, xmax]], { animate: false });
+}
+
+function drawBasemap(v: MapView): void {
+  counties?.remove();
+  tiles?.remove();
+  if (v.tiles) {
+    // The CSP admits images from this host only; the attribution says whose they are.
+    tiles = L.tileLayer(v.tiles.url, { attribution: showControls(v.tiles.attribution).replace(/[<>&"]/g, ''), maxZoom: 19, crossOrigin: false }).addTo(map);
+  }
+  const line = themeColor('--vscode-editorIndentGuide-activeBackground1', '') || themeColor('--vscode-descriptionForeground', '#888888');
+  counties = L.geoJSON(v.counties as GeoJSON.FeatureCollection, {
+    interactive: false,
+    style: () => ({ color: line, weight: 1, opacity: 0.7, fill: false, renderer: basemapRenderer }),
+  }).addTo(map);
+  counties.bringToBack();
+}
+
+async function loadWhole(v: MapView): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (view === v && next < v.pages) {
+      const page = next++;
+      let batch: MapFeatureBatch;
+      try {
+        batch = await request('map/features', { generation: v.generation, page });
+      } catch (error) {
+        if (view === v) showError((error as Error).message);
+        return;
+      }
+      if (batch.stale || view !== v) return;
+      add(batch);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGES_IN_FLIGHT, Math.max(1, v.pages)) }, worker));
+  if (view !== v) return;
+  complete = true;
+  if (!v.extent || v.extent.some((n) => !Number.isFinite(n))) {
+    const b = features.bounds();
+    if (b) map.fitBounds(b, { animate: false });
+  }
+  finish();
+}
+
+let inViewTimer = 0;
+async function loadInView(v: MapView): Promise<void> {
+  const b = map.getBounds();
+  const extent: [number, number, number, number] = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  const degreesPerPixel = (b.getEast() - b.getWest()) / Math.max(1, mapElement.clientWidth);
+  let batch: MapFeatureBatch;
+  try {
+    batch = await request('map/features', { generation: v.generation, page: 0, extent, degreesPerPixel });
+  } catch (error) {
+    if (view === v) showError((error as Error).message);
+    return;
+  }
+  if (batch.stale || view !== v) return;
+  features.clear();
+  values.clear();
+  received = 0;
+  empty = 0;
+  add(batch);
+  inViewMatching = batch.inView;
+  complete = true;
+  finish();
+}
+
+map.on('moveend', () => {
+  if (view?.mode !== 'inView') return;
+  clearTimeout(inViewTimer);
+  const v = view;
+  // Pages for the new extent once the user pauses; the old features stay drawn meanwhile.
+  inViewTimer = window.setTimeout(() => void loadInView(v), 150);
+});
+
+function colorOf(row: number): number {
+  return classes ? classes.classOf(values.get(row)) : 0;
+}
+
+function add(batch: MapFeatureBatch): void {
+  received += batch.rows;
+  empty += batch.empty;
+  if (batch.values) for (const [row, value] of Object.entries(batch.values)) values.set(Number(row), value);
+  features.addPoints(batch.pointRows, batch.points, colorOf);
+  for (const s of batch.shapes) features.addShape(s.row, s.geometry, colorOf(s.row));
+  renderLegend();
+}
+
+/** All pages are in: colour classes from every value, then report what was drawn. */
+function finish(): void {
+  if (view?.colorField) {
+    const field = view.fields.find((f) => f.name === view!.colorField);
+    const colors = chartColors();
+    const words = { other: view.labels.other, missing: view.labels.missing };
+    if (field?.kind === 'text') classes = categoryClasses(values.values(), colors, words);
+    else if (field) {
+      const column: GridColumn = { name: field.name, label: field.label, kind: field.kind === 'date' ? 'date' : 'double' };
+      classes = graduatedClasses(values.values(), colors[5], colors[4], colors[6], (n) => formatter.format(n, column).text, words);
+    }
+    features.recolor(colorOf);
+  }
+  applyPalette();
+  renderLegend();
+  reportPaint();
+}
+
+function applyPalette(): void {
+  features.palette = classes ? classes.palette : [themeColor('--vscode-charts-blue', '#3794ff')];
+}
+
+let reportFrame = 0;
+/** After the next paint, tells the host what the feature layer drew (tests and benchmarks). */
+function reportPaint(): void {
+  if (reportFrame) return;
+  features.onPaint = () => {
+    features.onPaint = undefined;
+    reportFrame = requestAnimationFrame(() => {
+      reportFrame = 0;
+      sendPaint();
+    });
+  };
+  // Force a paint even if nothing moved.
+  features.recolor(colorOf);
+}
+
+function sendPaint(): void {
+  if (!view) return;
+  const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  const d = features.drawn;
+  mapElement.dataset.featureCount = String(d.points + d.lines + d.polygons);
+  mapElement.dataset.points = String(d.points);
+  mapElement.dataset.lines = String(d.lines);
+  mapElement.dataset.polygons = String(d.polygons);
+  mapElement.dataset.complete = String(complete);
+  // Where the first feature is on screen, so UI tests can click it as a user would.
+  const first = features.locate(0);
+  if (first) {
+    const p = map.latLngToContainerPoint(first.center);
+    mapElement.dataset.firstFeature = `${Math.round(p.x)},${Math.round(p.y)}`;
+  }
+  void request('map/painted', { generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs });
+}
+
+function renderLegend(): void {
+  if (!view) return;
+  const L_ = view.labels;
+  const count = features.size;
+  const parts: Node[] = [];
+  const countText = view.mode === 'inView' && inViewMatching !== undefined
+    ? fill(L_.inView, count.toLocaleString(view.locale), inViewMatching.toLocaleString(view.locale))
+    : count === 1 ? L_.feature : fill(L_.features, count.toLocaleString(view.locale));
+  parts.push(h('div', { class: 'map-count', id: 'map-count' }, countText));
+  if (!complete && view.mode === 'whole' && view.total > 0) parts.push(h('div', { class: 'map-progress' }, fill(L_.loading, Math.round((100 * received) / view.total))));
+  if (received > 0) parts.push(h('div', { class: 'map-empty', id: 'map-empty' }, fill(L_.noGeometry, ((100 * empty) / received).toLocaleString(view.locale, { maximumFractionDigits: 1 }))));
+  if (view.queryText) parts.push(h('div', { class: 'map-query' }, showControls(fill(L_.filtered, view.queryText))));
+  if (classes) {
+    const list = h('ul', { class: 'map-classes' });
+    for (const entry of classes.legend) {
+      const swatch = h('span', { class: 'map-swatch' });
+      swatch.style.background = entry.color;
+      list.append(h('li', {}, swatch, showControls(entry.label), h('span', { class: 'map-class-count' }, ` ${entry.count.toLocaleString(view.locale)}`)));
+    }
+    parts.push(list);
+  }
+  legend.replaceChildren(...parts);
+}
+
+function renderToolbar(v: MapView): void {
+  const L_ = v.labels;
+  const parts: Node[] = [h('span', { class: 'grid-title' }, icon('globe'), ' ', showControls(v.title))];
+  const color = h('select', { id: 'map-color-by', title: L_.colorBy, 'aria-label': L_.colorBy });
+  color.append(h('option', { value: '' }, L_.noColor));
+  for (const f of v.fields) {
+    const option = h('option', { value: f.name }, showControls(f.label));
+    if (f.name === v.colorField) option.selected = true;
+    color.append(option);
+  }
+  color.addEventListener('change', () => void request('map/colorBy', { field: color.value || undefined }).catch((e: Error) => showError(e.message)));
+  parts.push(h('label', { class: 'map-color' }, icon('symbol-color'), ' ', color));
+  for (const overlay of v.overlays) {
+    const box = h('input', { type: 'checkbox', id: `map-overlay-${overlays.size}` });
+    box.checked = overlays.has(overlay.id);
+    box.addEventListener('change', () => void toggleOverlay(overlay.id, box.checked));
+    parts.push(h('label', { class: 'map-overlay' }, box, ' ', showControls(overlay.label)));
+  }
+  const fit = h('button', { type: 'button', class: 'icon-button', id: 'map-fit', title: L_.zoomToData, 'aria-label': L_.zoomToData }, icon('screen-full'));
+  fit.addEventListener('click', () => {
+    const b = features.bounds();
+    if (b) map.fitBounds(b);
+  });
+  parts.push(fit);
+  if (v.canDraw) {
+    for (const [mode, label, iconName] of [['box', L_.drawBox, 'primitive-square'], ['circle', L_.drawCircle, 'circle-large']] as const) {
+      const button = h('button', { type: 'button', class: 'icon-button', id: `map-draw-${mode}`, title: `${label} (${L_.drawHint})`, 'aria-label': label, 'aria-pressed': 'false' }, icon(iconName));
+      button.addEventListener('click', () => startDrawing(mode, button));
+      parts.push(button);
+    }
+  }
+  toolbar.replaceChildren(...parts);
+}
+
+async function toggleOverlay(id: string, on: boolean): Promise<void> {
+  overlays.get(id)?.remove();
+  overlays.delete(id);
+  if (!on) return;
+  try {
+    const batch = await request('map/overlay', { id });
+    const layer = new FeatureLayer();
+    layer.palette = [themeColor('--vscode-charts-foreground', '#cccccc')];
+    layer.addPoints(batch.pointRows, batch.points, () => 0);
+    for (const s of batch.shapes) layer.addShape(s.row, s.geometry.type === 'Polygon' || s.geometry.type === 'MultiPolygon' ? { type: s.geometry.type === 'Polygon' ? 'MultiLineString' : 'MultiLineString', coordinates: s.geometry.type === 'Polygon' ? s.geometry.coordinates : (s.geometry.coordinates as unknown[][]).flat() } : s.geometry, 0);
+    overlays.set(id, layer.addTo(map));
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+
+// ---- clicking a feature: the row detail, as the grid shows it -----------------------------------
+
+map.on('click', (event: L.LeafletMouseEvent) => {
+  if (drawing || !view) return;
+  const row = features.hit(event.containerPoint);
+  if (row !== undefined) void openDetail(row);
+});
+
+async function openDetail(row: number): Promise<void> {
+  if (!view) return;
+  const v = view;
+  mark(row, false);
+  try {
+    const d = await request('map/detail', { generation: v.generation, row });
+    const columns = d.values.map((x) => ({ name: x.name, label: x.label, kind: x.kind }));
+    showRowDetail(detail, d, columns, formatter, { rowDetail: v.labels.rowDetail, close: v.labels.close, cutNote: v.labels.cutNote, showMore: v.labels.showMore }, v.locale, { dismissed: () => mapElement.focus() });
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+
+/** Rings the feature of `row`; with `centre`, moves the map to it. */
+function mark(row: number, centre: boolean): void {
+  highlight.clearLayers();
+  const at = features.locate(row);
+  if (!at) return;
+  const color = themeColor('--vscode-focusBorder', '#007fd4');
+  if (at.bounds) highlight.addLayer(L.rectangle(at.bounds, { color, weight: 3, fill: false, interactive: false }));
+  else highlight.addLayer(L.circleMarker(at.center, { radius: 9, color, weight: 3, fill: false, interactive: false }));
+  mapElement.dataset.focusRow = String(row);
+  if (centre) map.panTo(at.center, { animate: false });
+  const c = map.getCenter();
+  focus = { row, center: [c.lng, c.lat] };
+  sendPaint();
+}
+
+// ---- drawing a rectangle or a circle ----------------------------------------------------------
+
+let drawing: 'box' | 'circle' | undefined;
+let drawStart: L.LatLng | undefined;
+
+function startDrawing(mode: 'box' | 'circle', button: HTMLElement): void {
+  drawing = mode;
+  button.setAttribute('aria-pressed', 'true');
+  map.dragging.disable();
+  mapElement.classList.add('map-drawing');
+}
+
+function stopDrawing(): void {
+  drawing = undefined;
+  drawStart = undefined;
+  map.dragging.enable();
+  mapElement.classList.remove('map-drawing');
+  for (const b of toolbar.querySelectorAll('[aria-pressed="true"]')) b.setAttribute('aria-pressed', 'false');
+}
+
+map.on('mousedown', (event: L.LeafletMouseEvent) => {
+  if (!drawing) return;
+  drawStart = event.latlng;
+  drawn?.remove();
+  const color = themeColor('--vscode-focusBorder', '#007fd4');
+  drawn = drawing === 'box'
+    ? L.rectangle(L.latLngBounds(event.latlng, event.latlng), { color, weight: 2, fillOpacity: 0.1, interactive: false }).addTo(map)
+    : L.circle(event.latlng, { radius: 1, color, weight: 2, fillOpacity: 0.1, interactive: false }).addTo(map);
+});
+
+map.on('mousemove', (event: L.LeafletMouseEvent) => {
+  if (!drawing || !drawStart || !drawn) return;
+  if (drawn instanceof L.Rectangle) drawn.setBounds(L.latLngBounds(drawStart, event.latlng));
+  else drawn.setRadius(map.distance(drawStart, event.latlng));
+});
+
+map.on('mouseup', (event: L.LeafletMouseEvent) => {
+  if (!drawing || !drawStart || !drawn) return;
+  let spatial: MapSpatial;
+  if (drawn instanceof L.Rectangle) {
+    const b = L.latLngBounds(drawStart, event.latlng);
+    spatial = { kind: 'bbox', xmin: b.getWest(), ymin: b.getSouth(), xmax: b.getEast(), ymax: b.getNorth() };
+  } else {
+    spatial = { kind: 'near', longitude: drawStart.lng, latitude: drawStart.lat, meters: map.distance(drawStart, event.latlng) };
+  }
+  stopDrawing();
+  offerShape(spatial);
+});
+
+function offerShape(spatial: MapSpatial): void {
+  if (!view) return;
+  const L_ = view.labels;
+  mapElement.dataset.shape = JSON.stringify(spatial);
+  const buttons: Node[] = [];
+  for (const [action, label, iconName] of [['filterGrid', L_.filterGrid, 'filter'], ['insertSnippet', L_.insertSnippet, 'code'], ['save', L_.save, 'save']] as [MapSpatialAction, string, string][]) {
+    const button = h('button', { type: 'button', class: 'action', id: `map-shape-${action}` }, icon(iconName), h('span', {}, label));
+    button.addEventListener('click', () => void request('map/spatial', { spatial, action }).catch((e: Error) => showError(e.message)));
+    buttons.push(button);
+  }
+  const clear = h('button', { type: 'button', class: 'icon-button', id: 'map-shape-clear', title: L_.clearShape, 'aria-label': L_.clearShape }, icon('close'));
+  clear.addEventListener('click', () => {
+    drawn?.remove();
+    drawn = undefined;
+    shapeBar.hidden = true;
+    delete mapElement.dataset.shape;
+  });
+  shapeBar.replaceChildren(...buttons, clear);
+  shapeBar.hidden = false;
+}
+
+function showError(message: string): void {
+  messages.replaceChildren(h('p', { class: 'grid-error', role: 'alert' }, icon('error'), ' ', showControls(message)));
+}
+
+onNotify('map/show', show);
+onNotify('map/focus', ({ generation, row }) => {
+  if (view?.generation === generation) mark(row, true);
+});
+/** Moves the map pane frame by frame and fires move events, as Leaflet's own drag handler does. */
+onNotify('map/pan', async ({ steps, dx, dy }) => {
+  const pane = map.getPane('mapPane')!;
+  let at = L.DomUtil.getPosition(pane);
+  const frames: number[] = [];
+  map.fire('movestart');
+  let last = performance.now();
+  for (let i = 0; i < steps; i++) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const now = performance.now();
+    frames.push(now - last);
+    last = now;
+    const back = i % 60 < 30 ? 1 : -1;
+    at = at.add(L.point(dx * back, dy * back));
+    L.DomUtil.setPosition(pane, at);
+    map.fire('move');
+  }
+  map.fire('moveend');
+  frames.sort((a, b) => a - b);
+  panFrameMs = frames[frames.length >> 1];
+  sendPaint();
+});
+onNotify('panel/error', ({ message }) => {
+  app.setAttribute('aria-busy', 'false');
+  showError(message);
+});
+ready();
+app.setAttribute('aria-busy', 'false');

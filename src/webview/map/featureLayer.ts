@@ -1,0 +1,349 @@
+// A Leaflet layer that draws up to 100,000+ features on one canvas: coordinates projected
+// once to Web Mercator world pixels in typed arrays, drawn by colour in a few canvas paths on
+// each Leaflet renderer update (pan and zoom animate the finished canvas, as Leaflet's own
+// canvas renderer does), hit-tested by distance. It counts what each paint drew: tests read
+// that count, not the data sent.
+
+import * as L from 'leaflet';
+
+const TILE = 256;
+const RAD = Math.PI / 180;
+const MAX_LAT = 85.0511287798;
+
+export function worldX(lon: number): number {
+  return ((lon + 180) / 360) * TILE;
+}
+export function worldY(lat: number): number {
+  const s = Math.sin(Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD);
+  return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * TILE;
+}
+
+export type ShapeKind = 'line' | 'polygon';
+
+interface Shape {
+  row: number;
+  kind: ShapeKind;
+  /** Parts (lines or rings) as flat world-pixel [x, y, ...]; polygons' parts grouped per polygon. */
+  parts: Float64Array[];
+  /** For polygons: how many parts each polygon of a MultiPolygon has. */
+  polygons?: number[];
+  bbox: [number, number, number, number];
+  color: number;
+}
+
+export interface PaintCounts {
+  points: number;
+  lines: number;
+  polygons: number;
+}
+
+export class FeatureLayer extends L.Layer {
+  private renderer: L.Canvas;
+  private px = new Float64Array(1024);
+  private py = new Float64Array(1024);
+  private rows = new Int32Array(512);
+  private colors = new Uint8Array(512);
+  private count = 0;
+  private readonly shapes: Shape[] = [];
+  private readonly byRow = new Map<number, { point?: number; shape?: Shape }>();
+  /** CSS colours by index; 0 is the default. */
+  palette: string[] = ['#3794ff'];
+  pointRadius = 3;
+  drawn: PaintCounts = { points: 0, lines: 0, polygons: 0 };
+  onPaint: ((counts: PaintCounts) => void) | undefined;
+  private frame = 0;
+
+  constructor() {
+    super();
+    this.renderer = L.canvas({ padding: 0.5 });
+  }
+
+  override onAdd(map: L.Map): this {
+    map.addLayer(this.renderer);
+    this.renderer.on('update', this.paint, this);
+    this.paint();
+    return this;
+  }
+
+  override onRemove(map: L.Map): this {
+    this.renderer.off('update', this.paint, this);
+    map.removeLayer(this.renderer);
+    return this;
+  }
+
+  get size(): number {
+    return this.count + this.shapes.length;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.shapes.length = 0;
+    this.byRow.clear();
+    this.schedule();
+  }
+
+  addPoints(rows: readonly number[], lonLat: readonly number[], color: (row: number) => number): void {
+    const need = this.count + rows.length;
+    if (need > this.rows.length) {
+      let size = this.rows.length;
+      while (size < need) size *= 2;
+      const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(n);
+        b.set(a);
+        return b;
+      };
+      this.px = grow(this.px, size);
+      this.py = grow(this.py, size);
+      this.rows = grow(this.rows, size);
+      this.colors = grow(this.colors, size);
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const k = this.count++;
+      this.px[k] = worldX(lonLat[2 * i]);
+      this.py[k] = worldY(lonLat[2 * i + 1]);
+      this.rows[k] = rows[i];
+      this.colors[k] = color(rows[i]);
+      this.byRow.set(rows[i], { point: k });
+    }
+    this.schedule();
+  }
+
+  addShape(row: number, geometry: { type: string; coordinates: unknown }, color: number): void {
+    const parts: Float64Array[] = [];
+    const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+    const toPart = (coords: number[][]): Float64Array => {
+      const out = new Float64Array(coords.length * 2);
+      coords.forEach(([lon, lat], i) => {
+        const x = worldX(lon);
+        const y = worldY(lat);
+        out[2 * i] = x;
+        out[2 * i + 1] = y;
+        if (x < bbox[0]) bbox[0] = x;
+        if (y < bbox[1]) bbox[1] = y;
+        if (x > bbox[2]) bbox[2] = x;
+        if (y > bbox[3]) bbox[3] = y;
+      });
+      return out;
+    };
+    const c = geometry.coordinates as never;
+    let kind: ShapeKind;
+    let polygons: number[] | undefined;
+    switch (geometry.type) {
+      case 'LineString':
+        kind = 'line';
+        parts.push(toPart(c));
+        break;
+      case 'MultiLineString':
+        kind = 'line';
+        for (const p of c as number[][][]) parts.push(toPart(p));
+        break;
+      case 'Polygon':
+        kind = 'polygon';
+        for (const ring of c as number[][][]) parts.push(toPart(ring));
+        polygons = [parts.length];
+        break;
+      case 'MultiPolygon':
+        kind = 'polygon';
+        polygons = [];
+        for (const polygon of c as number[][][][]) {
+          for (const ring of polygon) parts.push(toPart(ring));
+          polygons.push(polygon.length);
+        }
+        break;
+      case 'MultiPoint': {
+        const pts = c as number[][];
+        this.addPoints(pts.map(() => row), pts.flat(), () => color);
+        return;
+      }
+      default:
+        return;
+    }
+    const shape: Shape = { row, kind, parts, polygons, bbox, color };
+    this.shapes.push(shape);
+    this.byRow.set(row, { shape });
+    this.schedule();
+  }
+
+  recolor(color: (row: number) => number): void {
+    for (let k = 0; k < this.count; k++) this.colors[k] = color(this.rows[k]);
+    for (const s of this.shapes) s.color = color(s.row);
+    this.schedule();
+  }
+
+  /** `[west, south, east, north]` of every feature, or undefined. */
+  bounds(): L.LatLngBounds | undefined {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let k = 0; k < this.count; k++) {
+      if (this.px[k] < x0) x0 = this.px[k];
+      if (this.px[k] > x1) x1 = this.px[k];
+      if (this.py[k] < y0) y0 = this.py[k];
+      if (this.py[k] > y1) y1 = this.py[k];
+    }
+    for (const s of this.shapes) {
+      x0 = Math.min(x0, s.bbox[0]);
+      y0 = Math.min(y0, s.bbox[1]);
+      x1 = Math.max(x1, s.bbox[2]);
+      y1 = Math.max(y1, s.bbox[3]);
+    }
+    if (!Number.isFinite(x0)) return undefined;
+    const crs = L.CRS.EPSG3857;
+    return L.latLngBounds(crs.pointToLatLng(L.point(x0, y1), 0), crs.pointToLatLng(L.point(x1, y0), 0));
+  }
+
+  /** Where the feature of `row` is (its point or its bounding box centre). */
+  locate(row: number): { center: L.LatLng; bounds?: L.LatLngBounds } | undefined {
+    const at = this.byRow.get(row);
+    const crs = L.CRS.EPSG3857;
+    if (at?.point !== undefined) return { center: crs.pointToLatLng(L.point(this.px[at.point], this.py[at.point]), 0) };
+    if (at?.shape) {
+      const [x0, y0, x1, y1] = at.shape.bbox;
+      const bounds = L.latLngBounds(crs.pointToLatLng(L.point(x0, y1), 0), crs.pointToLatLng(L.point(x1, y0), 0));
+      return { center: bounds.getCenter(), bounds };
+    }
+    return undefined;
+  }
+
+  /** The row of the topmost feature under a container point, within a few pixels. */
+  hit(containerPoint: L.Point): number | undefined {
+    const map = this._map;
+    if (!map) return undefined;
+    const scale = Math.pow(2, map.getZoom());
+    const origin = map.getPixelBounds().min!;
+    const wx = (containerPoint.x + origin.x) / scale;
+    const wy = (containerPoint.y + origin.y) / scale;
+    const tolerance = Math.max(this.pointRadius + 3, 5) / scale;
+    let best: number | undefined;
+    let bestD = tolerance * tolerance;
+    for (let k = this.count - 1; k >= 0; k--) {
+      const dx = this.px[k] - wx;
+      const dy = this.py[k] - wy;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) {
+        bestD = d;
+        best = this.rows[k];
+      }
+    }
+    if (best !== undefined) return best;
+    for (let i = this.shapes.length - 1; i >= 0; i--) {
+      const s = this.shapes[i];
+      if (wx < s.bbox[0] - tolerance || wx > s.bbox[2] + tolerance || wy < s.bbox[1] - tolerance || wy > s.bbox[3] + tolerance) continue;
+      if (s.kind === 'polygon' ? insidePolygon(s, wx, wy) : nearLine(s, wx, wy, tolerance)) return s.row;
+    }
+    return undefined;
+  }
+
+  private schedule(): void {
+    if (this.frame || !this._map) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint();
+    });
+  }
+
+  /** Draws every feature within the renderer's padded bounds, one canvas path per colour and kind. */
+  private paint(): void {
+    const map = this._map;
+    const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds; _container?: HTMLCanvasElement };
+    const ctx = r._ctx;
+    const b = r._bounds;
+    if (!map || !ctx || !b || !b.min || !b.max) return;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, r._container!.width, r._container!.height);
+    ctx.restore();
+    const scale = Math.pow(2, map.getZoom());
+    const origin = map.getPixelOrigin();
+    const minX = (b.min.x + origin.x) / scale;
+    const minY = (b.min.y + origin.y) / scale;
+    const maxX = (b.max.x + origin.x) / scale;
+    const maxY = (b.max.y + origin.y) / scale;
+    const ox = -origin.x;
+    const oy = -origin.y;
+    const counts: PaintCounts = { points: 0, lines: 0, polygons: 0 };
+    const colors = this.palette.length;
+    // Polygons first (filled, translucent), then lines, then points on top.
+    for (const kind of ['polygon', 'line'] as const) {
+      for (let c = 0; c < colors; c++) {
+        ctx.beginPath();
+        let any = false;
+        for (const s of this.shapes) {
+          if (s.kind !== kind || s.color !== c) continue;
+          if (s.bbox[2] < minX || s.bbox[0] > maxX || s.bbox[3] < minY || s.bbox[1] > maxY) continue;
+          any = true;
+          if (kind === 'polygon') counts.polygons++;
+          else counts.lines++;
+          for (const part of s.parts) {
+            ctx.moveTo(part[0] * scale + ox, part[1] * scale + oy);
+            for (let i = 2; i < part.length; i += 2) ctx.lineTo(part[i] * scale + ox, part[i + 1] * scale + oy);
+            if (kind === 'polygon') ctx.closePath();
+          }
+        }
+        if (!any) continue;
+        const color = this.palette[c];
+        if (kind === 'polygon') {
+          ctx.globalAlpha = 0.35;
+          ctx.fillStyle = color;
+          ctx.fill('evenodd');
+          ctx.globalAlpha = 1;
+          ctx.lineWidth = 1;
+        } else ctx.lineWidth = 2;
+        ctx.strokeStyle = color;
+        ctx.stroke();
+      }
+    }
+    const size = this.pointRadius * 2;
+    const half = this.pointRadius;
+    for (let c = 0; c < colors; c++) {
+      ctx.fillStyle = this.palette[c];
+      ctx.beginPath();
+      let any = false;
+      for (let k = 0; k < this.count; k++) {
+        if (this.colors[k] !== c) continue;
+        const x = this.px[k];
+        const y = this.py[k];
+        if (x < minX || x > maxX || y < minY || y > maxY) continue;
+        counts.points++;
+        any = true;
+        ctx.rect(x * scale + ox - half, y * scale + oy - half, size, size);
+      }
+      if (any) ctx.fill();
+    }
+    this.drawn = counts;
+    this.onPaint?.(counts);
+  }
+}
+
+function insidePolygon(s: Shape, x: number, y: number): boolean {
+  let inside = false;
+  for (const part of s.parts) {
+    for (let i = 0, j = part.length - 2; i < part.length; j = i, i += 2) {
+      const xi = part[i];
+      const yi = part[i + 1];
+      const xj = part[j];
+      const yj = part[j + 1];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+function nearLine(s: Shape, x: number, y: number, tolerance: number): boolean {
+  const t2 = tolerance * tolerance;
+  for (const part of s.parts) {
+    for (let i = 2; i < part.length; i += 2) {
+      const ax = part[i - 2];
+      const ay = part[i - 1];
+      const dx = part[i] - ax;
+      const dy = part[i + 1] - ay;
+      const len = dx * dx + dy * dy;
+      const t = len ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len)) : 0;
+      const px = ax + t * dx - x;
+      const py = ay + t * dy - y;
+      if (px * px + py * py <= t2) return true;
+    }
+  }
+  return false;
+}

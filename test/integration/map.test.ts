@@ -1,0 +1,159 @@
+// The map view in the real extension host with its webview drawn by a real browser: every
+// geometry type draws as many features as the portal has geometries (counted by the map's
+// feature layer as it painted, not from the data sent), a feature's row detail, the grid's
+// selected row centred, a drawn rectangle turned into a snippet that runs, and a CSV with
+// latitude/longitude columns.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { OkcOpenDataApi } from '../../src/extension';
+import type { MapHandle } from '../../src/map/mapPanel';
+import type { GeoJsonGeometry } from '../../src/portal/types';
+import type { GridHandle } from '../../src/preview/gridHost';
+import type { FakeDataset } from '../portal/data';
+import { HOSTILE_TITLE } from '../portal/data';
+import { startFakePortal, type FakePortal } from '../portal/server';
+import { expectedRows } from '../snippets/oracle';
+import { runSnippet } from '../snippets/run';
+import { datasetIn, usePortals } from './helpers';
+
+const HUB = 'Map Hub';
+
+function geometries(ds: FakeDataset): (GeoJsonGeometry | null)[] {
+  return Array.from({ length: ds.rowCount }, (_, i) => ds.geometryAt(i));
+}
+
+describe('Map view', function () {
+  this.timeout(180_000);
+  let fake: FakePortal;
+  let okc: OkcOpenDataApi;
+  let scratch: string;
+
+  before(async () => {
+    fake = await startFakePortal({ port: 0, bigRows: 1000 });
+    okc = await usePortals([{ name: HUB, kind: 'hub', url: fake.baseUrl }]);
+    scratch = mkdtempSync(join(tmpdir(), 'okc-map-'));
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    await fake?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function showOnMap(title: string, options?: unknown): Promise<MapHandle> {
+    const handle = await vscode.commands.executeCommand<MapHandle | undefined>('okcOpenData.showOnMap', datasetIn(okc, HUB, title), options);
+    assert.ok(handle, 'Show on Map returned no panel');
+    return handle;
+  }
+
+  for (const [title, kind] of [['Fire Stations', 'points'], ['Bike Routes', 'lines'], ['Parks', 'polygons']] as const) {
+    it(`draws every feature of ${title} (${kind}), as counted by the map's layer`, async () => {
+      const ds = fake.catalog.byTitle(title)!;
+      const all = geometries(ds);
+      const expected = all.filter((g) => g !== null).length;
+      assert.ok(expected > 0);
+      const map = await showOnMap(title);
+      const paint = await map.waitForPaint((p) => p.complete);
+      assert.equal(paint[kind], expected, JSON.stringify(paint));
+      const others = (['points', 'lines', 'polygons'] as const).filter((k) => k !== kind);
+      for (const other of others) assert.equal(paint[other], 0, `${other} in ${JSON.stringify(paint)}`);
+      assert.equal(paint.empty, all.length - expected);
+      assert.equal(map.view?.total, ds.rowCount);
+    });
+  }
+
+  it('gives a feature the same row detail as the grid, portal text as text', async () => {
+    const map = await showOnMap(HOSTILE_TITLE);
+    await map.waitForPaint((p) => p.complete);
+    const detail = await map.detail(0);
+    const title = detail.values.find((v) => v.name === 'Title');
+    assert.equal(title?.value, '<script>alert("title")</script>');
+    const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', datasetIn(okc, HUB, HOSTILE_TITLE));
+    await grid.waitForPaint((p) => p.first === 0);
+    const fromGrid = await grid.detail(grid.view!.generation, 0);
+    assert.deepEqual(detail.values, fromGrid.values);
+  });
+
+  it('centres the feature of the row selected in the grid, with the grid\'s filters', async () => {
+    const d = datasetIn(okc, HUB, 'Fire Stations');
+    const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', d);
+    await grid.waitForPaint((p) => p.first === 0);
+    const stations = fake.catalog.byTitle('Fire Stations')!;
+    await grid.query([], [{ field: 'OBJECTID', op: '>=', value: stations.oidAt(10) }]);
+    const map = await showOnMap('Fire Stations');
+    const painted = await map.waitForPaint((p) => p.complete);
+    assert.equal(painted.points, 26, 'the map shows the grid\'s filtered rows');
+    grid.scrollTo(4);
+    const focused = await map.waitForPaint((p) => p.focus?.row === 4);
+    const fifth = expectedRows(stations, { filters: [{ field: 'OBJECTID', op: '>=', value: stations.oidAt(10) }] })[4];
+    const [lon, lat] = stations.rowByOid(Number(fifth.OBJECTID))!.geometry!.coordinates as number[];
+    // The map centres to the pixel: within a few metres at city zoom.
+    assert.ok(Math.abs(focused.focus!.center[0] - lon) < 2e-3 && Math.abs(focused.focus!.center[1] - lat) < 2e-3, `${JSON.stringify(focused.focus)} vs ${lon},${lat}`);
+    // Away from the first row's feature: the map moved.
+    const [lon0, lat0] = stations.rowByOid(Number(expectedRows(stations, { filters: [{ field: 'OBJECTID', op: '>=', value: stations.oidAt(10) }] })[0].OBJECTID))!.geometry!.coordinates as number[];
+    assert.ok(Math.abs(lon0 - lon) > 4e-3 || Math.abs(lat0 - lat) > 4e-3, 'rows 0 and 4 are far enough apart to tell');
+  });
+
+  it('turns a drawn rectangle into a snippet that returns exactly the rows inside it', async () => {
+    const map = await showOnMap('Fire Stations');
+    await map.waitForPaint((p) => p.complete);
+    const bbox = { kind: 'bbox' as const, xmin: -97.6, ymin: 35.4, xmax: -97.45, ymax: 35.55 };
+    const document = await vscode.workspace.openTextDocument({ language: 'javascript', content: '' });
+    await vscode.window.showTextDocument(document);
+    await map.spatial(bbox, 'insertSnippet', { language: 'javascript', pageAll: true });
+    const text = document.getText();
+    assert.match(text, /-97\.6,35\.4,-97\.45,35\.55/);
+    const ds = fake.catalog.byTitle('Fire Stations')!;
+    const inside = geometries(ds).filter((g) => {
+      const [x, y] = g!.coordinates as number[];
+      return x >= bbox.xmin && x <= bbox.xmax && y >= bbox.ymin && y <= bbox.ymax;
+    }).length;
+    assert.ok(inside > 0 && inside < ds.rowCount, `${inside} stations inside`);
+    const run = await runSnippet('javascript', text);
+    const got = run.rows.map((r) => r.OBJECTID).sort((a, b) => Number(a) - Number(b));
+    const want = expectedRows(ds, { spatial: bbox }).map((r) => r.OBJECTID);
+    assert.equal(got.length, inside);
+    assert.deepEqual(got, want);
+  });
+
+  it('filters the grid to a drawn circle', async () => {
+    const map = await showOnMap('Fire Stations');
+    await map.waitForPaint((p) => p.complete);
+    const near = { kind: 'near' as const, longitude: -97.52, latitude: 35.47, meters: 8000 };
+    await map.spatial(near, 'filterGrid');
+    const want = expectedRows(fake.catalog.byTitle('Fire Stations')!, { spatial: near }).length;
+    const painted = await map.waitForPaint((p) => p.complete && p.points === want);
+    assert.ok(want > 0 && want < 36, String(want));
+    assert.equal(painted.points, want);
+  });
+
+  it('maps a CSV with latitude and longitude columns', async () => {
+    const file = join(scratch, 'stops.csv');
+    writeFileSync(file, 'name,Latitude,Longitude\nA,35.47,-97.52\nB,35.5,-97.6\nC,,\nD,35.41,-97.44\n');
+    const map = await vscode.commands.executeCommand<MapHandle>('okcOpenData.showOnMap', vscode.Uri.file(file));
+    assert.ok(map);
+    const paint = await map.waitForPaint((p) => p.complete);
+    assert.equal(paint.points, 3);
+    assert.equal(paint.empty, 1);
+    const detail = await map.detail(1);
+    assert.equal(detail.values.find((v) => v.name === 'name')?.value, 'B');
+  });
+
+  it('maps a saved GeoJSON file', async () => {
+    const file = join(scratch, 'shapes.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { n: 1 }, geometry: { type: 'LineString', coordinates: [[-97.5, 35.4], [-97.4, 35.5]] } },
+      { type: 'Feature', properties: { n: 2 }, geometry: { type: 'Polygon', coordinates: [[[-97.6, 35.4], [-97.5, 35.4], [-97.5, 35.5], [-97.6, 35.4]]] } },
+      { type: 'Feature', properties: { n: 3 }, geometry: null },
+    ] }));
+    const map = await vscode.commands.executeCommand<MapHandle>('okcOpenData.showOnMap', vscode.Uri.file(file));
+    const paint = await map.waitForPaint((p) => p.complete);
+    assert.deepEqual([paint.points, paint.lines, paint.polygons, paint.empty], [0, 1, 1, 1]);
+  });
+});

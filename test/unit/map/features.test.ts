@@ -1,0 +1,50 @@
+// The map's host-side helpers in plain Node: packing rows into feature batches, reading
+// GeoJSON files, and finding latitude/longitude columns in CSV headers and values.
+
+import assert from 'node:assert/strict';
+import { GeoJsonFileError, geoJsonRows, guessLatLon, latLonRows, packFeatures, rowsExtent } from '../../../src/map/features';
+
+describe('map features', () => {
+  it('packs points flat, keeps other shapes as GeoJSON and counts rows without geometry', () => {
+    const batch = packFeatures([
+      { attributes: { k: 'a' }, geometry: { type: 'Point', coordinates: [-97.5, 35.4] } },
+      { attributes: { k: 'b' }, geometry: null },
+      { attributes: { k: null }, geometry: { type: 'LineString', coordinates: [[-97.5, 35.4], [-97.4, 35.5]] } },
+      { attributes: { k: true }, geometry: { type: 'Point', coordinates: [Number.NaN, 35] } },
+    ], 100, 'k');
+    assert.deepEqual(batch.pointRows, [100]);
+    assert.deepEqual(batch.points, [-97.5, 35.4]);
+    assert.deepEqual(batch.shapes.map((s) => s.row), [102]);
+    assert.equal(batch.empty, 2);
+    assert.equal(batch.rows, 4);
+    assert.deepEqual(batch.values, { 100: 'a', 101: 'b', 102: null, 103: 'true' });
+  });
+
+  it('reads a FeatureCollection, a Feature and a bare geometry, and refuses what is none', () => {
+    assert.equal(geoJsonRows(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { a: { b: 1 } }, geometry: null }] }))[0].attributes.a, '{"b":1}');
+    assert.equal(geoJsonRows(JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [1, 2] } }))[0].geometry?.type, 'Point');
+    assert.equal(geoJsonRows(JSON.stringify({ type: 'Polygon', coordinates: [] })).length, 1);
+    assert.throws(() => geoJsonRows('{"type":"Topology"}'), GeoJsonFileError);
+    assert.throws(() => geoJsonRows('not json'), GeoJsonFileError);
+  });
+
+  it('finds latitude and longitude by name when the values are degrees', () => {
+    const sample = [['A', '35.47', '-97.52'], ['B', '35.5', '-97.6']];
+    assert.deepEqual(guessLatLon(['name', 'Latitude', 'Longitude'], sample), { lat: 1, lon: 2, sure: true });
+    assert.deepEqual(guessLatLon(['name', 'lat', 'lng'], sample), { lat: 1, lon: 2, sure: true });
+  });
+
+  it('is unsure of X/Y in state plane feet and of unnamed degree columns', () => {
+    // Feet are out of degree range: no guess at all.
+    assert.equal(guessLatLon(['X', 'Y'], [['2100000', '180000']]), undefined);
+    const unnamed = guessLatLon(['a', 'b', 'c'], [['x', '-97.52', '35.47'], ['y', '-97.6', '35.5']]);
+    assert.deepEqual(unnamed, { lat: 2, lon: 1, sure: false });
+  });
+
+  it('turns CSV rows into points, rows without numbers into rows without geometry', () => {
+    const rows = latLonRows(['n', 'lat', 'lon'], [['a', '35.4', '-97.5'], ['b', '', ''], ['c', '95', '-97']], 1, 2);
+    assert.deepEqual(rows.map((r) => r.geometry?.coordinates ?? null), [[-97.5, 35.4], null, null]);
+    assert.equal(rows[1].attributes.n, 'b');
+    assert.deepEqual(rowsExtent(rows), [-97.5, 35.4, -97.5, 35.4]);
+  });
+});
