@@ -200,6 +200,7 @@ export async function sendWithFaults(
   if (rule?.kind === 'stall') {
     // The headers and a first part of the body, then nothing: a proxy that hangs mid-answer.
     res.writeHead(out.status, headers);
+    res.flushHeaders();
     res.write(out.body.subarray(0, Math.min(out.body.length, Math.max(1, Math.floor(out.body.length / 4)))));
     await new Promise<void>((resolve) => res.once('close', () => resolve()));
     return { status: out.status, fault: 'stall' };
