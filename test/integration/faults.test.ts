@@ -148,20 +148,24 @@ describe('Portal faults in every panel', function () {
     };
     const settled = (handle: MetadataHandle) => until('the field list or its error', () => (handle.view?.fields || handle.view?.schemaError ? handle.view : undefined), 60_000);
 
+    // The catalog indexes every layer's fields in the background after each refresh; one such
+    // request may meet the panel's fault too, so each count allows one more than the panel's.
+    before(() => okc.store.indexFields());
+
     interface Case { name: string; rule: Omit<FaultRule, 'path'>; message?: RegExp; requests: (n: number) => boolean; waitedMs?: number }
     const cases: Case[] = [
       // 100 pieces 30 ms apart: longer than the timeout in all, never silent for as long.
-      { name: 'slow drip', rule: { kind: 'slowDrip', ms: 30 }, requests: (n) => n === 1 },
-      { name: 'body stalls after the headers', rule: { kind: 'stall' }, message: /did not answer in time/, requests: (n) => n === 3 },
-      { name: '5xx, then recovery', rule: { kind: 'status5xx', status: 502, times: 2 }, requests: (n) => n === 3 },
-      { name: '5xx that persists', rule: { kind: 'status5xx', status: 503 }, message: /had a server error, also after retries \(The portal had a server error \(HTTP 503\)/, requests: (n) => n === 4 },
-      { name: '429 with Retry-After in seconds', rule: { kind: 'rateLimit', retryAfterSeconds: 1, times: 1 }, requests: (n) => n === 2, waitedMs: 900 },
-      { name: '429 with Retry-After as an HTTP date', rule: { kind: 'rateLimit', retryAfterSeconds: 1, retryAfterDate: true, times: 1 }, requests: (n) => n === 2, waitedMs: 900 },
-      { name: 'HTML bot page with HTTP 200', rule: { kind: 'botChallenge' }, message: /browser check page/, requests: (n) => n === 1 },
-      { name: 'malformed JSON', rule: { kind: 'malformedJson' }, message: /could not be read \(The portal sent a response that is not valid JSON/, requests: (n) => n === 1 },
-      { name: 'truncated body', rule: { kind: 'truncated' }, message: /connection broke while the portal was sending data/, requests: (n) => n === 3 },
+      { name: 'slow drip', rule: { kind: 'slowDrip', ms: 30 }, requests: (n) => n >= 1 && n <= 2 },
+      { name: 'body stalls after the headers', rule: { kind: 'stall' }, message: /did not answer in time/, requests: (n) => n >= 3 && n <= 4 },
+      { name: '5xx, then recovery', rule: { kind: 'status5xx', status: 502, times: 2 }, requests: (n) => n >= 3 && n <= 4 },
+      { name: '5xx that persists', rule: { kind: 'status5xx', status: 503 }, message: /had a server error, also after retries \(The portal had a server error \(HTTP 503\)/, requests: (n) => n >= 4 && n <= 5 },
+      { name: '429 with Retry-After in seconds', rule: { kind: 'rateLimit', retryAfterSeconds: 1, times: 1 }, requests: (n) => n >= 2 && n <= 3, waitedMs: 900 },
+      { name: '429 with Retry-After as an HTTP date', rule: { kind: 'rateLimit', retryAfterSeconds: 1, retryAfterDate: true, times: 1 }, requests: (n) => n >= 2 && n <= 3, waitedMs: 900 },
+      { name: 'HTML bot page with HTTP 200', rule: { kind: 'botChallenge' }, message: /browser check page/, requests: (n) => n >= 1 && n <= 2 },
+      { name: 'malformed JSON', rule: { kind: 'malformedJson' }, message: /could not be read \(The portal sent a response that is not valid JSON/, requests: (n) => n >= 1 && n <= 2 },
+      { name: 'truncated body', rule: { kind: 'truncated' }, message: /connection broke while the portal was sending data/, requests: (n) => n >= 3 && n <= 4 },
       { name: 'connection reset', rule: { kind: 'reset' }, message: /connection broke while the portal was sending data|Could not connect/, requests: (n) => n >= 3 },
-      { name: 'ArcGIS error object inside HTTP 200', rule: { kind: 'arcgisError' }, message: /Unable to complete operation\./, requests: (n) => n === 1 },
+      { name: 'ArcGIS error object inside HTTP 200', rule: { kind: 'arcgisError' }, message: /Unable to complete operation\./, requests: (n) => n >= 1 && n <= 2 },
     ];
     for (const c of cases) {
       it(`metadata panel: ${c.name}`, async () => {
