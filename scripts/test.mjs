@@ -138,7 +138,7 @@ async function main() {
     const resultsPath = join('test-output', 'integration-results.json');
     mkdirSync('test-output', { recursive: true });
     rmSync(resultsPath, { force: true });
-    const run = await runChild('integration', process.execPath, ['out/test/harness/runIntegration.js', '--json', resultsPath], { timeoutMs: 6 * 60_000 });
+    const run = await runChild('integration', process.execPath, ['out/test/harness/runIntegration.js', '--json', resultsPath], { timeoutMs: 12 * 60_000 });
     let results;
     try {
       results = JSON.parse(readFileSync(resultsPath, 'utf8'));

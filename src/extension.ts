@@ -8,6 +8,7 @@ import { DatasetLists } from './catalog/favorites';
 import { CatalogStore } from './catalog/store';
 import { PortalTokens } from './catalog/tokens';
 import { CatalogTreeProvider } from './catalog/tree';
+import { rateLimitWait } from './messages';
 import { PortalHttp } from './portal/http';
 import { createPortal, readPortalConfigs } from './portal/index';
 import type { Portal } from './portal/types';
@@ -106,7 +107,23 @@ function makeHttp(version: string, output: vscode.LogOutputChannel): PortalHttp 
     timeoutMs: Math.round((config.get<number>('requestTimeoutSeconds') ?? 30) * 1000),
     maxConcurrentPerHost: config.get<number>('maxConcurrentRequests') ?? 4,
     log: (line) => output.debug(line),
+    onLongWait: ({ host, seconds, done }) => {
+      // Named as the user named the portal; the host only when no configured portal has it.
+      const { portals } = readPortalConfigs(vscode.workspace.getConfiguration('okcOpenData').get('portals'));
+      const names = portals.filter((p) => hostOf(p.url) === host).map((p) => p.name);
+      const text = rateLimitWait(names.length ? names.join(', ') : host, seconds);
+      output.info(text);
+      vscode.window.setStatusBarMessage(`$(watch) ${text}`, done);
+    },
   });
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 export function deactivate(): void {

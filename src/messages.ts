@@ -49,3 +49,10 @@ export function plural(count: number, one: () => string, other: () => string): s
   }
   return pluralRules.rules.select(count) === 'one' ? one() : other();
 }
+
+/** Said while a request waits out a 429's Retry-After long enough to be noticed. */
+export function rateLimitWait(portalName: string, seconds: number): string {
+  return seconds === 1
+    ? vscode.l10n.t('{0} is limiting requests (HTTP 429); trying again in 1 second.', portalName)
+    : vscode.l10n.t('{0} is limiting requests (HTTP 429); trying again in {1} seconds.', portalName, seconds);
+}

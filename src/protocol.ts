@@ -288,13 +288,17 @@ export interface HostRequests {
   /** A drawn rectangle or circle, handed to the grid, Insert Snippet or Save. */
   'map/spatial': { params: { spatial: MapSpatial; action: MapSpatialAction }; result: void };
   'map/painted': { params: MapPaintReport; result: void };
+  /** The Retry of a `panel/error` that offered one: the host runs again what failed. */
+  'panel/retry': { params: Record<string, never>; result: void };
 }
 
 /** Notifications the host sends to a webview, by method. */
 export interface WebviewNotifications {
   'metadata/show': MetadataView;
   /** Something failed outside a request; shown in the panel. */
-  'panel/error': { message: string };
+  'panel/error': { message: string; /** Offers a Retry button with this label (see `panel/retry`). */ retryLabel?: string };
+  /** Presses the Retry of the grid's latest error (what a click does; for tests). */
+  'grid/retry': Record<string, never>;
   'grid/show': GridView;
   /** Row count grew (CSV indexing) or indexing finished. */
   'grid/total': { generation: number; total: number; complete: boolean; progress?: number; warnings?: string[] };

@@ -92,8 +92,9 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
     register('okcOpenData.showMetadata', async (arg) => {
       const dataset = await pick(arg);
       if (!dataset) return;
-      panels.show(dataset);
+      const handle = panels.show(dataset);
       await c.lists.touch(dataset);
+      return handle;
     }),
     register('okcOpenData.openInBrowser', async (arg) => {
       const dataset = await pick(arg);

@@ -203,7 +203,9 @@ export async function refreshSavedDatasetCommand(store: CatalogStore, resource: 
       result.unchanged,
     );
     const notes = [
-      result.editedSinceSave ? vscode.l10n.t('The file had been edited since it was saved; those edits were replaced.') : '',
+      result.editedSinceSave
+        ? vscode.l10n.t('The file did not match its provenance file (edited since it was saved, or an earlier save was interrupted); both are now rewritten and match.')
+        : '',
       result.columnsChanged ? vscode.l10n.t('The dataset\'s columns changed since the last save.') : '',
     ].filter(Boolean);
     void vscode.window.showInformationMessage([summary, ...notes].join(' '));
@@ -230,6 +232,8 @@ function describeFailure(portalName: string | undefined, error: unknown): string
         return vscode.l10n.t('{0} Choose another name or allow replacing it.', error.message);
       case 'badSidecar':
         return vscode.l10n.t('The provenance file cannot be used: {0}', error.message);
+      case 'sidecarStale':
+        return vscode.l10n.t('{0}. It still describes the previous save (or is missing); save again or run "Refresh Saved Dataset" to repair it.', error.message);
     }
   }
   if (isPortalError(error)) {

@@ -8,6 +8,7 @@ import { PortalError, redactUrl } from './errors';
 export interface HttpSettings {
   /** Sent on every request so the city can see who calls it. */
   userAgent: string;
+  /** Longest wait for the headers, and for each next piece of the body once they came. */
   timeoutMs?: number;
   /** Retries after the first attempt, for 5xx, 429, timeouts and network errors. */
   retries?: number;
@@ -15,6 +16,9 @@ export interface HttpSettings {
   backoffLimitMs?: number;
   /** Longest Retry-After we are willing to sleep; longer answers fail as rate limited. */
   maxRetryAfterMs?: number;
+  /** Told before a wait of `LONG_WAIT_MS` or more that a 429's Retry-After asked for, so
+   * the user knows why nothing happens; `done` settles when the wait is over. */
+  onLongWait?: (wait: { host: string; seconds: number; done: Promise<void> }) => void;
   /** Requests in flight to one host at a time: the portal's rules ask clients not to hammer it. */
   maxConcurrentPerHost?: number;
   /** Diagnostic lines (URLs are redacted before they get here). */
@@ -57,7 +61,11 @@ interface StoredResponse {
   text: string;
 }
 
-const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+// 429 is retried here, not by ky: ky 2 sleeps min(Retry-After, max) even when the portal
+// asked for far longer, and tells nobody about a long wait.
+const RETRY_STATUS = [408, 500, 502, 503, 504];
+/** A Retry-After at least this long is said to the user while we wait. */
+export const LONG_WAIT_MS = 5_000;
 const MAX_STORED_BODY = 8 * 1024 * 1024;
 const MAX_STORED_TOTAL = 64 * 1024 * 1024;
 const MAX_PREALLOCATED_BODY = 16 * 1024 * 1024;
@@ -95,7 +103,7 @@ export class PortalHttp {
         limit: settings.retries ?? 3,
         methods: ['get', 'post'],
         statusCodes: RETRY_STATUS,
-        afterStatusCodes: [413, 429, 503],
+        afterStatusCodes: [413, 503],
         maxRetryAfter: settings.maxRetryAfterMs ?? 30_000,
         backoffLimit: settings.backoffLimitMs ?? 8_000,
         retryOnTimeout: true,
@@ -129,15 +137,33 @@ export class PortalHttp {
       gate = new Gate(Math.max(1, this.settings.maxConcurrentPerHost ?? 4));
       this.gates.set(host, gate);
     }
-    // A body cut short (truncated, reset mid-body) is not seen by ky's retry, which ends at
-    // the headers; one more attempt here covers it.
+    // A body cut short or stalled (truncated, reset or silent mid-body) is not seen by ky's
+    // retry, which ends at the headers; more attempts here cover it. A body error carries
+    // the status its headers had, a failure before the headers does not (ky retried those).
     const bodyAttempts = 1 + Math.min(2, this.settings.retries ?? 3);
-    for (let attempt = 1; ; attempt++) {
+    const rateLimitAttempts = 1 + (this.settings.retries ?? 3);
+    let bodyFailures = 0;
+    let rateLimits = 0;
+    for (;;) {
       try {
         return await gate.run(() => fetchOnce(url));
       } catch (error) {
-        if (error instanceof PortalError && error.kind === 'network' && error.details.status !== undefined && attempt < bodyAttempts && !request.signal?.aborted) {
+        if (!(error instanceof PortalError) || request.signal?.aborted) throw error;
+        if ((error.kind === 'network' || error.kind === 'timeout') && error.details.status !== undefined && ++bodyFailures < bodyAttempts) {
           this.settings.log?.(`retry body ${redactUrl(url)}: ${error.message}`);
+          continue;
+        }
+        if (error.kind === 'rateLimited' && ++rateLimits < rateLimitAttempts) {
+          const waitMs = this.rateLimitWait(error, rateLimits);
+          if (waitMs === undefined) throw error;
+          this.settings.log?.(`retry after ${waitMs} ms (HTTP 429) ${redactUrl(url)}`);
+          const done = sleep(waitMs, request.signal);
+          if (waitMs >= LONG_WAIT_MS) this.settings.onLongWait?.({ host, seconds: Math.ceil(waitMs / 1000), done: done.catch(() => undefined) });
+          try {
+            await done;
+          } catch {
+            throw new PortalError('cancelled', 'The request was cancelled.', { url: redactUrl(url) });
+          }
           continue;
         }
         throw error;
@@ -145,29 +171,52 @@ export class PortalHttp {
     }
   }
 
+  /** How long to sleep before retrying a 429: what the portal asked for (seconds or a
+   * date), else a short backoff; undefined when it asked for more than we will wait. */
+  private rateLimitWait(error: PortalError, attempt: number): number | undefined {
+    const asked = error.details.retryAfterSeconds;
+    const max = this.settings.maxRetryAfterMs ?? 30_000;
+    if (asked === undefined) return Math.min(max, this.settings.backoffLimitMs ?? 8_000, 1000 * 2 ** (attempt - 1));
+    const ms = asked * 1000;
+    return ms > max ? undefined : ms;
+  }
+
   /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. */
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
     return parseJsonResponse(await this.text(request), request.url, check);
   }
 
-  private async send(url: string, request: HttpRequest, headers: Record<string, string>): Promise<Response> {
+  /** Sends the request (ky retries what fails before the headers) and returns the response
+   * with a reader for its body that fails when the body stalls. ky's own `timeout` (ky 2.1)
+   * covers only the wait for the headers when the body is read from the Response, as here. */
+  private async send(url: string, request: HttpRequest, headers: Record<string, string>): Promise<{ response: Response; body: () => Promise<Uint8Array> }> {
+    const bodyTimeout = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, bodyTimeout.signal]) : bodyTimeout.signal;
+    let response: Response;
     try {
-      return await this.client(url, { method: request.method ?? 'GET', headers, body: request.body, signal: request.signal });
+      response = await this.client(url, { method: request.method ?? 'GET', headers, body: request.body, signal });
     } catch (error) {
       throw toPortalError(error, url, request.signal);
     }
+    const timeoutMs = this.settings.timeoutMs ?? 30_000;
+    const body = async (): Promise<Uint8Array> => {
+      try {
+        return await readBytes(response, timeoutMs, bodyTimeout);
+      } catch (error) {
+        if (bodyTimeout.signal.aborted && !request.signal?.aborted) {
+          throw new PortalError('timeout', `The portal stopped sending data mid-answer (nothing for ${Math.round(timeoutMs / 1000)} s).`, { url: redactUrl(url), status: response.status });
+        }
+        throw bodyBroken(error, url, request.signal, response.status);
+      }
+    };
+    return { response, body };
   }
 
   private async onceBytes(url: string, request: HttpRequest): Promise<BytesResponse> {
     const headers: Record<string, string> = { ...request.headers };
     if (request.contentType) headers['content-type'] = request.contentType;
-    const response = await this.send(url, request, headers);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBytes(response);
-    } catch (error) {
-      throw bodyBroken(error, url, request.signal, response.status);
-    }
+    const { response, body } = await this.send(url, request, headers);
+    const bytes = await body();
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes };
   }
 
@@ -178,16 +227,13 @@ export class PortalHttp {
     const stored = storeKey ? this.stored.get(storeKey) : undefined;
     if (stored?.etag) headers['if-none-match'] = stored.etag;
     if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
-    const response = await this.send(url, request, headers);
+    const { response, body } = await this.send(url, request, headers);
     if (response.status === 304 && stored) {
+      await response.body?.cancel().catch(() => undefined);
       return { status: 304, contentType: stored.contentType, text: stored.text, notModified: true };
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw bodyBroken(error, url, request.signal, response.status);
-    }
+    // Decoded as response.text() would (UTF-8, a leading BOM dropped).
+    const text = new TextDecoder().decode(await body());
     const contentType = response.headers.get('content-type') ?? '';
     if (storeKey) this.remember(storeKey, response, contentType, text);
     return { status: response.status, contentType, text, notModified: false };
@@ -249,31 +295,67 @@ export function decodeBody(response: BytesResponse): TextResponse {
 
 /** Bytes to set aside for a body before it arrives. The declared length is only a hint: a
  * body may be cut short (the read then fails) or come chunked without one, and a hostile
- * header must not make us allocate gigabytes. */
-export function initialBodyCapacity(contentLength: string | null): number {
+ * header must not make us allocate gigabytes. A compressed body's Content-Length is the
+ * size on the wire: the decoded body is several times larger, so the hint then only says
+ * "at least this much". */
+export function initialBodyCapacity(contentLength: string | null, contentEncoding: string | null = null): number {
   const declared = Number(contentLength ?? Number.NaN);
-  return Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, MAX_PREALLOCATED_BODY) : 64 * 1024;
+  if (!(Number.isSafeInteger(declared) && declared > 0)) return 64 * 1024;
+  const encoded = !!contentEncoding && !/^\s*identity\s*$/i.test(contentEncoding);
+  return Math.min(encoded ? Math.max(64 * 1024, declared * 4) : declared, MAX_PREALLOCATED_BODY);
 }
 
 /** The body's bytes, gathered into one array sized by Content-Length when the portal sends
- * it: arrayBuffer() copies every page twice more, and a million-row save is 500 pages. */
-async function readBytes(response: Response): Promise<Uint8Array> {
+ * it: arrayBuffer() copies every page twice more, and a million-row save is 500 pages.
+ * `stall` is aborted (which stops the read) when no bytes came for `idleMs`. */
+async function readBytes(response: Response, idleMs: number, stall: AbortController): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
-  let buffer = new Uint8Array(initialBodyCapacity(response.headers.get('content-length')));
+  let buffer = new Uint8Array(initialBodyCapacity(response.headers.get('content-length'), response.headers.get('content-encoding')));
   let used = 0;
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stall.abort();
+      // Undici ends the stream on abort, but a reader elsewhere might not: cancel it too.
+      void reader.cancel().catch(() => undefined);
+    }, idleMs);
+  };
+  try {
+    for (;;) {
+      arm();
+      const { done, value } = await reader.read();
+      if (stall.signal.aborted) throw new Error('stalled');
+      if (done) break;
     if (used + value.byteLength > buffer.length) {
       const bigger = new Uint8Array(Math.max(buffer.length * 2, used + value.byteLength));
       bigger.set(buffer.subarray(0, used));
       buffer = bigger;
     }
-    buffer.set(value, used);
-    used += value.byteLength;
+      buffer.set(value, used);
+      used += value.byteLength;
+    }
+  } finally {
+    clearTimeout(timer);
   }
   return used === buffer.length ? buffer : buffer.subarray(0, used);
+}
+
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function bodyBroken(error: unknown, url: string, signal: AbortSignal | undefined, status: number): PortalError {
@@ -305,11 +387,10 @@ function toPortalError(error: unknown, rawUrl: string, signal: AbortSignal | und
   if (error instanceof HTTPError) {
     const status = error.response.status;
     if (status === 429) {
-      const retryAfter = Number(error.response.headers.get('retry-after'));
       return new PortalError('rateLimited', 'The portal is limiting requests (HTTP 429).', {
         url,
         status,
-        retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+        retryAfterSeconds: retryAfterSeconds(error.response.headers.get('retry-after')),
       });
     }
     if (status === 401 || status === 403) return new PortalError('auth', `The portal refused access (HTTP ${status}).`, { url, status });
@@ -319,6 +400,17 @@ function toPortalError(error: unknown, rawUrl: string, signal: AbortSignal | und
   }
   if (error instanceof DOMException && error.name === 'AbortError') return new PortalError('cancelled', 'The request was cancelled.', { url });
   return new PortalError('network', `Could not connect (${describe(error)}).`, { url });
+}
+
+/** Retry-After as whole seconds from now: delay-seconds or an HTTP date (RFC 9110 10.2.3);
+ * undefined when absent or unreadable. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // Date.parse reads IMF-fixdate, RFC 850 and asctime dates; a bare number is handled above.
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 function looksLikeHtml(contentType: string, trimmedBody: string): boolean {

@@ -118,6 +118,13 @@ class CsvGrid extends Disposable implements GridData {
     };
     this.register(watcher.onDidChange(changed));
     this.register(watcher.onDidCreate(changed));
+    this.register(
+      watcher.onDidDelete(() => {
+        clearTimeout(this.reloadTimer);
+        // A save that replaces the file deletes and creates it: only a file still gone is gone.
+        this.reloadTimer = setTimeout(() => void this.gone(), 300);
+      }),
+    );
     this.register({ dispose: () => clearTimeout(this.reloadTimer) });
   }
 
@@ -172,6 +179,20 @@ class CsvGrid extends Disposable implements GridData {
     } catch (error) {
       if (generation === this.generation) this.host.error(vscode.l10n.t('Could not read {0}: {1}', this.uri.fsPath || this.uri.toString(), (error as Error)?.message ?? String(error)));
     }
+  }
+
+  /** The file was deleted or moved away: stop reading it, say so, and show it again if it comes back. */
+  private async gone(): Promise<void> {
+    try {
+      await vscode.workspace.fs.stat(this.uri);
+      await this.load(this.host.lastPaint?.first);
+      return;
+    } catch {
+      // Still missing.
+    }
+    this.release();
+    this.generation++;
+    this.host.error(vscode.l10n.t('{0} was deleted or moved. The preview shows it again if it comes back.', this.uri.fsPath || this.uri.toString()));
   }
 
   async rows(first: number, count: number): Promise<{ rows: GridCell[][]; total: number; complete: boolean }> {

@@ -16,6 +16,8 @@ export interface GridData {
   /** Problems reading one row (CSV parse errors), for the row detail. */
   rowErrors?(row: number): string[];
   query?(sort: GridSortKey[], filters: GridFilter[]): Promise<void>;
+  /** Runs again what failed before the panel could show anything (remote datasets). */
+  retry?(): Promise<void>;
   /** Hands the current query to a command (remote datasets). */
   action?(action: GridAction): Promise<void>;
   /** One column's profile over the current query (remote datasets). */
@@ -45,6 +47,10 @@ export interface GridHandle {
   /** The frame last sent to the webview. */
   readonly view: GridView | undefined;
   readonly lastPaint: PaintReport | undefined;
+  /** The error messages the panel showed, oldest first (tests read what the user read). */
+  readonly errors: readonly string[];
+  /** Presses the Retry button of the latest error, as a user would. */
+  retry(): void;
   /** performance.now() when the last frame was sent to the webview (benchmarks split their time with it). */
   readonly shownAt: number | undefined;
   /** Resolves with the first paint report (past or future) that `accept` takes. */
@@ -70,6 +76,7 @@ export class GridHost extends Disposable implements GridHandle {
   private readonly webviewHost: WebviewHost;
   private windowRequest: AbortController | undefined;
   private paints: PaintReport[] = [];
+  private readonly shownErrors: string[] = [];
   private waiters: { accept(p: PaintReport): boolean; resolve(p: PaintReport): void }[] = [];
   private current: GridView | undefined;
   private profilesShown: ProfileShown[] = [];
@@ -93,7 +100,10 @@ export class GridHost extends Disposable implements GridHandle {
         'grid/query': async (p) => {
           const data = this.data();
           if (!data?.query) throw new Error(vscode.l10n.t('This preview cannot be sorted or filtered.'));
-          await data.query(p.sort, p.filters);
+          await this.recording(() => data.query!(p.sort, p.filters));
+        },
+        'panel/retry': async () => {
+          await this.data()?.retry?.();
         },
         'grid/action': async ({ action }) => {
           await this.data()?.action?.(action);
@@ -130,6 +140,29 @@ export class GridHost extends Disposable implements GridHandle {
     return this.paints[this.paints.length - 1];
   }
 
+  get errors(): readonly string[] {
+    return this.shownErrors;
+  }
+
+  retry(): void {
+    this.webviewHost.notify('grid/retry', {}, false);
+  }
+
+  /** Runs a request whose failure the webview shows, and remembers the message. */
+  private async recording<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.remember((error as Error)?.message ?? String(error));
+      throw error;
+    }
+  }
+
+  private remember(message: string): void {
+    this.shownErrors.push(message);
+    if (this.shownErrors.length > 20) this.shownErrors.shift();
+  }
+
   /** Sends a new frame, with the rows around `keepRow` (or the first ones) so they paint at once. */
   async show(view: GridView): Promise<void> {
     this.windowRequest?.abort();
@@ -146,6 +179,7 @@ export class GridHost extends Disposable implements GridHandle {
       }
     }
     if (data && data.generation !== view.generation) return;
+    this.webviewHost.forget('panel/error');
     this.current = { ...view, initialRows: undefined };
     this.shownAt = performance.now();
     this.webviewHost.notify('grid/show', { ...view, initialRows });
@@ -156,8 +190,10 @@ export class GridHost extends Disposable implements GridHandle {
     this.webviewHost.notify('grid/total', { generation: this.current?.generation ?? 0, total, complete, progress, warnings });
   }
 
-  error(message: string): void {
-    this.webviewHost.notify('panel/error', { message });
+  /** Shows a failure; `canRetry` offers a Retry button that calls `GridData.retry`. */
+  error(message: string, canRetry = false): void {
+    this.remember(message);
+    this.webviewHost.notify('panel/error', { message, retryLabel: canRetry ? vscode.l10n.t('Retry') : undefined });
   }
 
   scrollTo(row: number, column?: number): void {
@@ -167,7 +203,7 @@ export class GridHost extends Disposable implements GridHandle {
   async query(sort: GridSortKey[], filters: GridFilter[]): Promise<void> {
     const data = this.data();
     if (!data?.query) throw new Error('not queryable');
-    await data.query(sort, filters);
+    await this.recording(() => data.query!(sort, filters));
   }
 
   profile(field: string): Promise<ProfileView> {
@@ -240,6 +276,7 @@ export class GridHost extends Disposable implements GridHandle {
       return { generation, first, rows, cut, total: read.total, complete: read.complete };
     } catch (error) {
       if (controller.signal.aborted) return stale();
+      this.remember((error as Error)?.message ?? String(error));
       throw error;
     } finally {
       if (this.windowRequest === controller) this.windowRequest = undefined;
@@ -339,5 +376,6 @@ export function gridLabels(): Record<string, string> {
     error: vscode.l10n.t('Error'),
     noRows: vscode.l10n.t('No rows match.'),
     rowNumber: vscode.l10n.t('Row'),
+    retry: vscode.l10n.t('Retry'),
   };
 }

@@ -140,7 +140,7 @@ class RemoteGrid extends Disposable implements GridData {
     try {
       this.schema = await this.portal.getSchema(this.dataset);
     } catch (error) {
-      this.host.error(this.problem(error));
+      this.host.error(this.problem(error), true);
       return;
     }
     this.columns = this.schema.fields
@@ -150,7 +150,7 @@ class RemoteGrid extends Disposable implements GridData {
     try {
       await this.apply(clean.sort, clean.filters, keepRow);
     } catch (error) {
-      this.host.error(this.problem(error));
+      this.host.error(this.problem(error), true);
     }
   }
 
@@ -158,6 +158,13 @@ class RemoteGrid extends Disposable implements GridData {
   async query(sort: GridSortKey[], filters: GridFilter[]): Promise<void> {
     if (!sort.length && !filters.length) this.spatial = undefined;
     await this.apply(sort, filters);
+  }
+
+  /** The Retry of a failed start: the schema and the first query again. */
+  async retry(): Promise<void> {
+    if (this.schema && this.cache) return;
+    this.portal?.forget?.(this.dataset);
+    await this.start(this.sort, this.filters);
   }
 
   /** Applies a sort and filters: on the portal when it can, else sorted here over the first rows. */
@@ -218,8 +225,14 @@ class RemoteGrid extends Disposable implements GridData {
     if (this.localRows) return { rows: this.localRows.slice(first, first + count), total: this.total, complete: true };
     if (!this.cache) return { rows: [], total: 0, complete: true };
     const end = Math.min(this.total, first + count);
-    const rows = end > first ? await this.cache.window(first, end - first, signal) : [];
-    return { rows, total: this.total, complete: true };
+    try {
+      const rows = end > first ? await this.cache.window(first, end - first, signal) : [];
+      return { rows, total: this.total, complete: true };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Shown in the panel: say which portal failed and how, as everywhere else.
+      throw new Error(this.problem(error));
+    }
   }
 
   /** Save and Insert Snippet get the query the grid shows: its filters, and its sort when

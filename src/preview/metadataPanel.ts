@@ -20,6 +20,15 @@ import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
 const SAMPLE_ROWS = 200;
 
+/** Returned by `okcOpenData.showMetadata`: lets tests watch a panel and press its Retry. */
+export interface MetadataHandle {
+  readonly panel: vscode.WebviewPanel;
+  /** What the panel shows now (the last `metadata/show`). */
+  readonly view: MetadataView | undefined;
+  /** What the Retry button beside a failed field list does. */
+  retry(): Promise<void>;
+}
+
 /** What a panel action does; the extension wires each to its command. */
 export type MetadataActionHandler = (action: MetadataAction, dataset: DatasetSummary) => Promise<void> | void;
 
@@ -29,7 +38,7 @@ interface PanelState {
 }
 
 export class MetadataPanels extends Disposable {
-  private readonly open = new Map<string, vscode.WebviewPanel>();
+  private readonly open = new Map<string, MetadataHandle>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -54,23 +63,28 @@ export class MetadataPanels extends Disposable {
   }
 
   /** Opens (or reveals) the panel of a dataset. */
-  show(dataset: DatasetSummary): vscode.WebviewPanel {
+  show(dataset: DatasetSummary): MetadataHandle {
     const existing = this.open.get(datasetKey(dataset));
     if (existing) {
-      existing.reveal();
+      existing.panel.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(METADATA_VIEW_TYPE, showControls(dataset.title), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    this.attach(panel, dataset);
-    return panel;
+    return this.attach(panel, dataset);
   }
 
-  private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): void {
+  private attach(panel: vscode.WebviewPanel, dataset: DatasetSummary): MetadataHandle {
     const key = datasetKey(dataset);
-    this.open.set(key, panel);
     panel.title = showControls(dataset.title);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const portal = this.store.portal(dataset.portal);
+    let shown: MetadataView | undefined;
+    const retry = async (): Promise<void> => {
+      if (!portal || !shown?.schemaError) return;
+      portal.forget?.(dataset);
+      show(view);
+      await this.fillSchema(show, view, portal, dataset);
+    };
     const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
       'metadata/action': ({ action }) => this.onAction(action, dataset),
       'metadata/profile': async ({ field }) => {
@@ -84,14 +98,28 @@ export class MetadataPanels extends Disposable {
       'link/open': async ({ url }) => {
         await openExternal(url);
       },
+      'panel/retry': retry,
     });
+    const show = (next: MetadataView): void => {
+      shown = next;
+      host.notify('metadata/show', next);
+    };
+    const handle: MetadataHandle = {
+      panel,
+      get view() {
+        return shown;
+      },
+      retry,
+    };
+    this.open.set(key, handle);
     panel.onDidDispose(() => {
       host.dispose();
-      if (this.open.get(key) === panel) this.open.delete(key);
+      if (this.open.get(key) === handle) this.open.delete(key);
     });
     const view = this.baseView(dataset, portal);
-    host.notify('metadata/show', view);
-    if (portal) void this.fillSchema(host, view, portal, dataset);
+    show(view);
+    if (portal) void this.fillSchema(show, view, portal, dataset);
+    return handle;
   }
 
   private baseView(dataset: DatasetSummary, portal: Portal | undefined): MetadataView {
@@ -126,12 +154,12 @@ export class MetadataPanels extends Disposable {
     };
   }
 
-  private async fillSchema(host: WebviewHost, view: MetadataView, portal: Portal, dataset: DatasetSummary): Promise<void> {
+  private async fillSchema(show: (view: MetadataView) => void, view: MetadataView, portal: Portal, dataset: DatasetSummary): Promise<void> {
     let schema: DatasetSchema;
     try {
       schema = await portal.getSchema(dataset);
     } catch (error) {
-      host.notify('metadata/show', { ...view, schemaError: isPortalError(error) ? portalProblem(dataset.portal, error) : String(error) });
+      show({ ...view, schemaError: isPortalError(error) ? portalProblem(dataset.portal, error) : String(error) });
       return;
     }
     let rows: DataRow[] = [];
@@ -151,9 +179,9 @@ export class MetadataPanels extends Disposable {
       fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
       labels: rows.length ? { ...view.labels, ...sampleLabels(rows.length, schema.recordCount) } : view.labels,
     };
-    host.notify('metadata/show', filled);
+    show(filled);
     const shares = await wholeDatasetMissing(portal, dataset, schema);
-    if (shares.size) host.notify('metadata/show', { ...filled, fields: filled.fields!.map((f) => (shares.has(f.name) ? { ...f, datasetMissingShare: shares.get(f.name) } : f)) });
+    if (shares.size) show({ ...filled, fields: filled.fields!.map((f) => (shares.has(f.name) ? { ...f, datasetMissingShare: shares.get(f.name) } : f)) });
   }
 
 }
@@ -256,6 +284,7 @@ function labels(): Record<string, string> {
     fieldMissingDataset: vscode.l10n.t('Share of NULL values in the whole dataset, counted by the portal'),
     profileColumn: vscode.l10n.t('Profile Column'),
     loadingFields: vscode.l10n.t('Loading fields from the service…'),
+    retry: vscode.l10n.t('Retry'),
     endpoints: vscode.l10n.t('Endpoints'),
     apiUrl: vscode.l10n.t('API'),
     queryUrl: vscode.l10n.t('Query'),

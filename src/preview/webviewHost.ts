@@ -58,14 +58,22 @@ export class WebviewHost extends Disposable {
     webview.html = this.html();
   }
 
-  notify<M extends WebviewNotificationMethod>(method: M, params: WebviewNotifications[M]): void {
+  /** `replay: false` for one-off events (a button press) that a recreated webview must not repeat. */
+  notify<M extends WebviewNotificationMethod>(method: M, params: WebviewNotifications[M], replay = true): void {
     const message = { kind: 'notify', method, params } as ToWebview;
-    // Re-inserted so replay follows the order they were last sent in.
-    this.latest.delete(method);
-    this.latest.set(method, message);
+    if (replay) {
+      // Re-inserted so replay follows the order they were last sent in.
+      this.latest.delete(method);
+      this.latest.set(method, message);
+    }
     if (this.ready) void this.webview.postMessage(message);
   }
 
+
+  /** Stops replaying a notification whose state is over (an error after a successful retry). */
+  forget(method: WebviewNotificationMethod): void {
+    this.latest.delete(method);
+  }
 
   private async receive(message: unknown): Promise<void> {
     if (!isFromWebview(message)) return;

@@ -16,7 +16,10 @@ export type SaveErrorKind =
   /** The target exists and overwriting was not allowed. */
   | 'exists'
   /** The provenance sidecar is missing or not ours. */
-  | 'badSidecar';
+  | 'badSidecar'
+  /** The data file was replaced but its sidecar could not be: the old sidecar (or none)
+   * is beside the new data. The next save or refresh rewrites both. */
+  | 'sidecarStale';
 
 export class SaveError extends Error {
   constructor(readonly kind: SaveErrorKind, message: string) {

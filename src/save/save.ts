@@ -75,9 +75,18 @@ export async function writeVerified(
     await sidecarFile.write(serializeSidecar(sidecar));
     await sidecarFile.close();
     if (options.signal?.aborted) throw new SaveError('cancelled', 'The save was cancelled; nothing was written.');
-    // Data first: a sidecar never describes a file that is not there.
+    // Data first: a sidecar never describes a file that is not there. Two renames are not
+    // one atomic step; if the second fails, the data is new and the sidecar old (or absent),
+    // which refresh notices by the sha256 and the next save or refresh rewrites.
     await data.commit();
-    await sidecarFile.commit();
+    try {
+      await sidecarFile.commit();
+    } catch (error) {
+      throw new SaveError(
+        'sidecarStale',
+        `${fs.path.basename(path)} was saved, but its provenance file ${fs.path.basename(sidecarPath)} could not be updated (${(error as Error)?.message ?? String(error)})`,
+      );
+    }
     return { ...result, path, sidecarPath, sidecar };
   } catch (error) {
     await data.abort();

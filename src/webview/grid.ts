@@ -177,8 +177,25 @@ function renderMessages(): void {
   );
 }
 
-function showError(message: string): void {
-  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message)));
+/** The latest error's Retry, pressed by its button or by the host (`grid/retry`). */
+let latestRetry: (() => void) | undefined;
+
+function showError(message: string, retry?: { label: string; run: () => void }): void {
+  const line = h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message));
+  latestRetry = undefined;
+  if (retry) {
+    const run = (): void => {
+      if (latestRetry !== run) return;
+      latestRetry = undefined;
+      messages.querySelectorAll('.grid-error').forEach((e) => e.remove());
+      retry.run();
+    };
+    const button = h('button', { type: 'button', class: 'grid-retry' }, icon('refresh'), ' ', retry.label);
+    button.addEventListener('click', run);
+    line.append(' ', button);
+    latestRetry = run;
+  }
+  messages.append(line);
 }
 
 function renderHeader(): void {
@@ -330,9 +347,12 @@ async function fetchWindow(first: number, count: number): Promise<void> {
     lastAnswered = `${generation}:${first}:${count}:${result.total}`;
     if (store(result)) updateSize();
   } catch (error) {
-    // Not asked again until the user scrolls: a failing portal must not be hammered.
+    // Not asked again until the user scrolls or presses Retry: a failing portal must not be hammered.
     lastAnswered = `${generation}:${first}:${count}:${view?.total}`;
-    showError((error as Error).message);
+    showError((error as Error).message, view ? { label: view.labels.retry, run: () => {
+      lastAnswered = '';
+      render();
+    } } : undefined);
   } finally {
     if (inFlight === mine) inFlight = undefined;
   }
@@ -459,7 +479,7 @@ async function runQuery(sort: GridSortKey[], filters: GridFilter[]): Promise<voi
   try {
     await request('grid/query', { sort, filters });
   } catch (error) {
-    showError((error as Error).message);
+    showError((error as Error).message, view ? { label: view.labels.retry, run: () => void runQuery(sort, filters) } : undefined);
   }
 }
 
@@ -532,10 +552,11 @@ onNotify('grid/scrollTo', ({ row, column }) => {
   scroller.focus();
   moveTo(row, column ?? active.col, false);
 });
-onNotify('panel/error', ({ message }) => {
+onNotify('panel/error', ({ message, retryLabel }) => {
   app.setAttribute('aria-busy', 'false');
-  showError(message);
+  showError(message, retryLabel ? { label: retryLabel, run: () => void request('panel/retry', {}).catch((error: unknown) => showError((error as Error).message)) } : undefined);
 });
+onNotify('grid/retry', () => latestRetry?.());
 // The host answers ready with the current frame, also when this webview was recreated
 // after its tab was hidden.
 ready();

@@ -144,7 +144,12 @@ function render(view: MetadataView): void {
     );
     if (L.sampleNote) fields.append(h('p', { class: 'note', id: 'sample-note' }, L.sampleNote));
   } else if (view.schemaError) {
-    fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', showControls(view.schemaError)));
+    const retry = h('button', { type: 'button', class: 'retry' }, icon('refresh'), ' ', L.retry);
+    retry.addEventListener('click', () => {
+      retry.setAttribute('disabled', '');
+      void request('panel/retry', {}).catch(() => retry.removeAttribute('disabled'));
+    });
+    fields.append(h('p', { class: 'error', role: 'alert' }, icon('warning'), ' ', showControls(view.schemaError), ' ', retry));
   } else {
     fields.append(h('p', { class: 'loading' }, icon('loading codicon-modifier-spin'), ' ', L.loadingFields));
   }

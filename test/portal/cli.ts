@@ -13,7 +13,8 @@ export interface CliOptions {
 }
 
 /**
- * `kind[:path][:number]`: the number is a status for status5xx, Retry-After seconds for
+ * `kind[:path][:number]`: the number is a status for status5xx and arcgisError (its
+ * `error.code`), Retry-After seconds for
  * rateLimit and milliseconds otherwise; a path may itself hold colons only if a number follows.
  */
 export function parseFaultSpec(spec: string): FaultRule {
@@ -26,7 +27,7 @@ export function parseFaultSpec(spec: string): FaultRule {
   const rule: FaultRule = { kind };
   if (path) rule.path = path;
   if (number !== undefined) {
-    if (kind === 'status5xx') rule.status = number;
+    if (kind === 'status5xx' || kind === 'arcgisError') rule.status = number;
     else if (kind === 'rateLimit') rule.retryAfterSeconds = number;
     else rule.ms = number;
   }

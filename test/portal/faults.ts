@@ -1,22 +1,39 @@
-// Fault injection for the fake portal: rules chosen by path that delay, fail, throttle, disguise,
-// corrupt or cut responses the way real portals and their CDNs do. Applied when a response is sent.
+// Fault injection for the fake portal: rules chosen by path (and query) that delay, fail,
+// throttle, disguise, corrupt, cut or stall responses the way real portals and their CDNs do,
+// and the transports real servers use (gzip, chunked). Applied when a response is sent.
 
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
-export type FaultKind = 'latency' | 'status5xx' | 'rateLimit' | 'botChallenge' | 'malformedJson' | 'truncated' | 'reset' | 'slowDrip';
+export type FaultKind =
+  | 'latency' | 'status5xx' | 'rateLimit' | 'botChallenge' | 'malformedJson' | 'truncated' | 'reset' | 'slowDrip'
+  | 'stall' | 'arcgisError' | 'gzip' | 'chunked';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['latency', 'status5xx', 'rateLimit', 'botChallenge', 'malformedJson', 'truncated', 'reset', 'slowDrip'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'latency', 'status5xx', 'rateLimit', 'botChallenge', 'malformedJson', 'truncated', 'reset', 'slowDrip',
+  'stall', 'arcgisError', 'gzip', 'chunked',
+];
+
+/** Kinds that change how a body travels, not what it says: they stack with one other rule. */
+const TRANSPORT_KINDS: readonly FaultKind[] = ['latency', 'gzip', 'chunked'];
 
 export interface FaultRule {
   /** Prefix of the pathname, or the source of a RegExp tested against it; every path when absent. */
   path?: string;
+  /** Source of a RegExp tested against the decoded parameters (query string and form body,
+   * `k=v&k=v`), e.g. `resultOffset=[1-9]` for pages past the first or `orderByFields` for sorts. */
+  query?: string;
   kind: FaultKind;
   /** latency: added delay (default 500); slowDrip: delay between chunks (default 20). */
   ms?: number;
-  /** status5xx: 500, 502, 503 or 504 (default 503). */
+  /** status5xx: 500, 502, 503 or 504 (default 503); arcgisError: `error.code` (default 400). */
   status?: number;
-  /** rateLimit: the Retry-After header (default 1). */
+  /** rateLimit: the Retry-After header in seconds (default 1). */
   retryAfterSeconds?: number;
+  /** rateLimit: send Retry-After as an HTTP date `retryAfterSeconds` from now, as some CDNs do. */
+  retryAfterDate?: boolean;
+  /** arcgisError: `error.message` (default "Unable to complete operation.", as real servers say). */
+  message?: string;
   /** Apply to the next N matching requests, then expire; unlimited when absent. */
   times?: number;
 }
@@ -39,6 +56,7 @@ export function validateRule(value: unknown): FaultRule {
   const r = value as FaultRule;
   if (!r || typeof r !== 'object' || !FAULT_KINDS.includes(r.kind)) throw new Error(`Bad fault rule: ${JSON.stringify(value)}`);
   if (r.path !== undefined && typeof r.path !== 'string') throw new Error('Fault rule path must be a string');
+  if (r.query !== undefined && typeof r.query !== 'string') throw new Error('Fault rule query must be a string');
   return { ...r };
 }
 
@@ -46,6 +64,16 @@ function pathMatches(rule: FaultRule, pathname: string): boolean {
   if (rule.path === undefined || rule.path === '' || pathname.startsWith(rule.path)) return true;
   try {
     return new RegExp(rule.path).test(pathname);
+  } catch {
+    return false;
+  }
+}
+
+function queryMatches(rule: FaultRule, params: URLSearchParams | undefined): boolean {
+  if (rule.query === undefined || rule.query === '') return true;
+  const text = params ? [...params].map(([k, v]) => `${k}=${v}`).join('&') : '';
+  try {
+    return new RegExp(rule.query, 'i').test(text);
   } catch {
     return false;
   }
@@ -71,8 +99,8 @@ export class Faults implements FaultController {
   }
 
   /** The rules that apply to this request, consuming one use of each counted rule. */
-  take(pathname: string): FaultRule[] {
-    const hit = this.list.filter((r) => pathMatches(r, pathname) && (r.times === undefined || r.times > 0));
+  take(pathname: string, params?: URLSearchParams): FaultRule[] {
+    const hit = this.list.filter((r) => pathMatches(r, pathname) && queryMatches(r, params) && (r.times === undefined || r.times > 0));
     for (const r of hit) if (r.times !== undefined) r.times--;
     this.list = this.list.filter((r) => r.times === undefined || r.times > 0);
     return hit;
@@ -103,24 +131,45 @@ function errorPage(status: number): PlannedResponse {
   };
 }
 
+/** Retry-After as an HTTP date (IMF-fixdate), rounded up so the wait is never shorter than asked. */
+export function retryAfterDate(seconds: number, now = Date.now()): string {
+  return new Date(Math.ceil((now + seconds * 1000) / 1000) * 1000).toUTCString();
+}
+
 /**
- * Sends `planned`, bent by `rules`: latency rules add up, then the first other rule decides.
- * Resolves with the status actually written (0 when the socket was cut before headers).
+ * Sends `planned`, bent by `rules`: latency rules add up, gzip and chunked change the
+ * transport, then the first other rule decides. Resolves with the status actually written
+ * (0 when the socket was cut before headers).
  */
-export async function sendWithFaults(res: ServerResponse, planned: PlannedResponse, rules: FaultRule[]): Promise<{ status: number; fault?: FaultKind }> {
+export async function sendWithFaults(
+  res: ServerResponse,
+  planned: PlannedResponse,
+  rules: FaultRule[],
+  requestHeaders: IncomingHttpHeaders = {},
+): Promise<{ status: number; fault?: FaultKind }> {
   const delay = rules.filter((r) => r.kind === 'latency').reduce((sum, r) => sum + (r.ms ?? 500), 0);
   if (delay) await sleep(delay);
-  const rule = rules.find((r) => r.kind !== 'latency');
+  const rule = rules.find((r) => !TRANSPORT_KINDS.includes(r.kind));
   let out = planned;
   switch (rule?.kind) {
     case 'status5xx':
       out = errorPage(rule.status ?? 503);
       break;
-    case 'rateLimit':
+    case 'rateLimit': {
+      const seconds = rule.retryAfterSeconds ?? 1;
       out = {
         status: 429,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(rule.retryAfterSeconds ?? 1) },
+        headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': rule.retryAfterDate ? retryAfterDate(seconds) : String(seconds) },
         body: Buffer.from(JSON.stringify({ error: { code: 429, message: 'Too many requests. Please try again later.', details: [] } })),
+      };
+      break;
+    }
+    case 'arcgisError':
+      // What ArcGIS Server and Online do: HTTP 200, the failure in the body.
+      out = {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.from(JSON.stringify({ error: { code: rule.status ?? 400, message: rule.message ?? 'Unable to complete operation.', details: [] } })),
       };
       break;
     case 'botChallenge':
@@ -135,7 +184,27 @@ export async function sendWithFaults(res: ServerResponse, planned: PlannedRespon
     default:
       break;
   }
-  const headers = { ...out.headers, 'content-length': String(out.body.length) };
+  // Real servers compress when the client accepts it; Content-Length is then the compressed size.
+  const gzip = rules.some((r) => r.kind === 'gzip') && /\bgzip\b/i.test(String(requestHeaders['accept-encoding'] ?? '')) && out.body.length > 0;
+  const chunked = rules.some((r) => r.kind === 'chunked');
+  const transport = gzip || chunked ? (gzip ? 'gzip' : 'chunked') : undefined;
+  const body = gzip ? gzipSync(out.body, { level: 1 }) : out.body;
+  const headers: Record<string, string> = { ...out.headers };
+  if (gzip) {
+    headers['content-encoding'] = 'gzip';
+    headers.vary = 'Accept-Encoding';
+  }
+  // Without a Content-Length node sends Transfer-Encoding: chunked.
+  if (!chunked) headers['content-length'] = String(body.length);
+  out = { ...out, body };
+  if (rule?.kind === 'stall') {
+    // The headers and a first part of the body, then nothing: a proxy that hangs mid-answer.
+    res.writeHead(out.status, headers);
+    res.flushHeaders();
+    res.write(out.body.subarray(0, Math.min(out.body.length, Math.max(1, Math.floor(out.body.length / 4)))));
+    await new Promise<void>((resolve) => res.once('close', () => resolve()));
+    return { status: out.status, fault: 'stall' };
+  }
   if (rule?.kind === 'truncated' || rule?.kind === 'reset') {
     res.writeHead(out.status, headers);
     const cut = Math.max(1, Math.floor(out.body.length / 2));
@@ -153,18 +222,19 @@ export async function sendWithFaults(res: ServerResponse, planned: PlannedRespon
     }
     return { status: out.status, fault: rule.kind };
   }
-  if (rule?.kind === 'slowDrip') {
+  if (rule?.kind === 'slowDrip' || (chunked && !rule)) {
+    // Chunked bodies go out in pieces, as a server streaming its answer sends them.
     res.writeHead(out.status, headers);
-    const chunk = Math.max(8, Math.ceil(out.body.length / 100));
+    const chunk = rule ? Math.max(8, Math.ceil(out.body.length / 100)) : 16 * 1024;
     for (let i = 0; i < out.body.length; i += chunk) {
       if (res.destroyed) break;
       res.write(out.body.subarray(i, i + chunk));
-      await sleep(rule.ms ?? 20);
+      if (rule) await sleep(rule.ms ?? 20);
     }
     res.end();
-    return { status: out.status, fault: 'slowDrip' };
+    return { status: out.status, fault: rule?.kind ?? transport };
   }
   res.writeHead(out.status, headers);
   res.end(out.body);
-  return { status: out.status, fault: rule?.kind ?? (delay ? 'latency' : undefined) };
+  return { status: out.status, fault: rule?.kind ?? transport ?? (delay ? 'latency' : undefined) };
 }

@@ -127,14 +127,14 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       }
       const fake: FakeRequest = { method: req.method ?? 'GET', pathname: url.pathname, params, headers: req.headers, body, baseUrl, catalog };
       const controlAnswer = url.pathname.startsWith('/__fake/') ? control(fake, faults, requests) : null;
-      if (!controlAnswer) rules = faults.take(url.pathname);
+      if (!controlAnswer) rules = faults.take(url.pathname, params);
       planned = controlAnswer ?? (await handleFeatureServer(fake)) ?? (await handleHub(fake)) ?? (await handleLegacy(fake))
         ?? json({ error: { code: 404, message: 'Not found', details: [url.pathname] } }, 404);
     } catch (err) {
       planned = json({ error: { code: 500, message: (err as Error).message, details: [] } }, 500);
     }
     planned.headers['access-control-allow-origin'] ??= '*';
-    const sent = await sendWithFaults(res, planned, rules);
+    const sent = await sendWithFaults(res, planned, rules, req.headers);
     entry.status = sent.status;
     if (sent.fault) entry.fault = sent.fault;
   };

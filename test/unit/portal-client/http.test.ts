@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PortalError } from '../../../src/portal/errors';
-import { initialBodyCapacity, PortalHttp } from '../../../src/portal/http';
+import { gzipSync } from 'node:zlib';
+import { initialBodyCapacity, PortalHttp, retryAfterSeconds } from '../../../src/portal/http';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -240,5 +241,127 @@ describe('PortalHttp', () => {
     const pending = new PortalHttp(fast).json({ url: server.url, signal: controller.signal }, any);
     setTimeout(() => controller.abort(), 20);
     await rejectsWith(pending, 'cancelled');
+  });
+
+  it('times out a body that stalls after the headers, retries it, then says so', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls++;
+      res.setHeader('content-length', '1000');
+      res.write('{"stalled":');
+      // Never finishes; the server's close ends it.
+    });
+    const started = Date.now();
+    const error = await rejectsWith(new PortalHttp({ ...fast, timeoutMs: 200 }).json({ url: server.url }, any), 'timeout');
+    assert.match(error.message, /stopped sending data/);
+    assert.equal(error.details.status, 200);
+    assert.equal(calls, 3, 'the first attempt and two body retries');
+    assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+  });
+
+  it('lets a slow body through as long as bytes keep coming', async () => {
+    server = await serve((_req, res) => {
+      const parts = ['[1,', '2,', '3,', '4]'];
+      const next = (): void => {
+        const part = parts.shift();
+        if (part === undefined) res.end();
+        else {
+          res.write(part);
+          setTimeout(next, 120);
+        }
+      };
+      next();
+    });
+    assert.deepEqual(await new PortalHttp({ ...fast, timeoutMs: 300 }).json({ url: server.url }, any), [1, 2, 3, 4]);
+  });
+
+  it('recovers from a stalled body when the next attempt answers', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.write('[1,');
+        return;
+      }
+      res.end('[1,2]');
+    });
+    assert.deepEqual(await new PortalHttp({ ...fast, timeoutMs: 200 }).bytes({ url: server.url }).then((r) => JSON.parse(Buffer.from(r.bytes).toString())), [1, 2]);
+    assert.equal(calls, 2);
+  });
+
+  it('reads Retry-After as seconds and as an HTTP date', () => {
+    const now = Date.parse('2026-11-29T09:00:00Z');
+    assert.equal(retryAfterSeconds('7', now), 7);
+    assert.equal(retryAfterSeconds(' 0 ', now), 0);
+    assert.equal(retryAfterSeconds('Sun, 29 Nov 2026 09:00:12 GMT', now), 12);
+    assert.equal(retryAfterSeconds('Sunday, 29-Nov-26 09:00:03 GMT', now), 3);
+    assert.equal(retryAfterSeconds('Sun, 29 Nov 2026 08:59:00 GMT', now), 0, 'a date in the past means now');
+    for (const odd of [null, '', 'soon', '-3', '1.5']) assert.equal(retryAfterSeconds(odd, now), undefined, String(odd));
+  });
+
+  it('waits a Retry-After given as an HTTP date, and tells about a long wait', async () => {
+    const times: number[] = [];
+    server = await serve((_req, res) => {
+      times.push(Date.now());
+      if (times.length === 1) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', new Date(Math.ceil((Date.now() + 1000) / 1000) * 1000).toUTCString());
+        res.end();
+      } else res.end('{}');
+    });
+    const waits: number[] = [];
+    await new PortalHttp({ ...fast, onLongWait: (w) => waits.push(w.seconds) }).json({ url: server.url }, any);
+    assert.equal(times.length, 2);
+    assert.ok(times[1] - times[0] >= 900, `waited ${times[1] - times[0]} ms`);
+    assert.deepEqual(waits, [], 'a short wait is not announced');
+  }).timeout(6000);
+
+  it('announces a long Retry-After and fails at once on one beyond the maximum', async () => {
+    const asked = ['6', '3600'];
+    let calls = 0;
+    server = await serve((req, res) => {
+      calls++;
+      if (req.url === '/long' && calls > 1) return res.end('{}');
+      res.statusCode = 429;
+      res.setHeader('retry-after', req.url === '/long' ? asked[0] : asked[1]);
+      res.end();
+    });
+    const waits: number[] = [];
+    const client = new PortalHttp({ ...fast, maxRetryAfterMs: 10_000, onLongWait: (w) => waits.push(w.seconds) });
+    const started = Date.now();
+    await client.json({ url: `${server.url}/long` }, any);
+    assert.ok(Date.now() - started >= 5900, `waited ${Date.now() - started} ms`);
+    assert.deepEqual(waits, [6]);
+    calls = 0;
+    const error = await rejectsWith(client.json({ url: `${server.url}/over` }, any), 'rateLimited');
+    assert.equal(error.details.retryAfterSeconds, 3600);
+    assert.equal(calls, 1, 'no retry when the portal asks for longer than we wait');
+  }).timeout(15_000);
+
+  it('reads gzip bodies, sized or chunked, as text and as bytes', async () => {
+    const rows = JSON.stringify({ features: Array.from({ length: 5000 }, (_, i) => ({ attributes: { OBJECTID: i, Name: `Row ${i} é` } })) });
+    const packed = gzipSync(rows);
+    let sawAccept = '';
+    server = await serve((req, res) => {
+      sawAccept = String(req.headers['accept-encoding']);
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('content-encoding', 'gzip');
+      if (req.url === '/sized') {
+        res.setHeader('content-length', String(packed.length));
+        res.end(packed);
+      } else {
+        for (let i = 0; i < packed.length; i += 4096) res.write(packed.subarray(i, i + 4096));
+        res.end();
+      }
+    });
+    const client = new PortalHttp(fast);
+    for (const path of ['/sized', '/chunked']) {
+      assert.equal((await client.text({ url: `${server.url}${path}` })).text, rows, path);
+      assert.equal(Buffer.from((await client.bytes({ url: `${server.url}${path}` })).bytes).toString('utf8'), rows, path);
+    }
+    assert.match(sawAccept, /gzip/);
+    // The compressed size is a floor, not the size: room for the decoded body from the start.
+    assert.equal(initialBodyCapacity(String(packed.length), 'gzip'), Math.max(64 * 1024, packed.length * 4));
+    assert.equal(initialBodyCapacity('1234', 'identity'), 1234);
   });
 });

@@ -2,6 +2,8 @@
 // and the request log.
 
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { INCAPSULA_PAGE } from '../../portal/faults';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 import { fetchText, getJson } from './fake-http';
@@ -84,6 +86,86 @@ describe('fake portal faults', () => {
     const answer = await fetchText(portal, RECORDS);
     assert.ok(performance.now() - start >= 100);
     assert.equal(answer.json().Records.length, 36);
+  });
+
+  it('stalls a body after the headers until the client gives up', async () => {
+    portal.faults.add({ kind: 'stall', path: '/services/' });
+    const controller = new AbortController();
+    const res = await fetch(portal.baseUrl + RECORDS, { signal: controller.signal });
+    assert.equal(res.status, 200, 'the headers came');
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    assert.ok(first.value && first.value.length > 0, 'a first part of the body came');
+    const next = reader.read();
+    const outcome = await Promise.race([next.then(() => 'data'), new Promise((r) => setTimeout(() => r('silent'), 300))]);
+    assert.equal(outcome, 'silent', 'then nothing');
+    controller.abort();
+    await next.catch(() => undefined);
+    // The log entry is completed when the client's close reaches the server.
+    for (let i = 0; i < 100 && !portal.requests.some((r) => r.url === RECORDS && r.fault === 'stall'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(portal.requests.find((r) => r.url === RECORDS && r.fault === 'stall')?.status, 200);
+  });
+
+  it('sends an ArcGIS error object inside HTTP 200', async () => {
+    portal.faults.add({ kind: 'arcgisError', path: '/usrsvcs/' });
+    portal.faults.add({ kind: 'arcgisError', path: '/api/feed', status: 500, message: 'Syntax error [].' });
+    const layer = portal.catalog.byTitle('Fire Stations')!.layerPath;
+    const answer = await fetchText(portal, `${layer}?f=json`);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.json(), { error: { code: 400, message: 'Unable to complete operation.', details: [] } });
+    assert.deepEqual((await fetchText(portal, FEED)).json().error, { code: 500, message: 'Syntax error [].', details: [] });
+  });
+
+  it('rate limits with Retry-After as an HTTP date', async () => {
+    portal.faults.add({ kind: 'rateLimit', retryAfterSeconds: 30, retryAfterDate: true });
+    const sent = Date.now();
+    const header = (await fetchText(portal, FEED)).headers.get('retry-after')!;
+    assert.match(header, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    const wait = Date.parse(header) - sent;
+    assert.ok(wait >= 29_000 && wait <= 32_000, `${wait} ms`);
+  });
+
+  it('targets a rule by query parameters: only pages past the first, only sorted queries', async () => {
+    const layer = portal.catalog.byTitle('Fire Stations')!.layerPath;
+    portal.faults.add({ kind: 'status5xx', path: `${layer}/query`, query: 'resultOffset=[1-9]' });
+    portal.faults.add({ kind: 'status5xx', status: 502, path: `${layer}/query`, query: 'orderByFields=' });
+    const page = (extra: string) => fetchText(portal, `${layer}/query?where=1%3D1&outFields=*&f=json&resultRecordCount=5${extra}`);
+    assert.equal((await page('&resultOffset=0')).status, 200);
+    assert.equal((await page('&resultOffset=10')).status, 503);
+    assert.equal((await page('&orderByFields=OBJECTID%20DESC')).status, 502);
+    const posted = await fetchText(portal, `${layer}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'where=1%3D1&f=json&resultOffset=20&resultRecordCount=5',
+    });
+    assert.equal(posted.status, 503, 'form bodies are matched too');
+  });
+
+  it('gzips for clients that accept it, and sends chunked bodies without a length', async () => {
+    portal.faults.add({ kind: 'gzip' });
+    portal.faults.add({ kind: 'chunked', path: '/services/' });
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const req = request(portal.baseUrl + path, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const packed = await raw(FEED, { 'accept-encoding': 'gzip, deflate' });
+    assert.equal(packed.headers['content-encoding'], 'gzip');
+    assert.equal(Number(packed.headers['content-length']), packed.body.length, 'Content-Length is the compressed size');
+    const feed = JSON.parse(gunzipSync(packed.body).toString('utf8'));
+    assert.ok(feed.dataset.length > 50);
+    const plain = await raw(FEED, {});
+    assert.equal(plain.headers['content-encoding'], undefined, 'no gzip unless accepted');
+    const chunked = await raw(RECORDS, {});
+    assert.equal(chunked.headers['transfer-encoding'], 'chunked');
+    assert.equal(chunked.headers['content-length'], undefined);
+    assert.equal(JSON.parse(chunked.body.toString('utf8')).Records.length, 36);
   });
 
   it('switches faults through /__fake/faults and logs requests', async () => {

@@ -8,7 +8,7 @@ import { NodeSaveFs, SpoolingSaveFs, type WholeFileFs } from '../../../src/save/
 import { parseSidecar } from '../../../src/save/provenance';
 import { saveDataset } from '../../../src/save/save';
 import { refreshSavedDataset } from '../../../src/save/refresh';
-import { isTempFileName } from '../../../src/save/saveFs';
+import { isTempFileName, type SaveFileWriter, type SaveFs } from '../../../src/save/saveFs';
 import { MemoryPortal, SAMPLE_DATASET, SAMPLE_SCHEMA } from './memoryPortal';
 
 const PREVIOUS = 'previous contents\n';
@@ -119,6 +119,99 @@ describe('save/saveDataset (atomic writes)', () => {
     assert.deepEqual(sidecar.schema.fields.map((f) => f.name), SAMPLE_SCHEMA.fields.map((f) => f.name));
     assert.equal(sidecar.sha256, createHash('sha256').update(await readFile(result.path)).digest('hex'));
     assert.equal(sidecar.bytes, (await readFile(result.path)).byteLength);
+  });
+});
+
+/** NodeSaveFs with one operation made to fail, as a full disk, a lock or a permission would. */
+class FailingFs implements SaveFs {
+  readonly inner = new NodeSaveFs();
+  readonly path = this.inner.path;
+  constructor(private readonly fail: { rename?: (from: string, to: string) => boolean; create?: (path: string) => boolean; write?: (path: string) => boolean }) {}
+  async create(p: string): Promise<SaveFileWriter> {
+    if (this.fail.create?.(p)) throw new Error(`EACCES: permission denied, open '${path.basename(p)}'`);
+    const writer = await this.inner.create(p);
+    const failWrite = this.fail.write?.(p);
+    return {
+      write: (chunk) => (failWrite ? Promise.reject(new Error('ENOSPC: no space left on device, write')) : writer.write(chunk)),
+      close: () => writer.close(),
+      discard: () => writer.discard(),
+    };
+  }
+  async rename(from: string, to: string): Promise<void> {
+    if (this.fail.rename?.(from, to)) throw new Error(`EBUSY: resource busy or locked, rename '${path.basename(from)}'`);
+    return this.inner.rename(from, to);
+  }
+  delete(p: string) {
+    return this.inner.delete(p);
+  }
+  exists(p: string) {
+    return this.inner.exists(p);
+  }
+  readFile(p: string) {
+    return this.inner.readFile(p);
+  }
+  readChunks(p: string) {
+    return this.inner.readChunks(p);
+  }
+}
+
+describe('save: a failing file system never loses the previous save', () => {
+  let folder: string;
+  const node = new NodeSaveFs();
+  const DATA = 'Fire Stations.csv';
+  const SIDECAR = 'Fire Stations.csv.okc.json';
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'okc-save-fail-'));
+  });
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const save = (fs: SaveFs, total: number) =>
+    saveDataset({ portal: new MemoryPortal({ total }), fs, folder, dataset: SAMPLE_DATASET, schema: SAMPLE_SCHEMA, query: {}, format: 'csv', pageSize: 50, overwrite: true });
+  const read = (name: string) => readFile(path.join(folder, name));
+  const snapshot = async () => ({ data: await read(DATA), sidecar: await read(SIDECAR), names: (await readdir(folder)).sort() });
+
+  const failures: [string, ConstructorParameters<typeof FailingFs>[0]][] = [
+    ['the data rename', { rename: (_from, to) => to.endsWith(DATA) }],
+    ['creating the sidecar temp file', { create: (p) => p.includes(SIDECAR) }],
+    ['writing the data temp file', { write: (p) => p.includes(DATA) && !p.includes(SIDECAR) }],
+    ['writing the sidecar temp file', { write: (p) => p.includes(SIDECAR) }],
+  ];
+  for (const [what, fail] of failures) {
+    it(`a failed overwrite (${what}) leaves the previous data file and sidecar byte for byte`, async () => {
+      await save(node, 120);
+      const before = await snapshot();
+      // Reported as a plain failure (nothing written), not as a half-done save.
+      await assert.rejects(save(new FailingFs(fail), 80), (e: unknown) => !(e instanceof SaveError) && /EBUSY|EACCES|ENOSPC/.test(String(e)));
+      assert.deepEqual(await snapshot(), before);
+    });
+  }
+
+  it('a failure between the two renames is reported as such, and the next refresh or save repairs it', async () => {
+    await save(node, 120);
+    const previousSidecar = await read(SIDECAR);
+    const failing = new FailingFs({ rename: (_from, to) => to.endsWith(SIDECAR) });
+    await assert.rejects(save(failing, 80), (e: unknown) => e instanceof SaveError && e.kind === 'sidecarStale' && /was saved, but its provenance file .* could not be updated \(EBUSY/.test(e.message));
+    assert.deepEqual((await readdir(folder)).sort(), [DATA, SIDECAR], 'no temp file left');
+    assert.deepEqual(await read(SIDECAR), previousSidecar, 'the old sidecar is still there');
+    const stale = parseSidecar(previousSidecar);
+    const dataSha = () => read(DATA).then((b) => createHash('sha256').update(b).digest('hex'));
+    assert.notEqual(stale.sha256, await dataSha(), 'it no longer describes the data');
+
+    // Refresh notices the mismatch and rewrites both.
+    const refreshed = await refreshSavedDataset({ portal: new MemoryPortal({ total: 80 }), fs: node, dataPath: path.join(folder, DATA), schema: SAMPLE_SCHEMA, pageSize: 50 });
+    assert.equal(refreshed.editedSinceSave, true);
+    assert.equal(refreshed.unchanged, 80, 'compared with the data actually on disk');
+    const repaired = parseSidecar(await read(SIDECAR));
+    assert.equal(repaired.sha256, await dataSha());
+    assert.equal(repaired.rows, 80);
+
+    // And so does a plain save after another interrupted one.
+    await assert.rejects(save(failing, 60), (e: unknown) => e instanceof SaveError && e.kind === 'sidecarStale');
+    await save(node, 60);
+    assert.equal(parseSidecar(await read(SIDECAR)).sha256, await dataSha());
   });
 });
 
