@@ -1,6 +1,9 @@
 // Datasets a DCAT catalog offers only as a CSV or JSON download (no FeatureServer layer):
 // the file is fetched once (through PortalHttp), parsed with papaparse or JSON.parse, typed
 // by sniffing its values, and queried here. Spatial filters need a layer and are refused.
+// Nothing the portal serves is changed: a CSV column becomes numeric only when every value
+// reads back as the same text (so ZIP `08123` and FIPS `01` stay text), and JSON values keep
+// the type the file gave them.
 
 import Papa from 'papaparse';
 import type { DatasetQuery, FieldFilter } from '../query/model';
@@ -106,34 +109,49 @@ export function parseTable(format: 'csv' | 'json', text: string, url: string): T
     records = list.map((r) => ((r as { properties?: unknown })?.properties ?? r) as Record<string, unknown>).filter((r) => !!r && typeof r === 'object');
   }
   const names = [...new Set(records.slice(0, 1000).flatMap((r) => Object.keys(r)))];
-  const kinds = new Map(names.map((n) => [n, sniffKind(records, n)]));
+  const kinds = new Map(names.map((n) => [n, sniffKind(records, n, format)]));
   const fields: DatasetField[] = names.map((name) => ({ name, kind: kinds.get(name)!, nativeType: format === 'csv' ? 'csv' : 'json' }));
   const rows = records.map((r) => {
     const attributes: Record<string, CellValue> = {};
-    for (const name of names) setCell(attributes, name, typed(ownCell(r, name), kinds.get(name)!));
+    for (const name of names) setCell(attributes, name, typed(ownCell(r, name), kinds.get(name)!, format));
     return { attributes };
   });
   return { fields, rows };
 }
 
-/** A column is numeric when every non-empty value in the first thousand rows is a number. */
-function sniffKind(records: Record<string, unknown>[], name: string): FieldKind {
+/** A column is numeric only when every non-empty value in it survives the round trip
+ * unchanged: JSON numbers, or CSV text that `String(Number(text))` gives back exactly.
+ * `08123`, `01`, ` 7`, `1.50`, `1e3` and `-0` all stay text. The first thousand rows decide;
+ * `typed` keeps any later value that does not fit as the text it was. */
+export function sniffKind(records: Record<string, unknown>[], name: string, format: 'csv' | 'json' = 'csv'): FieldKind {
   let seen = 0;
   let integer = true;
   for (const r of records.slice(0, 1000)) {
-    const v = r[name];
+    const v = ownCell(r, name);
     if (v === null || v === undefined || v === '') continue;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    if (!Number.isFinite(n)) return 'string';
+    // A JSON file says which values are numbers; only CSV text needs reading.
+    const n = typeof v === 'number' ? v : typeof v === 'string' && format === 'csv' ? exactNumber(v) : undefined;
+    if (n === undefined || !Number.isFinite(n)) return 'string';
     if (!Number.isInteger(n)) integer = false;
     seen++;
   }
   return seen === 0 ? 'string' : integer ? 'integer' : 'double';
 }
 
-function typed(value: unknown, kind: FieldKind): CellValue {
-  if (value === null || value === undefined || value === '') return null;
-  if (kind === 'integer' || kind === 'double') return Number(value);
+/** The number `text` spells when it spells it exactly as JavaScript would print it. */
+function exactNumber(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isFinite(n) && String(n) === text ? n : undefined;
+}
+
+function typed(value: unknown, kind: FieldKind, format: 'csv' | 'json'): CellValue {
+  if (value === null || value === undefined) return null;
+  if (kind === 'integer' || kind === 'double') {
+    if (value === '') return null;
+    if (typeof value === 'number') return value;
+    // A value past the sniffed rows that is not an exact number stays as served.
+    return typeof value === 'string' && format === 'csv' ? exactNumber(value) ?? value : typeof value === 'object' ? JSON.stringify(value) : (value as CellValue);
+  }
   if (typeof value === 'object') return JSON.stringify(value);
   return value as CellValue;
 }
