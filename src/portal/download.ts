@@ -6,7 +6,8 @@
 // the type the file gave them.
 
 import Papa from 'papaparse';
-import type { DatasetQuery, FieldFilter } from '../query/model';
+import type { DatasetQuery } from '../query/model';
+import { rowTest } from '../query/localFilter';
 import { compareCells, ownCell, setCell } from './cells';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
@@ -61,8 +62,8 @@ export class DownloadTables {
     if (query.spatial) throw new PortalError('rejected', 'This dataset is only a file download; spatial filters need a FeatureServer layer.');
     const table = await this.table(dataset, signal);
     const kinds = new Map(table.fields.map((f) => [f.name, f.kind]));
-    const tests = (query.filters ?? []).map((f) => filterTest(f, kinds.get(f.field)));
-    let rows = tests.length ? table.rows.filter((r) => (query.join === 'or' ? tests.some((t) => t(r)) : tests.every((t) => t(r)))) : table.rows;
+    const keep = rowTest<DataRow>(query.filters ?? [], query.join, (f) => kinds.get(f), (r, f) => ownCell(r.attributes, f) ?? null);
+    let rows = query.filters?.length ? table.rows.filter(keep) : table.rows;
     const sort = query.sort ?? [];
     if (sort.length) {
       rows = [...rows].sort((a, b) => {
@@ -154,34 +155,4 @@ function typed(value: unknown, kind: FieldKind, format: 'csv' | 'json'): CellVal
   }
   if (typeof value === 'object') return JSON.stringify(value);
   return value as CellValue;
-}
-
-function filterTest(filter: FieldFilter, kind: FieldKind | undefined): (row: DataRow) => boolean {
-  const numeric = kind === 'integer' || kind === 'double';
-  const norm = (v: unknown): CellValue => (v === undefined || v === null ? null : numeric ? Number(v) : String(v));
-  const value = Array.isArray(filter.value) ? filter.value.map(norm) : norm(filter.value);
-  const get = (row: DataRow): CellValue => ownCell(row.attributes, filter.field) ?? null;
-  switch (filter.op) {
-    case 'is null':
-      return (r) => get(r) === null;
-    case 'is not null':
-      return (r) => get(r) !== null;
-    case 'in': {
-      const set = new Set(Array.isArray(value) ? value : [value]);
-      return (r) => get(r) !== null && set.has(get(r));
-    }
-    case 'like': {
-      const pattern = new RegExp(`^${String(value ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
-      return (r) => get(r) !== null && pattern.test(String(get(r)));
-    }
-    default: {
-      const op = filter.op;
-      return (r) => {
-        const v = get(r);
-        if (v === null || value === null || Array.isArray(value)) return false;
-        const c = compareCells(v, value as CellValue);
-        return op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-      };
-    }
-  }
 }

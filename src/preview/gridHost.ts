@@ -335,5 +335,6 @@ export function gridLabels(): Record<string, string> {
     error: vscode.l10n.t('Error'),
     noRows: vscode.l10n.t('No rows match.'),
     rowNumber: vscode.l10n.t('Row'),
+    retry: vscode.l10n.t('Retry'),
   };
 }

@@ -177,8 +177,18 @@ function renderMessages(): void {
   );
 }
 
-function showError(message: string): void {
-  messages.append(h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message)));
+/** An error line; with `retry`, a Retry button that runs the failed step again. */
+function showError(message: string, retry?: () => void): void {
+  const line = h('div', { class: 'grid-error error', role: 'alert' }, icon('error'), ' ', showControls(message));
+  if (retry && view) {
+    const button = h('button', { type: 'button', class: 'grid-retry' }, icon('refresh'), ' ', view.labels.retry);
+    button.addEventListener('click', () => {
+      line.remove();
+      retry();
+    });
+    line.append(' ', button);
+  }
+  messages.append(line);
 }
 
 function renderHeader(): void {
@@ -459,7 +469,8 @@ async function runQuery(sort: GridSortKey[], filters: GridFilter[]): Promise<voi
   try {
     await request('grid/query', { sort, filters });
   } catch (error) {
-    showError((error as Error).message);
+    // A refused query was already done here instead; what arrives is a failure to retry.
+    showError((error as Error).message, () => void runQuery(sort, filters));
   }
 }
 
