@@ -5,7 +5,7 @@ import { loadStart } from './util/loadStart';
 import * as vscode from 'vscode';
 import { registerCatalogCommands } from './catalog/commands';
 import { DatasetLists } from './catalog/favorites';
-import { CatalogStore } from './catalog/store';
+import { CatalogStore, listingNoteLines } from './catalog/store';
 import { PortalTokens } from './catalog/tokens';
 import { CatalogTreeProvider } from './catalog/tree';
 import { rateLimitWait } from './messages';
@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
   const refresh = async (names?: string[]): Promise<void> => {
     await vscode.window.withProgress({ location: { viewId: 'okcOpenData.catalog' } }, () => store.refresh(names));
     for (const s of store.states()) if (s.error && (!names || names.includes(s.config.name))) output.warn(`${s.config.name}: ${s.error.kind}: ${s.error.message}`);
+    for (const s of store.states()) if (!names || names.includes(s.config.name)) for (const line of listingNoteLines(s)) output.info(line);
     // Field names feed search; they load quietly after the catalog.
     void store.indexFields();
   };

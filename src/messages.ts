@@ -3,8 +3,16 @@
 import * as vscode from 'vscode';
 import type { PortalErrorKind } from './portal/errors';
 
-export function portalProblem(portalName: string, error: { kind: PortalErrorKind | 'unknown'; message: string; retryAfterSeconds?: number }): string {
+export function portalProblem(
+  portalName: string,
+  error: { kind: PortalErrorKind | 'unknown'; message: string; retryAfterSeconds?: number; details?: { portalDetails?: string[] } },
+): string {
   switch (error.kind) {
+    case 'refused': {
+      // The portal's own words are the useful part: which parameter, which field.
+      const said = [error.message, ...(error.details?.portalDetails ?? []).filter((d) => d && d !== error.message)].join(' ');
+      return vscode.l10n.t('{0}: the portal refused this query: {1}', portalName, said);
+    }
     case 'botChallenge':
       return vscode.l10n.t('{0}: the portal answered with a browser check page instead of data. Its bot protection blocks programs; try again later or use the ArcGIS Hub portal.', portalName);
     case 'rateLimited':

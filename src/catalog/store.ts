@@ -3,7 +3,7 @@
 // of the others. No `vscode` import: storage comes in through CacheStorage.
 
 import { isPortalError, type PortalErrorKind } from '../portal/errors';
-import type { DatasetSummary, Portal, PortalConfig } from '../portal/types';
+import type { DatasetSummary, ListingNotes, Portal, PortalConfig } from '../portal/types';
 
 export interface CacheStorage {
   read(): Promise<Uint8Array | undefined>;
@@ -20,6 +20,8 @@ export interface PortalState {
   error?: { kind: PortalErrorKind | 'unknown'; message: string; retryAfterSeconds?: number };
   /** True while the datasets come from the cache and no refresh has succeeded yet. */
   fromCache: boolean;
+  /** What the last successful listing left out, and parts of it that could not be read. */
+  notes?: ListingNotes;
 }
 
 /** Field names by dataset key, filled in the background so search can match them. */
@@ -156,7 +158,7 @@ export class CatalogStore {
       targets.map(async (portal) => {
         try {
           const datasets = await portal.listDatasets(signal);
-          this.update(portal.config.name, { datasets, fetchedAt: this.now(), loading: false, error: undefined, fromCache: false });
+          this.update(portal.config.name, { datasets, fetchedAt: this.now(), loading: false, error: undefined, fromCache: false, notes: portal.listingNotes });
         } catch (error) {
           this.update(portal.config.name, {
             loading: false,
@@ -219,6 +221,22 @@ export class CatalogStore {
 function isDatasetSummary(value: unknown): value is DatasetSummary {
   const d = value as DatasetSummary;
   return !!d && typeof d.id === 'string' && typeof d.title === 'string' && Array.isArray(d.groups) && Array.isArray(d.downloads) && Array.isArray(d.keywords);
+}
+
+/** Log lines that say which catalog entries were left out and why, so a missing item is explained. */
+export function listingNoteLines(state: PortalState): string[] {
+  const notes = state.notes;
+  if (!notes) return [];
+  const lines = notes.groupsUnavailable ? [`${state.config.name}: groups unavailable: ${notes.groupsUnavailable}`] : [];
+  for (const item of notes.leftOut) {
+    const why =
+      item.reason === 'serviceItem' ? 'a whole FeatureServer; its layers are listed one by one'
+      : item.reason === 'notFeatureService' ? `a ${item.serviceType ?? 'map or image service'}, not a feature layer: nothing to preview or save`
+      : item.reason === 'noData' ? 'an app or web page, with no layer and no CSV or JSON file'
+      : 'no title or identifier';
+    lines.push(`${state.config.name}: left out "${item.title}": ${why}${item.url ? ` (${item.url})` : ''}`);
+  }
+  return lines;
 }
 
 /** "3 minutes", "2 hours", "5 days": how old a cached catalog is. */

@@ -73,15 +73,18 @@ function kindOf(cell: string): CellKind {
  * columns then vote, as Python's csv.Sniffer does: a typed column under a text label, or a
  * fixed-width column under a label of another width, says "header"; a fixed-width column
  * under a label of the same width says "data". Text that gives no evidence counts as a
- * header, since nearly every published CSV has one.
+ * header, since nearly every published CSV has one. An empty label does not veto: Census and
+ * data.gov exports end every row in the delimiter (`State Name,Code,TOTAL,`), which makes an
+ * empty last column under an empty label; like csv.Sniffer, the other columns decide.
  */
 function guessHeader(text: string, delimiter: string): boolean {
   const rows = Papa.parse<string[]>(text, { delimiter, preview: HEADER_SAMPLE_ROWS + 1, skipEmptyLines: true }).data;
   if (rows.length === 0) return false;
   const [header, ...data] = rows;
   const labels = header.map((cell) => cell.trim());
-  if (labels.some((label) => kindOf(label) !== 'text')) return false;
-  if (new Set(labels).size !== labels.length) return false;
+  const named = labels.filter((label) => label !== '');
+  if (named.length === 0 || named.some((label) => kindOf(label) !== 'text')) return false;
+  if (new Set(named).size !== named.length) return false;
 
   let votes = 0;
   for (let col = 0; col < labels.length; col++) {

@@ -65,6 +65,9 @@ export async function insertSnippet(store: CatalogStore, dataset: DatasetSummary
   }
   const inserted = await editor.insertSnippet(new vscode.SnippetString(snippet.snippet), editor.selections);
   if (inserted && snippet.notes?.length) void vscode.window.showInformationMessage(snippet.notes.join(' '));
+  if (inserted && portal.config.kind === 'legacy' && query.filters?.length) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The legacy portal documents no filter parameters, so the snippet fetches every record: apply your filters to its rows yourself.'));
+  }
   return inserted;
 }
 

@@ -1,9 +1,13 @@
 // Datasets a DCAT catalog offers only as a CSV or JSON download (no FeatureServer layer):
 // the file is fetched once (through PortalHttp), parsed with papaparse or JSON.parse, typed
 // by sniffing its values, and queried here. Spatial filters need a layer and are refused.
+// Nothing the portal serves is changed: a CSV column becomes numeric only when every value
+// reads back as the same text (so ZIP `08123` and FIPS `01` stay text), and JSON values keep
+// the type the file gave them.
 
 import Papa from 'papaparse';
-import type { DatasetQuery, FieldFilter } from '../query/model';
+import type { DatasetQuery } from '../query/model';
+import { rowTest } from '../query/localFilter';
 import { compareCells, ownCell, setCell } from './cells';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
@@ -58,8 +62,8 @@ export class DownloadTables {
     if (query.spatial) throw new PortalError('rejected', 'This dataset is only a file download; spatial filters need a FeatureServer layer.');
     const table = await this.table(dataset, signal);
     const kinds = new Map(table.fields.map((f) => [f.name, f.kind]));
-    const tests = (query.filters ?? []).map((f) => filterTest(f, kinds.get(f.field)));
-    let rows = tests.length ? table.rows.filter((r) => (query.join === 'or' ? tests.some((t) => t(r)) : tests.every((t) => t(r)))) : table.rows;
+    const keep = rowTest<DataRow>(query.filters ?? [], query.join, (f) => kinds.get(f), (r, f) => ownCell(r.attributes, f) ?? null);
+    let rows = query.filters?.length ? table.rows.filter(keep) : table.rows;
     const sort = query.sort ?? [];
     if (sort.length) {
       rows = [...rows].sort((a, b) => {
@@ -106,64 +110,49 @@ export function parseTable(format: 'csv' | 'json', text: string, url: string): T
     records = list.map((r) => ((r as { properties?: unknown })?.properties ?? r) as Record<string, unknown>).filter((r) => !!r && typeof r === 'object');
   }
   const names = [...new Set(records.slice(0, 1000).flatMap((r) => Object.keys(r)))];
-  const kinds = new Map(names.map((n) => [n, sniffKind(records, n)]));
+  const kinds = new Map(names.map((n) => [n, sniffKind(records, n, format)]));
   const fields: DatasetField[] = names.map((name) => ({ name, kind: kinds.get(name)!, nativeType: format === 'csv' ? 'csv' : 'json' }));
   const rows = records.map((r) => {
     const attributes: Record<string, CellValue> = {};
-    for (const name of names) setCell(attributes, name, typed(ownCell(r, name), kinds.get(name)!));
+    for (const name of names) setCell(attributes, name, typed(ownCell(r, name), kinds.get(name)!, format));
     return { attributes };
   });
   return { fields, rows };
 }
 
-/** A column is numeric when every non-empty value in the first thousand rows is a number. */
-function sniffKind(records: Record<string, unknown>[], name: string): FieldKind {
+/** A column is numeric only when every non-empty value in it survives the round trip
+ * unchanged: JSON numbers, or CSV text that `String(Number(text))` gives back exactly.
+ * `08123`, `01`, ` 7`, `1.50`, `1e3` and `-0` all stay text. The first thousand rows decide;
+ * `typed` keeps any later value that does not fit as the text it was. */
+export function sniffKind(records: Record<string, unknown>[], name: string, format: 'csv' | 'json' = 'csv'): FieldKind {
   let seen = 0;
   let integer = true;
   for (const r of records.slice(0, 1000)) {
-    const v = r[name];
+    const v = ownCell(r, name);
     if (v === null || v === undefined || v === '') continue;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    if (!Number.isFinite(n)) return 'string';
+    // A JSON file says which values are numbers; only CSV text needs reading.
+    const n = typeof v === 'number' ? v : typeof v === 'string' && format === 'csv' ? exactNumber(v) : undefined;
+    if (n === undefined || !Number.isFinite(n)) return 'string';
     if (!Number.isInteger(n)) integer = false;
     seen++;
   }
   return seen === 0 ? 'string' : integer ? 'integer' : 'double';
 }
 
-function typed(value: unknown, kind: FieldKind): CellValue {
-  if (value === null || value === undefined || value === '') return null;
-  if (kind === 'integer' || kind === 'double') return Number(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return value as CellValue;
+/** The number `text` spells when it spells it exactly as JavaScript would print it. */
+function exactNumber(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isFinite(n) && String(n) === text ? n : undefined;
 }
 
-function filterTest(filter: FieldFilter, kind: FieldKind | undefined): (row: DataRow) => boolean {
-  const numeric = kind === 'integer' || kind === 'double';
-  const norm = (v: unknown): CellValue => (v === undefined || v === null ? null : numeric ? Number(v) : String(v));
-  const value = Array.isArray(filter.value) ? filter.value.map(norm) : norm(filter.value);
-  const get = (row: DataRow): CellValue => ownCell(row.attributes, filter.field) ?? null;
-  switch (filter.op) {
-    case 'is null':
-      return (r) => get(r) === null;
-    case 'is not null':
-      return (r) => get(r) !== null;
-    case 'in': {
-      const set = new Set(Array.isArray(value) ? value : [value]);
-      return (r) => get(r) !== null && set.has(get(r));
-    }
-    case 'like': {
-      const pattern = new RegExp(`^${String(value ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
-      return (r) => get(r) !== null && pattern.test(String(get(r)));
-    }
-    default: {
-      const op = filter.op;
-      return (r) => {
-        const v = get(r);
-        if (v === null || value === null || Array.isArray(value)) return false;
-        const c = compareCells(v, value as CellValue);
-        return op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-      };
-    }
+function typed(value: unknown, kind: FieldKind, format: 'csv' | 'json'): CellValue {
+  if (value === null || value === undefined) return null;
+  if (kind === 'integer' || kind === 'double') {
+    if (value === '') return null;
+    if (typeof value === 'number') return value;
+    // A value past the sniffed rows that is not an exact number stays as served.
+    return typeof value === 'string' && format === 'csv' ? exactNumber(value) ?? value : typeof value === 'object' ? JSON.stringify(value) : (value as CellValue);
   }
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value as CellValue;
 }

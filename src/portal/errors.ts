@@ -18,6 +18,9 @@ export type PortalErrorKind =
   | 'auth'
   /** ArcGIS error body (HTTP 200 with `{"error": ...}`) or another 4xx. */
   | 'rejected'
+  /** The portal understood the request and refused this query (bad or unsupported where,
+   * sort, statistics): the same request will fail again, but a simpler one may work. */
+  | 'refused'
   | 'cancelled';
 
 export class PortalError extends Error {
@@ -48,3 +51,25 @@ const TOKEN_PARAM = /([?&](?:token|api_key|apikey|access_token)=)[^&#]*/gi;
 export function redactUrl(url: string): string {
   return url.replace(TOKEN_PARAM, '$1***');
 }
+
+/** What an ArcGIS error body says about the query: a refusal (the query itself is wrong or
+ * unsupported), a token problem, a missing resource, or a server failure. The code alone
+ * misleads: Enterprise answers a malformed where with code 500 "Syntax error [].", and
+ * servers answer refusals with 400 "Unable to complete operation." or "Invalid query
+ * parameters." plus details. */
+export function classifyArcgisError(code: number | undefined, message: string, details: string[] = []): PortalErrorKind {
+  const text = [message, ...details].join(' ');
+  if (code === 498 || code === 499 || /\btoken (required|invalid|expired|is not valid)|invalid token/i.test(text)) return 'auth';
+  if (code === 401 || code === 403 || /not authorized|permission denied|access denied/i.test(text)) return 'auth';
+  if (QUERY_REFUSAL.test(text)) return 'refused';
+  if (code === 404 || /\b(not found|does not exist)\b/i.test(text)) return 'notFound';
+  if (code !== undefined && code >= 500) return 'server';
+  // Any other 4xx code is the server turning this request down.
+  if (code !== undefined && code >= 400) return 'refused';
+  return 'rejected';
+}
+
+/** Wording ArcGIS servers use when they refuse a query (from real error bodies; see
+ * test/unit/portal-client/samples). */
+const QUERY_REFUSAL =
+  /syntax error|invalid (query|field|sql|where|parameter|input|statistic)|parameter is invalid|invalid or missing input|cannot perform query|unable to perform query|where clause|orderbyfields|not supported|unsupported|outstatistics/i;

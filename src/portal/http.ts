@@ -3,7 +3,7 @@
 // requests and the mapping of failures to PortalError live here and nowhere else.
 
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
-import { PortalError, redactUrl } from './errors';
+import { PortalError, classifyArcgisError, redactUrl } from './errors';
 
 export interface HttpSettings {
   /** Sent on every request so the city can see who calls it. */
@@ -431,6 +431,5 @@ function throwIfArcgisError(value: unknown, url: string): void {
   const portalDetails = Array.isArray(details) ? details.map(String) : undefined;
   const text = typeof message === 'string' && message ? message : 'The portal reported an error.';
   const status = typeof code === 'number' ? code : undefined;
-  const kind = status === 498 || status === 499 || status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status !== undefined && status >= 500 ? 'server' : 'rejected';
-  throw new PortalError(kind, text, { url, status, portalDetails });
+  throw new PortalError(classifyArcgisError(status, text, portalDetails), text, { url, status, portalDetails });
 }

@@ -20,6 +20,9 @@ import type {
   DownloadFormat,
   FieldKind,
   GeoJsonGeometry,
+  LeftOutItem,
+  LeftOutReason,
+  ListingNotes,
   GeometryKind,
   Portal,
   PortalConfig,
@@ -29,6 +32,7 @@ import type {
   StatisticsSupport,
   StatisticsTable,
 } from './types';
+
 
 export const DCAT_FEED_PATH = '/api/feed/dcat-us/1.1.json';
 const SEARCH_PATH = '/api/search/v1/collections/dataset/items';
@@ -72,16 +76,22 @@ export class HubPortal implements Portal {
       this.searchCategories(signal),
     ]);
     const datasets: DatasetSummary[] = [];
+    const leftOut: LeftOutItem[] = [];
     const seen = new Set<string>();
     for (const entry of feed) {
-      const summary = this.fromDcat(entry, categories);
-      if (summary && !seen.has(summary.id)) {
-        seen.add(summary.id);
-        datasets.push(summary);
+      const read = this.fromDcat(entry, categories);
+      if ('leftOut' in read) leftOut.push(read.leftOut);
+      else if (!seen.has(read.id)) {
+        seen.add(read.id);
+        datasets.push(read);
       }
     }
+    this.listingNotes = { leftOut };
     return datasets;
   }
+
+  /** What the last listing left out of the catalog, and why (the extension logs it). */
+  listingNotes: ListingNotes | undefined;
 
   /** itemId -> categories from the Hub Search API; empty when the site has none (a plain DCAT catalog). */
   private async searchCategories(signal?: AbortSignal): Promise<Map<string, string[]>> {
@@ -108,24 +118,31 @@ export class HubPortal implements Portal {
     return categories;
   }
 
-  private fromDcat(value: unknown, categories: Map<string, string[]>): DatasetSummary | undefined {
+  private fromDcat(value: unknown, categories: Map<string, string[]>): DatasetSummary | { leftOut: LeftOutItem } {
     const d = asObject(value, 'a DCAT dataset');
     const title = optionalString(d.title);
     const identifier = optionalString(d.identifier) ?? optionalString(d['@id']);
-    if (!title || !identifier) return undefined;
+    if (!title || !identifier) return { leftOut: { title: title ?? identifier ?? '?', reason: 'noIdentity' } };
     const distributions = Array.isArray(d.distribution) ? d.distribution.filter((x): x is JsonObject => !!x && typeof x === 'object') : [];
-    const service = distributions.find((x) => /ArcGIS GeoServices REST API/i.test(String(x.format)) || /\/(Feature|Map)Server\/\d+\/?$/i.test(String(x.accessURL ?? '')));
+    const services = distributions.filter(isServiceDistribution);
+    const service = services.find((x) => LAYER_URL.test(String(x.accessURL ?? ''))) ?? services[0];
     const apiUrl = optionalString(service?.accessURL);
-    const layerMatch = apiUrl?.match(/\/(?:Feature|Map)Server\/(\d+)\/?$/i);
+    const layerMatch = apiUrl?.match(LAYER_URL);
     const downloads: DatasetDownload[] = [];
     for (const x of distributions) {
+      // A service answers JSON too, but its description, not a list of records.
+      if (isServiceDistribution(x)) continue;
       const url = optionalString(x.downloadURL) ?? optionalString(x.accessURL);
       const format = downloadFormat(`${x.format ?? ''} ${x.mediaType ?? ''} ${x.title ?? ''}`);
       if (url && format) downloads.push({ format, url });
     }
-    // A service-level item (no layer) or an app has no rows to query; a generic DCAT
-    // dataset with CSV/JSON downloads is kept for its metadata and downloads.
-    if (!layerMatch && !downloads.some((x) => x.format === 'csv' || x.format === 'json')) return undefined;
+    // A service-level item (no layer), a map or image service, or an app has no rows to
+    // query; a generic DCAT dataset with CSV/JSON downloads is kept for its metadata and downloads.
+    if (!layerMatch && !downloads.some((x) => x.format === 'csv' || x.format === 'json')) {
+      const serviceType = apiUrl?.match(/\/(\w+Server)\/?$/i)?.[1];
+      const reason: LeftOutReason = !serviceType ? 'noData' : /^FeatureServer$/i.test(serviceType) ? 'serviceItem' : 'notFeatureService';
+      return { leftOut: { title, reason, serviceType, url: apiUrl ?? optionalString(d.landingPage) } };
+    }
     const itemId = identifier.match(/[?&]id=([0-9a-f]{32})/i)?.[1];
     const sublayer = identifier.match(/[?&]sublayer=(\d+)/i)?.[1] ?? layerMatch?.[1];
     const id = itemId ? (sublayer !== undefined ? `${itemId}_${sublayer}` : itemId) : identifier;
@@ -295,6 +312,15 @@ export class HubPortal implements Portal {
     const token = await this.credentials.token();
     if (token) params.set('token', token);
   }
+}
+
+/** `.../FeatureServer/3` or `.../MapServer/3`: a layer with rows to query. */
+const LAYER_URL = /\/(?:Feature|Map)Server\/(\d+)\/?$/i;
+
+/** A distribution that names an ArcGIS service (any kind) rather than a file. Current feeds
+ * say "ArcGIS GeoServices REST API"; older ones say "Esri REST" (with `application/json`). */
+function isServiceDistribution(x: JsonObject): boolean {
+  return /ArcGIS GeoServices REST API|Esri REST/i.test(String(x.format ?? '')) || /\/rest\/services\/.*\/\w+Server(\/\d+)?\/?$/i.test(String(x.accessURL ?? ''));
 }
 
 /** A FeatureServer (or MapServer) layer to query, rather than only file downloads. */

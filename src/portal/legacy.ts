@@ -5,6 +5,7 @@
 import { legacyRecordsUrl, legacyRequest, LEGACY_RECORDS_PATH } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
 import { compareCells, ownCell, setCell } from './cells';
+import { rowTest } from '../query/localFilter';
 import type { Credentials } from './hub';
 import type { PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
@@ -123,6 +124,7 @@ export class LegacyPortal implements Portal {
 
   /** One request per distinct filter/sort: the API returns every matching row at once. */
   private result(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<LegacyResult> {
+    // Filters are applied here (the API documents none), so they are part of the key.
     const key = JSON.stringify([dataset.id, query.filters ?? [], query.join ?? 'and', query.sort ?? [], query.spatial ?? null]);
     const cached = this.results.get(key);
     this.results.delete(key);
@@ -154,6 +156,12 @@ export class LegacyPortal implements Portal {
       },
       (v) => readRecords(asObject(v, 'the records answer')),
     );
+    // The city's guide documents no attribute filter parameter: filter the records here.
+    if (query.filters?.length) {
+      const kinds = new Map(result.fields.map((f) => [f.name.toLowerCase(), f.kind]));
+      const keep = rowTest<DataRow>(query.filters, query.join, (f) => kinds.get(f.toLowerCase()), (r, f) => ownCell(r.attributes, f) ?? null);
+      result.rows = result.rows.filter(keep);
+    }
     // The API sorts by one field; any further sort keys are applied here, stably.
     const extra = (query.sort ?? []).slice(1);
     if (extra.length) {

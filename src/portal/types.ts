@@ -175,4 +175,32 @@ export interface Portal {
   /** Drops what the client remembers of a dataset (schema, fetched results), so the next
    * call reads the portal afresh: a save's verification and a refresh need current data. */
   forget?(dataset: DatasetSummary): void;
+  /** What the last `listDatasets` left out and why, and what it could not read. */
+  readonly listingNotes?: ListingNotes;
 }
+
+/** Why a catalog entry is not listed as a dataset. */
+export type LeftOutReason =
+  /** No title or identifier. */
+  | 'noIdentity'
+  /** An app, a document or a web page: no layer and no CSV/JSON file. */
+  | 'noData'
+  /** A FeatureServer as a whole; its layers are separate entries. */
+  | 'serviceItem'
+  /** A MapServer or ImageServer (often "Esri REST" in older feeds): no feature layer to read. */
+  | 'notFeatureService';
+
+export interface LeftOutItem {
+  title: string;
+  reason: LeftOutReason;
+  /** `MapServer`, `ImageServer`, ... when the entry names a service. */
+  serviceType?: string;
+  url?: string;
+}
+
+export interface ListingNotes {
+  leftOut: LeftOutItem[];
+  /** Set when the Hub Search categories could not be read: why. */
+  groupsUnavailable?: string;
+}
+

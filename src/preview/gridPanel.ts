@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { datasetKey, type CatalogStore } from '../catalog/store';
 import { plural, portalProblem } from '../messages';
 import { ownCell } from '../portal/cells';
-import { isPortalError } from '../portal/errors';
+import { isPortalError, type PortalError } from '../portal/errors';
+import { rowTest } from '../query/localFilter';
 import type { DatasetSchema, DatasetSummary, Portal } from '../portal/types';
 import type { GridAction, GridCell, GridColumn, GridFilter, GridPanelState, GridSortKey, GridSortMode, GridView, ProfileView } from '../protocol';
 import type { DatasetQuery } from '../query/model';
@@ -193,17 +194,31 @@ class RemoteGrid extends Disposable implements GridData {
       total = await portal.countRows(this.dataset, portalQuery);
       if (sort.length) await portal.queryPage(this.dataset, portalQuery, 0, 1);
     } catch (error) {
-      if (!sort.length) throw new Error(this.problem(error));
-      // The portal refused the sort; order what can be loaded here and say so.
-      this.log?.(`grid: portal sort refused for ${this.dataset.id}: ${String(error)}`);
-      portalQuery = base;
-      total = await portal.countRows(this.dataset, portalQuery);
-      const loaded = await this.loadFirstRows(portalQuery, Math.min(total, LOCAL_SORT_ROWS));
-      const column = this.columns.findIndex((c) => c.name === sort[0].field);
-      localRows = sortRowsLocally(loaded, column, sort[0].descending === true);
-      sortMode = 'local';
-      const n = localRows.length;
-      warnings.push(plural(n, () => vscode.l10n.t('The portal could not sort by {0}; the first {1} row is sorted here.', sort[0].field, n), () => vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, n)));
+      // Only a refusal falls back to working here; an outage is a failure the user retries.
+      if (!isRefusal(error) || (!sort.length && !filters.length)) throw new Error(this.problem(error));
+      this.log?.(`grid: portal refused the query for ${this.dataset.id}: ${String(error)}`);
+      const filtersRefused = fieldFilters.length > 0 && (await this.refuses({ ...base, sort: undefined }));
+      portalQuery = filtersRefused ? { ...base, filters: [] } : base;
+      const available = await portal.countRows(this.dataset, portalQuery);
+      let loaded = await this.loadFirstRows(portalQuery, Math.min(available, LOCAL_SORT_ROWS));
+      if (filtersRefused) {
+        const kinds = new Map(this.schema.fields.map((f) => [f.name, f.kind]));
+        const index = new Map(this.columns.map((c, i) => [c.name, i]));
+        loaded = loaded.filter(rowTest<GridCell[]>(fieldFilters, undefined, (f) => kinds.get(f), (row, f) => row[index.get(f) ?? -1] ?? null));
+        warnings.push(vscode.l10n.t('The portal refused this filter ({0}); the first {1} rows are filtered here: {2} match.', portalMessage(error), Math.min(available, LOCAL_SORT_ROWS), loaded.length));
+      }
+      if (sort.length) {
+        const column = this.columns.findIndex((c) => c.name === sort[0].field);
+        loaded = sortRowsLocally(loaded, column, sort[0].descending === true);
+        const n = loaded.length;
+        if (!filtersRefused) warnings.push(plural(n, () => vscode.l10n.t('The portal could not sort by {0}; the first {1} row is sorted here.', sort[0].field, n), () => vscode.l10n.t('The portal could not sort by {0}; the first {1} rows are sorted here.', sort[0].field, n)));
+      }
+      localRows = loaded;
+      total = loaded.length;
+      sortMode = sort.length ? 'local' : 'none';
+    }
+    if (portal.config.kind === 'legacy' && filters.length) {
+      warnings.push(vscode.l10n.t('The legacy portal documents no filter parameters: these filters run here, over every record it returned.'));
     }
     this.cache?.clear();
     const pageSize = pageSizeFor(this.schema.maxRecordCount);
@@ -269,6 +284,17 @@ class RemoteGrid extends Disposable implements GridData {
     return page.rows.map((row) => this.columns.map((c) => ownCell(row.attributes, c.name) ?? null));
   }
 
+  /** Whether the portal refuses `query` (as opposed to answering it or failing). */
+  private async refuses(query: DatasetQuery): Promise<boolean> {
+    try {
+      await this.portal!.countRows(this.dataset, query);
+      return false;
+    } catch (error) {
+      if (isRefusal(error)) return true;
+      throw new Error(this.problem(error));
+    }
+  }
+
   private async loadFirstRows(query: DatasetQuery, count: number): Promise<GridCell[][]> {
     const pageSize = pageSizeFor(this.schema?.maxRecordCount, 1000);
     const rows: GridCell[][] = [];
@@ -319,6 +345,16 @@ function spatialNote(s: SpatialFilter): string {
     ? `${s.xmin}, ${s.ymin} – ${s.xmax}, ${s.ymax}`
     : vscode.l10n.t('{0} m around {1}, {2}', s.meters, s.latitude, s.longitude);
   return vscode.l10n.t('Only rows within the area drawn on the map: {0}. Clear Sort and Filters removes it.', area);
+}
+
+/** The portal understood the query and refused it: doing it here instead is honest. */
+function isRefusal(error: unknown): error is PortalError {
+  return isPortalError(error) && error.kind === 'refused';
+}
+
+/** The portal's own words, as text. */
+function portalMessage(error: PortalError): string {
+  return [error.message, ...(error.details.portalDetails ?? [])].filter(Boolean).join(' ');
 }
 
 function previewTitle(title: string): string {

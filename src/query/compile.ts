@@ -20,12 +20,6 @@ export interface PageRequest {
   count: number;
 }
 
-export interface LegacyFilter {
-  field: string;
-  operator: string;
-  value?: string | number | (string | number)[];
-}
-
 export interface LegacyRequest {
   method: 'GET' | 'POST';
   url: string;
@@ -299,34 +293,14 @@ export function spatialFilterWkt(spatial: SpatialFilter): { spatialFilter: strin
   return { spatialFilter: `POINT(${spatial.longitude} ${spatial.latitude})`, bufferDistance: feet };
 }
 
-const LEGACY_OPERATORS: Record<FieldFilter['op'], string> = {
-  '=': '=',
-  '<>': '<>',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-  like: 'like',
-  in: 'in',
-  'is null': 'is null',
-  'is not null': 'is not null',
-};
-
-export function legacyFilters(query: DatasetQuery): LegacyFilter[] {
-  return (query.filters ?? []).map((f) => {
-    const filter: LegacyFilter = { field: f.field, operator: LEGACY_OPERATORS[f.op] };
-    if (f.op !== 'is null' && f.op !== 'is not null' && f.value !== undefined) filter.value = f.value;
-    return filter;
-  });
-}
-
-/** The Records API request for a query. The API has no paging and no field list: those
- * (and `limit`/`offset`) are applied by the client to the rows it gets back. */
+/** The Records API request for a query, from documented parameters only (GET `recordID`,
+ * `schemaOnly`; POST `orderByField`, `ascending`, `spatialFilter`, `bufferDistance`). The
+ * API has no documented attribute filter, paging or field list: filters, `limit`/`offset`
+ * and fields are applied by the client to the rows it gets back. */
 export function legacyRequest(query: DatasetQuery, baseUrl: string, datasetName: string): LegacyRequest {
   const url = legacyRecordsUrl(baseUrl, datasetName);
-  const filters = legacyFilters(query);
   const sort = query.sort ?? [];
-  if (!sort.length && !filters.length && !query.spatial) return { method: 'GET', url };
+  if (!sort.length && !query.spatial) return { method: 'GET', url };
 
   const body: Record<string, unknown> = {};
   if (sort.length) {
@@ -335,9 +309,5 @@ export function legacyRequest(query: DatasetQuery, baseUrl: string, datasetName:
     body.ascending = !sort[0].descending;
   }
   if (query.spatial) Object.assign(body, spatialFilterWkt(query.spatial));
-  if (filters.length) {
-    body.filters = filters;
-    if (query.join === 'or') body.filterJoin = 'or';
-  }
   return { method: 'POST', url, body };
 }

@@ -98,20 +98,71 @@ describe('Grid preview', function () {
 
   it('sorts locally over the loaded rows when the portal refuses, and says so', async () => {
     const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.waitForPaint(() => true);
     await grid.query([], []);
-    fake.faults.add({ path: 'f00dbabe[0-9a-f]*/rest/services/OpenData/Performance/FeatureServer/0/query', kind: 'malformedJson', times: 1 });
-    const before = grid.view!.generation;
-    await grid.query([{ field: 'Amount', descending: true }], []);
-    assert.equal(grid.view?.sortMode, 'local');
-    assert.equal(grid.view?.total, 5_000);
-    assert.ok(grid.view!.warnings.some((w) => w.includes('Amount')), grid.view!.warnings.join(' | '));
-    grid.scrollTo(0);
-    const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
-    const width = grid.view!.columns.length;
-    const at = grid.view!.columns.findIndex((c) => c.name === 'Amount');
-    assert.ok(Number(paint.texts[at]) >= Number(paint.texts[width + at]));
+    const layer = fake.catalog.byTitle(BIG_TITLE)!;
+    layer.refuses = { orderBy: true };
+    try {
+      const before = grid.view!.generation;
+      await grid.query([{ field: 'Amount', descending: true }], []);
+      assert.equal(grid.view?.sortMode, 'local');
+      assert.equal(grid.view?.total, 5_000);
+      assert.ok(grid.view!.warnings.some((w) => w.includes('Amount')), grid.view!.warnings.join(' | '));
+      grid.scrollTo(0);
+      const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
+      const width = grid.view!.columns.length;
+      const at = grid.view!.columns.findIndex((c) => c.name === 'Amount');
+      assert.ok(Number(paint.texts[at]) >= Number(paint.texts[width + at]));
+    } finally {
+      layer.refuses = undefined;
+    }
     await grid.query([], []);
     assert.equal(grid.view?.sortMode, 'none');
+  });
+
+  it('filters the loaded rows here when the portal refuses the where clause (Syntax error), and says so', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.waitForPaint(() => true);
+    await grid.query([], []);
+    const layer = fake.catalog.byTitle(BIG_TITLE)!;
+    layer.refuses = { where: true };
+    try {
+      const before = grid.view!.generation;
+      await grid.query([], [{ field: 'Category', op: '=', value: 'permit' }]);
+      const total = grid.view!.total;
+      assert.ok(total > 0 && total < 5_000, `${total}`);
+      assert.ok(grid.view!.warnings.some((w) => /refused this filter \(Syntax error \[\]\.\)/.test(w) && /5,?000/.test(w)), grid.view!.warnings.join(' | '));
+      grid.scrollTo(0);
+      const paint = await grid.waitForPaint((p) => p.generation > before && p.first === 0);
+      // Case-insensitive, as hosted layers compare: 'permit' matches 'Permit'.
+      assert.ok(paint.texts.includes('Permit'), paint.texts.join(' | '));
+      assert.ok(!paint.texts.some((t) => ['Inspection', 'Citation', 'Invoice'].includes(t)), paint.texts.join(' | '));
+    } finally {
+      layer.refuses = undefined;
+    }
+    await grid.query([], []);
+    assert.equal(grid.view?.total, 1_000_000);
+  });
+
+  it('shows a sort during a 5xx outage as a failure to retry, not as "sorted locally"', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.waitForPaint(() => true);
+    await grid.query([], []);
+    const generation = grid.view!.generation;
+    // Down for the sorted request and its three retries only: a client that fell back
+    // would find the portal answering again and wrongly show "sorted locally".
+    fake.faults.add({ path: 'f00dbabe[0-9a-f]*/rest/services/OpenData/Performance/FeatureServer/0/query', kind: 'status5xx', status: 503, times: 4 });
+    try {
+      await assert.rejects(grid.query([{ field: 'Amount', descending: true }], []), (e: Error) => /server error/i.test(e.message) && !/sorted/i.test(e.message));
+      assert.equal(grid.view?.generation, generation, 'the rows shown did not change');
+      assert.notEqual(grid.view?.sortMode, 'local');
+    } finally {
+      fake.faults.clear();
+    }
+    // What the Retry button sends, once the portal is back.
+    await grid.query([{ field: 'Amount', descending: true }], []);
+    assert.equal(grid.view?.sortMode, 'portal');
+    await grid.query([], []);
   });
 
   it('copies rows as CSV and opens the row detail', async () => {

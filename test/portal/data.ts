@@ -75,6 +75,10 @@ export interface FakeDataset {
   extent: [number, number, number, number];
   /** When set, the FeatureServer requires `token=<this>` (missing: 499, wrong: 498). */
   token?: string;
+  /** When set, `/query` refuses as real servers do: a where clause other than `1=1` gets
+   * Enterprise's HTTP 200 `{"error":{"code":500,"message":"Syntax error [].",...}}`, any
+   * `orderByFields` other than the object id gets 400 "Unable to complete operation.". */
+  refuses?: { where?: boolean; orderBy?: boolean };
   /** When set, the legacy Records API requires header `X-Api-Key: <this>` (else 401). */
   legacyApiKey?: string;
   /** `{itemId}_{layer}`: the Hub dataset id. */

@@ -52,6 +52,10 @@ export function handleFeatureServer(req: FakeRequest): PlannedResponse | null {
     if (f === 'html') return htmlPage(`Layer: ${ds.title} (ID: ${ds.layer})`, `<h2>Layer: ${escapeHtml(ds.title)} (ID: ${ds.layer})</h2>`);
     return json(layerJson(ds, req.baseUrl));
   }
+  const where = (req.params.get('where') ?? '').trim();
+  if (ds.refuses?.where && where && where !== '1=1') return arcgisError(500, 'Syntax error [].');
+  const orderBy = (req.params.get('orderByFields') ?? '').split(',').map((k) => k.trim().split(/\s+/)[0]).filter(Boolean);
+  if (ds.refuses?.orderBy && orderBy.some((f) => f.toLowerCase() !== ds.objectIdField.toLowerCase())) return arcgisError(400, 'Unable to complete operation.');
   try {
     return runQuery(ds, req.params);
   } catch (err) {

@@ -5,22 +5,25 @@ import Papa from 'papaparse';
 import type { FakeCatalog, FakeDataset } from './data';
 import type { PlannedResponse } from './faults';
 import { selectRows } from './featureserver';
+import { FEED_FILES, FEED_OTHERS, ORG_KEY, multiLayerServices, resolveSlug, serviceTitle, slugOf } from './feed-items';
 import { conditional, escapeHtml, htmlPage, json, text, type FakeRequest } from './respond';
 
 /** The site-scoped collection the real OKC site names `collectiondm3n84mi`; `dataset` and `all` answer too. */
 export const SITE_COLLECTIONS = ['dataset', 'all', 'collectiondm3n84mi'];
 export const ORG_ID = 'Fak3OkcOrg1d2026';
 
-export function landingPage(base: string, ds: FakeDataset): string {
-  return `${base}/datasets/${ds.hubId}`;
+/** The feed names landing pages by slug, `/datasets/{org}::{slug}`, as the real feed does;
+ * `/datasets/{itemId}_{layer}` answers too. */
+export function landingPage(base: string, ds: FakeDataset, catalog?: FakeCatalog): string {
+  return catalog ? `${base}/datasets/${ORG_KEY}::${slugOf(catalog, ds.hubId, ds.title)}` : `${base}/datasets/${ds.hubId}`;
 }
 
 export function downloadUrl(base: string, ds: FakeDataset, format: string): string {
   return `${base}/api/download/v1/items/${ds.itemId}/${format}?layers=${ds.layer}`;
 }
 
-function dcatEntry(base: string, ds: FakeDataset): Record<string, unknown> {
-  const landing = landingPage(base, ds);
+function dcatEntry(base: string, ds: FakeDataset, catalog: FakeCatalog): Record<string, unknown> {
+  const landing = landingPage(base, ds, catalog);
   const dist = (title: string, format: string, mediaType: string, accessURL: string) => ({ '@type': 'dcat:Distribution', title, format, mediaType, accessURL });
   const [w, s, e, n] = ds.extent;
   return {
@@ -50,13 +53,62 @@ function dcatEntry(base: string, ds: FakeDataset): Record<string, unknown> {
   };
 }
 
+/** Feed entries that are not a layer: service items, the CSV file, apps, Esri REST services. */
+function otherEntries(base: string, catalog: FakeCatalog): Record<string, unknown>[] {
+  const dist = (title: string, format: string, mediaType: string, accessURL: string) => ({ '@type': 'dcat:Distribution', title, format, mediaType, accessURL });
+  const common = (itemId: string, title: string, description: string, landing: string, keyword: string[]) => ({
+    '@type': 'dcat:Dataset',
+    identifier: `https://www.arcgis.com/home/item.html?id=${itemId}`,
+    landingPage: landing,
+    title,
+    description,
+    keyword,
+    issued: '2026-03-02T15:04:05.000Z',
+    modified: '2026-06-01T12:00:00.000Z',
+    publisher: { name: 'City of Oklahoma City' },
+    contactPoint: { '@type': 'vcard:Contact', fn: 'OKC GIS', hasEmail: 'mailto:gis@okc.gov' },
+    accessLevel: 'public',
+    spatial: '',
+    license: '',
+  });
+  const entries: Record<string, unknown>[] = [];
+  for (const service of multiLayerServices(catalog)) {
+    const first = service.datasets[0];
+    const title = serviceTitle(first);
+    const landing = `${base}/maps/${ORG_KEY}::${slugOf(catalog, service.itemId, title)}`;
+    entries.push({
+      ...common(service.itemId, title, first.description, landing, first.keywords),
+      distribution: [dist('ArcGIS Hub Dataset', 'Web Page', 'text/html', landing),
+        dist('ArcGIS GeoService', 'ArcGIS GeoServices REST API', 'application/json', `${base}${first.layerPath.replace(/\/\d+$/, '')}`)],
+      theme: '',
+    });
+  }
+  for (const f of FEED_FILES) {
+    const landing = `${base}/datasets/${ORG_KEY}::${slugOf(catalog, f.itemId, f.title)}`;
+    entries.push({
+      ...common(f.itemId, f.title, f.description, landing, f.keywords),
+      distribution: [dist('ArcGIS Hub Dataset', 'Web Page', 'text/html', landing), dist('CSV', 'CSV', 'text/csv', `${base}/sharing/rest/content/items/${f.itemId}/data`)],
+      theme: '',
+    });
+  }
+  for (const o of FEED_OTHERS) {
+    const landing = `${base}/${o.kind === 'app' ? 'apps' : 'maps'}/${ORG_KEY}::${slugOf(catalog, o.itemId, o.title)}`;
+    const distribution = [dist('ArcGIS Hub Dataset', 'Web Page', 'text/html', landing)];
+    // Older Hub feeds describe map and image services this way (format "Esri REST").
+    if (o.kind === 'esriRest') distribution.push(dist('Esri REST', 'Esri REST', 'application/json', `${base}${o.servicePath}`));
+    entries.push({ ...common(o.itemId, o.title, o.description, landing, []), distribution, theme: '' });
+  }
+  return entries;
+}
+
+/** Every entry of the feed: one per layer or table, then the items that are not a layer. */
 export function dcatFeed(base: string, catalog: FakeCatalog): Record<string, unknown> {
   return {
     '@context': 'https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld',
     '@type': 'dcat:Catalog',
     conformsTo: 'https://project-open-data.cio.gov/v1.1/schema',
     describedBy: 'https://project-open-data.cio.gov/v1.1/schema/catalog.json',
-    dataset: catalog.datasets.map((ds) => dcatEntry(base, ds)),
+    dataset: [...catalog.datasets.map((ds) => dcatEntry(base, ds, catalog)), ...otherEntries(base, catalog)],
   };
 }
 
@@ -257,6 +309,21 @@ export function handleHub(req: FakeRequest): PlannedResponse | null {
       return json({ id: collection, title: 'Datasets', description: 'Open OKC datasets', links: [{ rel: 'items', href: `${req.baseUrl}/api/search/v1/collections/${collection}/items` }] });
     }
     return searchItems(req, collection);
+  }
+  m = /^\/(datasets|maps|apps)\/[^/:]+::([a-z0-9-]+)(\/about|\/explore)?\/?$/.exec(path);
+  if (m) {
+    const target = resolveSlug(req.catalog, m[2]);
+    if (target?.dataset && m[1] === 'datasets') return landing(req, target.dataset, m[3] === '/about');
+    const title = target?.file?.title ?? target?.other?.title ?? (target?.service ? req.catalog.byItemId(target.service)?.service : undefined);
+    if (!title) return { ...htmlPage('Page not found', '<h1>Page not found</h1>'), status: 404 };
+    return htmlPage(`${title} | Open OKC`, `<h1>${escapeHtml(title)}</h1>`);
+  }
+  m = /^\/sharing\/rest\/content\/items\/([0-9a-f]{32})\/data$/.exec(path);
+  if (m) {
+    const file = FEED_FILES.find((f) => f.itemId === m![1]);
+    return file
+      ? text(file.csv, 'text/csv', 200, { 'content-disposition': `attachment; filename="${file.fileName}"` })
+      : json({ error: { code: 400, messageCode: 'CONT_0001', message: 'Item does not exist or is inaccessible.', details: [] } });
   }
   m = /^\/datasets\/([0-9a-f]{32})_(\d+)(\/about|\/explore)?\/?$/.exec(path);
   if (m) {

@@ -18,13 +18,6 @@ function aspError(status: number, message: string): PlannedResponse {
   return json({ Message: message }, status);
 }
 
-export interface LegacyFilter {
-  field: string;
-  /** =, <>, !=, <, <=, >, >=, like, in, is null, is not null */
-  operator: string;
-  value?: unknown;
-}
-
 export interface LegacyOptions {
   recordID: number;
   schemaOnly: boolean;
@@ -33,8 +26,6 @@ export interface LegacyOptions {
   spatialFilter?: string;
   /** Feet, as the city's SQL Server geometry works in state plane feet. */
   bufferDistance: number;
-  filters: LegacyFilter[];
-  filterJoin: 'and' | 'or';
 }
 
 class LegacyRequestError extends Error {}
@@ -63,10 +54,8 @@ function parseOptions(query: URLSearchParams, body: Record<string, unknown> | un
   const q: Record<string, unknown> = {};
   for (const [k, v] of query) q[k.toLowerCase()] = v;
   const o = { ...q, ...(body ? lowerKeys(body) : {}) };
-  const filters = o.filters === undefined || o.filters === null ? [] : o.filters;
-  if (!Array.isArray(filters)) throw new LegacyRequestError('filters must be an array.');
-  const join = String(o.filterjoin ?? 'and').toLowerCase();
-  if (join !== 'and' && join !== 'or') throw new LegacyRequestError("filterJoin must be 'and' or 'or'.");
+  // Only the options the city's guide documents are read. Anything else (`filters`,
+  // `filterJoin`, ...) is ignored, as ASP.NET Web API's model binding ignores unknown members.
   return {
     recordID: asNumber(o.recordid, -1, 'Int32'),
     schemaOnly: asBool(o.schemaonly, false),
@@ -74,12 +63,6 @@ function parseOptions(query: URLSearchParams, body: Record<string, unknown> | un
     ascending: asBool(o.ascending, true),
     spatialFilter: o.spatialfilter === undefined || o.spatialfilter === null || o.spatialfilter === '' ? undefined : String(o.spatialfilter),
     bufferDistance: asNumber(o.bufferdistance, 0, 'Double'),
-    filters: filters.map((f) => {
-      const l = lowerKeys(f as Record<string, unknown>);
-      if (typeof l.field !== 'string' || typeof l.operator !== 'string') throw new LegacyRequestError('Each filter needs field and operator.');
-      return { field: l.field, operator: l.operator, value: l.value };
-    }),
-    filterJoin: join as 'and' | 'or',
   };
 }
 
@@ -122,61 +105,12 @@ function typedOf(field: LegacyField, raw: unknown): Typed {
   return n;
 }
 
-function likeRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-  return new RegExp(`^${body}$`, 'is');
-}
-
-function compileFilter(ds: FakeDataset, f: LegacyFilter): (attrs: Record<string, FakeValue>) => boolean {
-  const field = resolveLegacyField(ds, f.field);
-  const source = field.source as string;
-  const op = f.operator.trim().toLowerCase();
-  const read = (a: Record<string, FakeValue>): Typed => {
-    const v = a[source];
-    if (v === null || v === undefined) return null;
-    return field.type === 'System.String' ? String(v).toLowerCase() : (v as number);
-  };
-  switch (op) {
-    case 'is null':
-      return (a) => read(a) === null;
-    case 'is not null':
-      return (a) => read(a) !== null;
-    case 'like': {
-      const re = likeRegExp(String(f.value ?? ''));
-      return (a) => {
-        const v = a[source];
-        return v !== null && v !== undefined && re.test(String(v));
-      };
-    }
-    case 'in': {
-      if (!Array.isArray(f.value)) throw new LegacyRequestError("Operator 'in' needs an array value.");
-      const set = new Set(f.value.map((v) => typedOf(field, v)));
-      return (a) => {
-        const v = read(a);
-        return v !== null && set.has(v);
-      };
-    }
-  }
-  const target = typedOf(field, f.value);
-  const cmp: Record<string, (x: number | string, y: number | string) => boolean> = {
-    '=': (x, y) => x === y, '==': (x, y) => x === y, '<>': (x, y) => x !== y, '!=': (x, y) => x !== y,
-    '<': (x, y) => x < y, '<=': (x, y) => x <= y, '>': (x, y) => x > y, '>=': (x, y) => x >= y,
-  };
-  const test = cmp[op];
-  if (!test) throw new LegacyRequestError(`Unknown operator '${f.operator}'.`);
-  return (a) => {
-    const v = read(a);
-    return v !== null && target !== null && test(v, target);
-  };
-}
-
 /** Row positions the options select, in answer order. Exported for tests computing expectations. */
 export function legacySelect(ds: FakeDataset, options: LegacyOptions): number[] {
   if (options.recordID !== -1) {
     const i = ds.indexOfOid(options.recordID);
     return i < 0 ? [] : [i];
   }
-  const tests = options.filters.map((f) => compileFilter(ds, f));
   let area: ReturnType<typeof toLocalShape> | undefined;
   if (options.spatialFilter) {
     try {
@@ -188,11 +122,6 @@ export function legacySelect(ds: FakeDataset, options: LegacyOptions): number[] 
   const order = options.orderByField ? resolveLegacyField(ds, options.orderByField) : undefined;
   const out: number[] = [];
   for (let i = 0; i < ds.rowCount; i++) {
-    if (tests.length) {
-      const a = ds.attributesAt(i);
-      const ok = options.filterJoin === 'or' ? tests.some((t) => t(a)) : tests.every((t) => t(a));
-      if (!ok) continue;
-    }
     if (area) {
       const g = ds.rowAt(i).geometry;
       if (!g || !shapesWithin(toLocalShape(g), area, options.bufferDistance * FEET)) continue;
@@ -292,7 +221,7 @@ function pages(req: FakeRequest): PlannedResponse | null {
     return htmlPage('API - data.okc.gov',
       '<h1>Records API</h1><p><code>/services/portal/api/data/records/{ID}</code>: ID is the dataset name, URL-encoded with %20 for spaces. ' +
       'With no ID an array of available datasets is returned.</p><p>GET options: recordID (default -1), schemaOnly (default false). ' +
-      'POST (Content-Type: text/json) accepts every GET option plus orderByField, ascending, spatialFilter (OGC WKT), bufferDistance and filters.</p>');
+      'POST (Content-Type: text/json) accepts every GET option plus orderByField, ascending, spatialFilter (OGC WKT), bufferDistance and attribute queries.</p>');
   }
   if (path === '/portal/page/start') return htmlPage('data.okc.gov', '<h1>OKC Open Data</h1><a href="/portal/page/catalog">Catalog</a>');
   return null;

@@ -162,7 +162,9 @@ export const CASES: SnippetCase[] = [
     name: 'legacy-hostile-name',
     dataset: 'Hostile Test Data',
     portalKind: 'legacy',
-    query: { filters: [{ field: 'Title', op: '=', value: "Robert'); DROP TABLE Students;--" }] },
+    // The Records API documents no filter parameter, so hostile text reaches a legacy
+    // snippet through the title only (filters are never sent; see legacyRequest).
+    query: { sort: [{ field: 'Title' }] },
     pageAll: false,
     datasetTitle: HOSTILE_VALUE,
   },
@@ -171,7 +173,7 @@ export const CASES: SnippetCase[] = [
     name: 'legacy-hostile-dataset-name-post',
     dataset: HOSTILE_NAME,
     portalKind: 'legacy',
-    query: { filters: [{ field: 'Object_ID', op: 'in', value: [2, 5, 6] }], sort: [{ field: 'Object_ID', descending: true }] },
+    query: { sort: [{ field: 'Object_ID', descending: true }], limit: 3 },
     pageAll: false,
   },
 ];

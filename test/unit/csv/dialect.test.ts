@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sniffDialect, SNIFF_BYTES } from '../../../src/csv/dialect';
 import { memorySource } from '../../../src/csv/source';
 
@@ -73,5 +75,21 @@ describe('csv dialect sniffing', () => {
   it('defaults an empty file to comma without header', async () => {
     const dialect = await sniff('');
     assert.deepEqual([dialect.delimiter, dialect.hasHeader, dialect.encoding], [',', false, 'utf-8']);
+  });
+});
+
+describe('csv header guess on Census and data.gov shaped files', () => {
+  const FIXTURES = join(__dirname, '../../../../test/unit/csv/fixtures');
+  // Python's csv.Sniffer().has_header says True for each of these (checked by hand).
+  for (const [file, delimiter] of [['census-states-trailing-delimiter.csv', ','], ['datagov-spending-trailing-delimiter.csv', ','], ['census-acs-counties-trailing-tab.tsv', '\t']]) {
+    it(`${file}: a header row ending in the delimiter is a header`, async () => {
+      const dialect = await sniff(readFileSync(join(FIXTURES, file)));
+      assert.equal(dialect.delimiter, delimiter);
+      assert.equal(dialect.hasHeader, true);
+    });
+  }
+
+  it('still sees no header when the first row of such a file is data', async () => {
+    assert.equal((await sniff('Alabama,01,5024279,\r\nAlaska,02,733391,\r\nArizona,04,7151502,\r\n')).hasHeader, false);
   });
 });

@@ -178,7 +178,7 @@ describe('PortalHttp', () => {
       ),
     );
     const client = new PortalHttp(fast);
-    const rejected = await rejectsWith(client.json({ url: `${server.url}/q` }, any), 'rejected');
+    const rejected = await rejectsWith(client.json({ url: `${server.url}/q` }, any), 'refused');
     assert.deepEqual(rejected.details.portalDetails, ['No where clause specified.']);
     await rejectsWith(client.json({ url: `${server.url}/auth` }, any), 'auth');
   });

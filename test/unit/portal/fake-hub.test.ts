@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import type { FakeDataset } from '../../portal/data';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 import { fetchText, getJson, type Loose } from './fake-http';
+import { FEED_FILES, FEED_OTHERS, multiLayerServices } from '../../portal/feed-items';
 
 // Key order of a dataset entry in portal-samples/arcgis/dcat-us-feed.json.
 const DCAT_DATASET_KEYS = ['@type', 'identifier', 'landingPage', 'title', 'description', 'keyword', 'issued', 'modified', 'publisher',
@@ -27,11 +28,19 @@ describe('fake portal Hub site', () => {
   it('serves the DCAT-US 1.1 feed with the sample key order and URLs on the fake', async () => {
     const feed = await getJson(portal, '/api/feed/dcat-us/1.1.json');
     assert.deepEqual(Object.keys(feed), DCAT_TOP_KEYS);
-    assert.equal(feed.dataset.length, portal.catalog.datasets.length);
+    // One entry per layer, then service items, the CSV file, apps and Esri REST services, as in the real feed.
+    const layers = feed.dataset.filter((d: Loose) => /&sublayer=\d+$/.test(d.identifier));
+    assert.equal(layers.length, portal.catalog.datasets.length);
+    assert.equal(feed.dataset.length, portal.catalog.datasets.length + multiLayerServices(portal.catalog).length + FEED_FILES.length + FEED_OTHERS.length);
+    assert.ok(feed.dataset.some((d: Loose) => d.distribution.some((x: Loose) => x.format === 'Esri REST' && /ImageServer$/.test(x.accessURL))));
     for (const entry of feed.dataset) assert.deepEqual(Object.keys(entry), DCAT_DATASET_KEYS);
     const entry = feed.dataset.find((d: Loose) => d.title === 'Fire Stations');
     assert.equal(entry.identifier, `https://www.arcgis.com/home/item.html?id=${fs.itemId}&sublayer=4`);
-    assert.equal(entry.landingPage, `${portal.baseUrl}/datasets/${fs.itemId}_4`);
+    assert.equal(entry.landingPage, `${portal.baseUrl}/datasets/OKC::fire-stations`);
+    assert.equal((await fetchText(portal, '/datasets/OKC::fire-stations/about')).status, 200);
+    const file = feed.dataset.find((d: Loose) => d.title === FEED_FILES[0].title);
+    const csv = await fetchText(portal, file.distribution[1].accessURL.slice(portal.baseUrl.length));
+    assert.equal(csv.text, FEED_FILES[0].csv);
     assert.deepEqual(entry.theme, ['geospatial']);
     const table = feed.dataset.find((d: Loose) => d.title === 'Land Documents');
     assert.deepEqual([table.theme, table.spatial], ['', '']);

@@ -83,18 +83,15 @@ describe('fake portal legacy Records API', () => {
     assert.equal(answer.Records[10][names.indexOf('Startdate')], attrs.Startdate);
   });
 
-  it('filters, sorts and intersects with POST', async () => {
+  it('sorts and intersects with POST, and ignores the undocumented filters', async () => {
     const wz = portal.catalog.byTitle('Work Zones')!;
+    // `filters` was never documented: an unknown member, ignored as ASP.NET Web API does.
     const answer = (await post('Work Zones', {
-      filters: [{ field: 'worktype', operator: '=', value: 'road construction' }], orderByField: 'Object_ID', ascending: false,
+      filters: [{ field: 'worktype', operator: '=', value: 'road construction' }], filterJoin: 'or', orderByField: 'Object_ID', ascending: false,
     })).json();
     const expected: string[] = [];
-    for (let i = wz.rowCount - 1; i >= 0; i--) if (wz.attributesAt(i).Worktype === 'Road Construction') expected.push(String(wz.oidAt(i)));
+    for (let i = wz.rowCount - 1; i >= 0; i--) expected.push(String(wz.oidAt(i)));
     assert.deepEqual(answer.Records.map((r: string[]) => r[0]), expected);
-    const like = (await post('Fire Stations', { filters: [{ field: 'Station_Address', operator: 'like', value: '%hefner%' }] }, 'application/json')).json();
-    assert.deepEqual(like.Records, [FIRE_FIRST[0]]);
-    const many = (await post('Fire Stations', { filters: [{ field: 'Station_Number', operator: 'in', value: [30, 37] }, { field: 'Station_Number', operator: '>=', value: 37 }], filterJoin: 'and' })).json();
-    assert.deepEqual(many.Records, [FIRE_FIRST[1]]);
     const near = (feet: number) => post('Fire Stations', { spatialFilter: 'POINT(-97.59821 35.55)', bufferDistance: feet });
     assert.deepEqual((await near(2000)).json().Records, []);
     assert.deepEqual((await near(3000)).json().Records, [FIRE_FIRST[0]]);

@@ -205,23 +205,15 @@ describe('legacyRequest', () => {
       ascending: false,
       spatialFilter: 'POLYGON((-97.6 35.4, -97.4 35.4, -97.4 35.6, -97.6 35.6, -97.6 35.4))',
       bufferDistance: 0,
-      filters: [
-        { field: 'Station', operator: '>=', value: 10 },
-        { field: 'Address', operator: 'is null' },
-      ],
     });
+    assert.ok(!('filters' in req.body!), 'the guide documents no filter parameter: filters run on the client');
   });
 
-  it('sends a point with a buffer in feet for near, and the filter join', () => {
+  it('sends a point with a buffer in feet for near, and never the undocumented filters', () => {
     const req = legacyRequest({ spatial: { kind: 'near', longitude: -97.5, latitude: 35.5, meters: 304.8 } }, 'http://127.0.0.1:1', 'Parks');
     assert.deepEqual(req.body, { spatialFilter: 'POINT(-97.5 35.5)', bufferDistance: 1000 });
+    // Filters alone need no POST: only documented parameters are sent.
     const or = legacyRequest({ join: 'or', filters: [{ field: 'A', op: 'in', value: [1] }, { field: 'B', op: 'like', value: 'x%' }] }, 'http://h', 'P');
-    assert.deepEqual(or.body, {
-      filters: [
-        { field: 'A', operator: 'in', value: [1] },
-        { field: 'B', operator: 'like', value: 'x%' },
-      ],
-      filterJoin: 'or',
-    });
+    assert.deepEqual(or, { method: 'GET', url: 'http://h/services/portal/api/data/records/P' });
   });
 });

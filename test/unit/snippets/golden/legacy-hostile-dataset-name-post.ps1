@@ -8,11 +8,6 @@ if ($Token) { $Headers['X-Api-Key'] = $Token }
 $Body = [ordered]@{
     'orderByField' = 'Object_ID'
     'ascending' = $false
-    'filters' = @([ordered]@{
-        'field' = 'Object_ID'
-        'operator' = 'in'
-        'value' = @(2, 5, 6)
-    })
 }
 
 $Data = Invoke-RestMethod -Uri $Url -Method Post -Headers $Headers -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 10)
@@ -23,3 +18,5 @@ $Rows = @(foreach ($Record in $Data.Records) {
     for ($i = 0; $i -lt $Names.Count; $i++) { $Row[$Names[$i]] = $Record[$i] }
     [pscustomobject]$Row
 })
+# The Records API has no paging or field list: apply them here.
+$Rows = @($Rows | Select-Object -First 3)

@@ -6,11 +6,8 @@ $Headers = @{}
 $Token = [Environment]::GetEnvironmentVariable('OKC_PORTAL_TOKEN')
 if ($Token) { $Headers['X-Api-Key'] = $Token }
 $Body = [ordered]@{
-    'filters' = @([ordered]@{
-        'field' = 'Title'
-        'operator' = '='
-        'value' = 'Robert''); DROP TABLE Students;--'
-    })
+    'orderByField' = 'Title'
+    'ascending' = $true
 }
 
 $Data = Invoke-RestMethod -Uri $Url -Method Post -Headers $Headers -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 10)
