@@ -2,12 +2,17 @@
 // `data.json` works), categories from the Hub Search API when the site offers it, and
 // data from each dataset's FeatureServer layer.
 
-import { hubCountParams, hubDistinctCountParams, hubDownloadUrl, hubQueryParams, hubQueryUrl, hubStatisticsParams, type HubQueryTarget } from '../query/compile';
+import {
+  hubCountParams, hubDistinctCountParams, hubDownloadUrl, hubObjectIdBatchParams, hubObjectIdsParams, hubQueryParams, hubQueryUrl, hubStatisticsParams,
+  pagesByObjectId, type HubQueryTarget,
+} from '../query/compile';
 import type { DatasetQuery } from '../query/model';
 import { setCell } from './cells';
 import { DownloadTables } from './download';
 import { PortalError } from './errors';
-import { decodeBody, parseJsonResponse, type PortalHttp } from './http';
+import { esriToGeoJson } from './esriGeometry';
+import { decodeBody, parseJsonResponse, type HttpRequest, type PortalHttp } from './http';
+import { attributeOf, idWindow, IdLists, orderedObjectIds, readObjectIds, sortsByObjectId, type IdSource } from './idPaging';
 import { PromiseCache } from '../util/promiseCache';
 import { asArray, asObject, optionalNumber, optionalString, parseExtent, stringList, type JsonObject } from './shape';
 import type {
@@ -26,6 +31,7 @@ import type {
   GeometryKind,
   Portal,
   PortalConfig,
+  QueryCapabilities,
   RawRowPage,
   RowPage,
   StatisticsRequest,
@@ -47,6 +53,10 @@ export interface Credentials {
 
 export class HubPortal implements Portal {
   private readonly schemas = new PromiseCache<string, DatasetSchema>();
+  /** Layers' query capabilities once read, for the synchronous `queryUrl`. */
+  private readonly capabilities = new Map<string, QueryCapabilities>();
+  /** Object id lists of layers paged by id (ArcGIS Server 10.x). */
+  private readonly idLists = new IdLists();
   /** Datasets the catalog offers only as CSV/JSON files. */
   private readonly downloads: DownloadTables;
 
@@ -179,6 +189,7 @@ export class HubPortal implements Portal {
 
   forget(dataset: DatasetSummary): void {
     this.schemas.delete(dataset.id);
+    this.idLists.forget(dataset.id);
     this.downloads.forget(dataset);
   }
 
@@ -204,6 +215,8 @@ export class HubPortal implements Portal {
     const geometry = esriGeometryKind(layer.geometryType);
     if (geometry !== 'none') fields.push({ name: 'Shape', kind: 'geometry', nativeType: String(layer.geometryType) });
     const editDate = optionalNumber((layer.editingInfo as JsonObject | undefined)?.lastEditDate);
+    const queryCapabilities = readQueryCapabilities(layer);
+    this.capabilities.set(dataset.id, queryCapabilities);
     return {
       fields,
       objectIdField: optionalString(layer.objectIdField) ?? fields.find((f) => f.kind === 'oid')?.name,
@@ -215,32 +228,97 @@ export class HubPortal implements Portal {
       copyright: optionalString(layer.copyrightText),
       description: optionalString(layer.description),
       statisticsSupport: statisticsSupport(layer),
+      queryCapabilities,
     };
   }
 
   async queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
     if (!hasLayer(dataset)) return this.downloads.page(dataset, query, offset, count, signal);
     const wantGeometry = wantsGeometry(query);
-    const request = await this.pageRequest(dataset, query, offset, count, wantGeometry, signal);
-    return this.http.json(request, (v) => readPage(v, wantGeometry));
+    const target = await this.target(dataset, signal);
+    if (pagesByObjectId(target)) return this.objectIdPage(dataset, target, query, offset, count, signal);
+    const request = await this.pageRequest(target, query, offset, count, wantGeometry, signal);
+    return this.http.json(request, (v) => readPage(v, readMode(wantGeometry, target)));
   }
 
   async queryPageRaw(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RawRowPage | undefined> {
     if (!hasLayer(dataset) || wantsGeometry(query)) return undefined;
-    const request = await this.pageRequest(dataset, query, offset, count, false, signal);
+    const target = await this.target(dataset, signal);
+    let request: HttpRequest;
+    if (pagesByObjectId(target)) {
+      // The raw bytes are written in the order the server sends them: only a server that
+      // orders each batch by object id, for a query in object id order, can hand them over.
+      if (!target.capabilities?.orderBy || !target.objectIdField || !sortsByObjectId(query.sort, target.objectIdField) || query.sort?.[0]?.descending) return undefined;
+      const window = await this.objectIdWindow(dataset, target, query, offset, count, signal);
+      if (!window.ids.length) return undefined;
+      request = await this.objectIdBatchRequest(target, query, window.ids, query.fields, signal);
+    } else {
+      request = await this.pageRequest(target, query, offset, count, false, signal);
+    }
     const response = await this.http.bytes(request);
-    return { format: 'esri-json', bytes: response.bytes, parse: () => parseJsonResponse(decodeBody(response), request.url, (v) => readPage(v, false)) };
+    return { format: 'esri-json', bytes: response.bytes, parse: () => parseJsonResponse(decodeBody(response), request.url, (v) => readPage(v, 'attributes')) };
   }
 
-  private async pageRequest(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, wantGeometry: boolean, signal?: AbortSignal) {
-    const target = await this.target(dataset, signal);
+  private async pageRequest(target: LayerTarget, query: DatasetQuery, offset: number, count: number, wantGeometry: boolean, signal?: AbortSignal): Promise<HttpRequest> {
     const params = hubQueryParams(query, target, { offset, count });
     // GeoJSON carries WGS84 geometry in a form every consumer reads; without geometry the
-    // esri JSON form is smaller and keeps the same attributes.
-    params.set('f', wantGeometry ? 'geojson' : 'json');
+    // esri JSON form is smaller and keeps the same attributes. A layer without geoJSON gives
+    // esri geometry in WGS84 (outSR), converted in readPage.
+    params.set('f', wantGeometry && target.capabilities?.geoJson !== false ? 'geojson' : 'json');
     params.set('returnGeometry', String(wantGeometry));
     await this.addToken(params);
     return { url: `${target.layerUrl}/query`, searchParams: params, signal };
+  }
+
+  /** One page of a layer paged by object id: the page's ids from the query's id list, their
+   * rows in one request, put back in the list's order. */
+  private async objectIdPage(dataset: DatasetSummary, target: LayerTarget, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage> {
+    const window = await this.objectIdWindow(dataset, target, query, offset, count, signal);
+    if (!window.ids.length) return { rows: [], more: false };
+    const oid = target.objectIdField!;
+    const asked = query.fields?.length ? query.fields : undefined;
+    const addOid = !!asked && !asked.some((f) => f.toLowerCase() === oid.toLowerCase());
+    const request = await this.objectIdBatchRequest(target, query, window.ids, addOid ? [...asked!, oid] : asked, signal);
+    const page = await this.http.json(request, (v) => readPage(v, readMode(wantsGeometry(query), target)));
+    const byId = new Map<number, DataRow>();
+    for (const row of page.rows) byId.set(Number(attributeOf(row.attributes, oid)), row);
+    const rows: DataRow[] = [];
+    for (const id of window.ids) {
+      const row = byId.get(id);
+      if (!row) continue;
+      if (addOid) for (const key of Object.keys(row.attributes)) if (key.toLowerCase() === oid.toLowerCase()) delete row.attributes[key];
+      rows.push(row);
+    }
+    return { rows, more: window.more };
+  }
+
+  private async objectIdWindow(dataset: DatasetSummary, target: LayerTarget, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal) {
+    const oid = target.objectIdField;
+    if (!oid) throw new PortalError('rejected', 'This layer cannot page its rows: it has no object id field and no resultOffset.');
+    const batch = Math.max(1, target.maxRecordCount ?? 1000);
+    const key = JSON.stringify([query.filters ?? [], query.join ?? 'and', query.spatial ?? null, query.sort ?? []]);
+    const source: IdSource = {
+      objectIdField: oid,
+      batchSize: batch,
+      listIds: async (s) => {
+        const params = hubObjectIdsParams(query, target);
+        await this.addToken(params);
+        return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal: s }, readObjectIds);
+      },
+      attributes: async (ids, fields, s) => {
+        const request = await this.objectIdBatchRequest(target, { returnGeometry: false }, ids, [oid, ...fields.filter((f) => f.toLowerCase() !== oid.toLowerCase())], s);
+        return (await this.http.json(request, (v) => readPage(v, 'attributes'))).rows.map((r) => r.attributes);
+      },
+    };
+    const ids = await this.idLists.get(dataset.id, key, () => orderedObjectIds(source, query.sort, signal));
+    return idWindow(ids, query.offset, query.limit, offset, Math.min(count, batch));
+  }
+
+  /** A batch of ids goes in a form body: a thousand ids make a URL longer than servers take. */
+  private async objectIdBatchRequest(target: LayerTarget, query: DatasetQuery, ids: number[], fields: string[] | undefined, signal?: AbortSignal): Promise<HttpRequest> {
+    const params = hubObjectIdBatchParams(query, target, ids, fields);
+    await this.addToken(params);
+    return { url: `${target.layerUrl}/query`, method: 'POST', body: params.toString(), contentType: 'application/x-www-form-urlencoded', signal };
   }
 
   async countRows(dataset: DatasetSummary, query: DatasetQuery, signal?: AbortSignal): Promise<number> {
@@ -278,7 +356,7 @@ export class HubPortal implements Portal {
 
   queryUrl(dataset: DatasetSummary, query: DatasetQuery): string {
     if (!hasLayer(dataset)) return DownloadTables.source(dataset)?.url ?? dataset.landingPage ?? this.siteUrl;
-    return hubQueryUrl(query, { layerUrl: this.layerUrl(dataset) });
+    return hubQueryUrl(query, { layerUrl: this.layerUrl(dataset), capabilities: this.capabilities.get(dataset.id) });
   }
 
   feedbackUrl(dataset: DatasetSummary): string {
@@ -301,11 +379,17 @@ export class HubPortal implements Portal {
     return dataset.apiUrl;
   }
 
-  private async target(dataset: DatasetSummary, signal?: AbortSignal): Promise<HubQueryTarget & { layerUrl: string }> {
+  private async target(dataset: DatasetSummary, signal?: AbortSignal): Promise<LayerTarget> {
     const schema = await this.getSchema(dataset, signal);
     const fieldTypes: Record<string, FieldKind> = {};
     for (const f of schema.fields) fieldTypes[f.name] = f.kind;
-    return { layerUrl: this.layerUrl(dataset), objectIdField: schema.objectIdField, maxRecordCount: schema.maxRecordCount, fieldTypes };
+    return {
+      layerUrl: this.layerUrl(dataset),
+      objectIdField: schema.objectIdField,
+      maxRecordCount: schema.maxRecordCount,
+      fieldTypes,
+      capabilities: schema.queryCapabilities,
+    };
   }
 
   private async addToken(params: URLSearchParams): Promise<void> {
@@ -321,6 +405,28 @@ const LAYER_URL = /\/(?:Feature|Map)Server\/(\d+)\/?$/i;
  * say "ArcGIS GeoServices REST API"; older ones say "Esri REST" (with `application/json`). */
 function isServiceDistribution(x: JsonObject): boolean {
   return /ArcGIS GeoServices REST API|Esri REST/i.test(String(x.format ?? '')) || /\/rest\/services\/.*\/\w+Server(\/\d+)?\/?$/i.test(String(x.accessURL ?? ''));
+}
+
+type LayerTarget = HubQueryTarget & { layerUrl: string };
+
+/** What a layer's description says its `/query` accepts. A property a server does not write
+ * is a capability it lacks: 10.x layers have no supportsPagination and list `JSON, AMF`. */
+export function readQueryCapabilities(layer: JsonObject): QueryCapabilities {
+  const advanced = layer.advancedQueryCapabilities && typeof layer.advancedQueryCapabilities === 'object' ? (layer.advancedQueryCapabilities as JsonObject) : undefined;
+  const formats = String(layer.supportedQueryFormats ?? '').split(',').map((f) => f.trim().toLowerCase());
+  return {
+    geoJson: formats.includes('geojson'),
+    pagination: layer.supportsPagination === true || advanced?.supportsPagination === true,
+    orderBy: advanced ? advanced.supportsOrderBy === true : layer.supportsAdvancedQueries === true,
+  };
+}
+
+/** How a /query answer is read: attributes only, GeoJSON, or esri JSON with its geometry. */
+type ReadMode = 'attributes' | 'geojson' | 'esri-geometry';
+
+function readMode(wantGeometry: boolean, target: HubQueryTarget): ReadMode {
+  if (!wantGeometry) return 'attributes';
+  return target.capabilities?.geoJson === false ? 'esri-geometry' : 'geojson';
 }
 
 /** A FeatureServer (or MapServer) layer to query, rather than only file downloads. */
@@ -453,9 +559,11 @@ function wantsGeometry(query: DatasetQuery): boolean {
   return query.returnGeometry ?? query.format === 'geojson';
 }
 
-function readPage(value: unknown, geojson: boolean): RowPage {
+function readPage(value: unknown, mode: ReadMode): RowPage {
   const body = asObject(value, 'the query answer');
   const features = asArray(body.features, 'the query answer\'s features');
+  const geojson = mode === 'geojson';
+  const flags = { hasZ: body.hasZ === true, hasM: body.hasM === true };
   const rows: DataRow[] = features.map((f) => {
     const feature = asObject(f, 'a feature');
     const source = asObject((geojson ? feature.properties : feature.attributes) ?? {}, 'a feature\'s attributes');
@@ -469,6 +577,7 @@ function readPage(value: unknown, geojson: boolean): RowPage {
     const attributes = source as Record<string, CellValue>;
     const row: DataRow = { attributes };
     if (geojson) row.geometry = (feature.geometry as GeoJsonGeometry | null | undefined) ?? null;
+    else if (mode === 'esri-geometry') row.geometry = esriToGeoJson(feature.geometry, flags);
     return row;
   });
   const more = geojson

@@ -71,6 +71,18 @@ export interface DatasetSummary {
   extent?: [number, number, number, number];
 }
 
+/** What a FeatureServer layer's `/query` accepts, read from its description: ArcGIS Server
+ * 10.x layers offer neither geoJSON nor paging, and some not even orderByFields. */
+export interface QueryCapabilities {
+  /** `f=geojson` works (`supportedQueryFormats` lists geoJSON). */
+  geoJson: boolean;
+  /** `resultOffset` / `resultRecordCount` work (`supportsPagination`, at the top level or in
+   * `advancedQueryCapabilities`); without them rows are paged by object id. */
+  pagination: boolean;
+  /** `orderByFields` works (`advancedQueryCapabilities.supportsOrderBy` or `supportsAdvancedQueries`). */
+  orderBy: boolean;
+}
+
 export interface DatasetSchema {
   fields: DatasetField[];
   objectIdField?: string;
@@ -84,6 +96,8 @@ export interface DatasetSchema {
   copyright?: string;
   /** The service's own description of the layer, when richer than the catalog's. */
   description?: string;
+  /** Hub layers: what their `/query` accepts. Absent for other portals. */
+  queryCapabilities?: QueryCapabilities;
   /** What the service computes itself (ArcGIS `supportsStatistics`, `advancedQueryCapabilities`);
    * absent when it computes nothing (the legacy portal, file downloads). */
   statisticsSupport?: StatisticsSupport;

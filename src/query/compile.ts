@@ -2,7 +2,7 @@
 // FeatureServer `/query` parameters (SQL-92 where clause) and legacy Records API requests.
 // Pure functions, no I/O and no tokens: callers add credentials at send time.
 
-import type { FieldKind, StatisticsRequest } from '../portal/types';
+import type { FieldKind, QueryCapabilities, StatisticsRequest } from '../portal/types';
 import type { DatasetQuery, FieldFilter, SpatialFilter } from './model';
 
 export interface HubQueryTarget {
@@ -12,6 +12,13 @@ export interface HubQueryTarget {
   maxRecordCount?: number;
   /** Lets the where clause type values: numbers for numeric fields, timestamps for dates. */
   fieldTypes?: Record<string, FieldKind>;
+  /** What the layer accepts; absent means a current layer (geoJSON, paging, orderByFields). */
+  capabilities?: QueryCapabilities;
+}
+
+/** True when rows of the layer are paged by object id (no resultOffset). */
+export function pagesByObjectId(target: HubQueryTarget): boolean {
+  return target.capabilities?.pagination === false;
 }
 
 /** One page of the query's own window: `offset` counts from the query's `offset`. */
@@ -170,11 +177,20 @@ export function hubOrderByFields(query: DatasetQuery, objectIdField?: string): s
 /** Parameters of a FeatureServer `/query` for the query, or for one page of its window. */
 export function hubQueryParams(query: DatasetQuery, target: HubQueryTarget, page?: PageRequest): URLSearchParams {
   const params = new URLSearchParams();
-  params.set('f', query.format === 'geojson' ? 'geojson' : 'json');
+  const caps = target.capabilities;
+  params.set('f', query.format === 'geojson' && caps?.geoJson !== false ? 'geojson' : 'json');
   params.set('where', hubWhereClause(query, target.fieldTypes));
   params.set('outFields', query.fields?.length ? query.fields.map(sqlFieldName).join(',') : '*');
-  const orderBy = hubOrderByFields(query, target.objectIdField);
+  const orderBy = caps?.orderBy === false ? undefined : hubOrderByFields(query, target.objectIdField);
   if (orderBy) params.set('orderByFields', orderBy);
+  if (caps?.pagination === false) {
+    // An old server refuses resultOffset/resultRecordCount: one request gives the first
+    // maxRecordCount rows; whole results are paged by object id (hubObjectIdsParams).
+    params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
+    params.set('outSR', WGS84);
+    spatialParams(query.spatial, params);
+    return params;
+  }
 
   const baseOffset = Math.max(0, query.offset ?? 0);
   const pageOffset = Math.max(0, page?.offset ?? 0);
@@ -191,6 +207,30 @@ export function hubQueryParams(query: DatasetQuery, target: HubQueryTarget, page
   params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
   params.set('outSR', WGS84);
   spatialParams(query.spatial, params);
+  return params;
+}
+
+/** Parameters asking for the object ids of every matching row (`returnIdsOnly`): the first
+ * step of paging by object id. Old servers ignore orderByFields here, so none is sent. */
+export function hubObjectIdsParams(query: DatasetQuery, target: HubQueryTarget): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('f', 'json');
+  params.set('where', hubWhereClause(query, target.fieldTypes));
+  params.set('returnIdsOnly', 'true');
+  spatialParams(query.spatial, params);
+  return params;
+}
+
+/** Parameters fetching the rows of the given object ids (at most maxRecordCount of them): no
+ * where (the ids already satisfy it), ordered by object id when the layer can order. */
+export function hubObjectIdBatchParams(query: DatasetQuery, target: HubQueryTarget, objectIds: readonly number[], fields = query.fields): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('f', 'json');
+  params.set('objectIds', objectIds.join(','));
+  params.set('outFields', fields?.length ? fields.map(sqlFieldName).join(',') : '*');
+  if (target.objectIdField && target.capabilities?.orderBy !== false) params.set('orderByFields', `${sqlFieldName(target.objectIdField)} ASC`);
+  params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
+  params.set('outSR', WGS84);
   return params;
 }
 

@@ -2,7 +2,7 @@
 // reshaping legacy rows) uses jq, which prints one JSON row per line.
 
 import { commentText, finiteNumber } from './literals';
-import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type ObjectIdPaging, type SnippetPlan } from './plan';
 import { tabStop } from './template';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -27,7 +27,63 @@ function paramArg(key: string, value: string): string {
   return `${shWord(key)}=${key === 'where' ? tabStop(2, shQuote(value)) : shWord(value)}`;
 }
 
+/** jq that orders JSON rows (one per line, slurped) by the sort keys, empty values first; each
+ * key is a stable sort, applied from the last key to the first, and a descending key reverses
+ * around its sort so that ties keep their order. */
+function jqSort(paging: ObjectIdPaging): string {
+  const steps = [...(paging.clientSort ?? [])].reverse().map((k) => {
+    const by = `sort_by(.attributes[${JSON.stringify(k.field)}])`;
+    return k.descending ? `reverse | ${by} | reverse` : by;
+  });
+  const end = paging.limit !== undefined ? finiteNumber(paging.offset + paging.limit) : '';
+  if (paging.offset || paging.limit !== undefined) steps.push(`.[${paging.offset ? finiteNumber(paging.offset) : ''}:${end}]`);
+  return `${steps.join(' | ')} | .[]`;
+}
+
+/** Paging by object id (ArcGIS Server 10.x): the ids once, then batches of ids by POST. */
+function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
+  const env = plan.tokenEnvVar ? tabStop(3, plan.tokenEnvVar) : undefined;
+  const lines = [
+    'set -euo pipefail',
+    `url=${tabStop(1, shQuote(plan.queryUrl))}`,
+    "# This layer's server (ArcGIS Server 10.x) cannot page with resultOffset: ask for the id",
+    '# of every matching row, then fetch the rows in batches of ids.',
+    'params=(',
+    ...plan.params.map(([k, v]) => `  --data-urlencode ${paramArg(k, v)}`),
+    ')',
+    'batch_params=(',
+    ...paging.batchParams.map(([k, v]) => `  --data-urlencode ${paramArg(k, v)}`),
+    ')',
+  ];
+  if (env) lines.push(`if [ -n "\${${env}:-}" ]; then params+=(--data-urlencode "token=$${env}"); batch_params+=(--data-urlencode "token=$${env}"); fi`);
+  const window = paging.offset || paging.limit !== undefined
+    ? ` | .[${paging.offset ? finiteNumber(paging.offset) : ''}:${paging.limit !== undefined ? finiteNumber(paging.offset + paging.limit) : ''}]`
+    : '';
+  lines.push(
+    'check() {',
+    '  # ArcGIS reports query errors with HTTP 200 and an "error" object.',
+    `  if jq -e 'has("error")' <<<"$1" >/dev/null; then jq -r '.error.message' <<<"$1" >&2; exit 1; fi`,
+    '}',
+    'answer=$(curl --silent --show-error --fail --get "$url" "${params[@]}")',
+    'check "$answer"',
+    `mapfile -t ids < <(jq -r '(.objectIds // []) | sort${paging.descending ? ' | reverse' : ''}${paging.clientSort ? '' : window} | .[]' <<<"$answer")`,
+    `oid=${shQuote(paging.objectIdField)}`,
+    `batch_size=${finiteNumber(paging.batchSize)}`,
+    '{',
+    '  for ((start = 0; start < ${#ids[@]}; start += batch_size)); do',
+    '    batch=$(IFS=,; echo "${ids[*]:start:batch_size}")',
+    '    page=$(curl --silent --show-error --fail "$url" "${batch_params[@]}" --data-urlencode "objectIds=$batch")',
+    '    check "$page"',
+    '    # Rows in the order of the id list.',
+    `    jq -c --arg oid "$oid" --arg batch "$batch" '(.features | map({key: (.attributes[$oid] | tostring), value: .}) | from_entries) as $rows | $batch | split(",")[] | $rows[.] // empty' <<<"$page"`,
+    '  done',
+    `}${paging.clientSort ? ` | jq -c -s ${shQuote(jqSort(paging))}` : ''}`,
+  );
+  return lines;
+}
+
 function hubLines(plan: HubPlan): string[] {
+  if (plan.objectIdPaging) return objectIdLines(plan, plan.objectIdPaging);
   const env = plan.tokenEnvVar ? tabStop(3, plan.tokenEnvVar) : undefined;
   if (!plan.paged) {
     const lines = [`url=${tabStop(1, shQuote(plan.queryUrl))}`, 'curl --silent --show-error --fail --get "$url" \\'];

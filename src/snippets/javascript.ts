@@ -2,7 +2,7 @@
 // modules that leave their rows in `rows`.
 
 import { asPlainValue, commentText, finiteNumber, indentLines, type PlainValue } from './literals';
-import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type ObjectIdPaging, type SnippetPlan } from './plan';
 import { tabStop } from './template';
 
 /** JSON strings are valid JS string literals (ES2019+), and `${` stays inert in double quotes. */
@@ -44,7 +44,81 @@ const HUB_TYPES = [
   '',
 ];
 
-function hubLines(plan: HubPlan, { typed }: Flavor): string[] {
+/** Paging by object id (ArcGIS Server 10.x): the ids once, then batches of ids by POST. */
+function objectIdLines(plan: HubPlan, paging: ObjectIdPaging, { typed }: Flavor): string[] {
+  const record = typed ? ': Record<string, string>' : '';
+  const lines: string[] = typed ? ["import ky from 'ky';", '', ...HUB_TYPES] : [];
+  lines.push(
+    `const QUERY_URL = ${tabStop(1, jsString(plan.queryUrl))};`,
+    "// This layer's server (ArcGIS Server 10.x) cannot page with resultOffset: ask for the id",
+    '// of every matching row, then fetch the rows in batches of ids.',
+    `const params${record} = {`,
+    ...plan.params.map(([k, v]) => `  ${jsKey(k)}: ${k === 'where' ? tabStop(2, jsString(v)) : jsString(v)},`),
+    '};',
+    `const batchParams${record} = {`,
+    ...paging.batchParams.map(([k, v]) => `  ${jsKey(k)}: ${jsString(v)},`),
+    '};',
+  );
+  if (plan.tokenEnvVar) {
+    lines.push(`const token = process.env[${tabStop(3, jsString(plan.tokenEnvVar))}];`, 'if (token) params.token = batchParams.token = token;');
+  }
+  const page = typed ? 'QueryPage & { objectIds?: number[] | null }' : '';
+  lines.push(
+    '',
+    `async function query(init${typed ? ': { method: string; body?: URLSearchParams }' : ''}, search${typed ? '?: Record<string, string>' : ''})${typed ? `: Promise<${page}>` : ''} {`,
+    typed
+      ? `  const page = await ky(QUERY_URL, { ...init, searchParams: search }).json<${page}>();`
+      : [
+          '  const url = new URL(QUERY_URL);',
+          '  if (search) url.search = new URLSearchParams(search).toString();',
+          '  const response = await fetch(url, init);',
+          '  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);',
+          '  const page = await response.json();',
+        ].join('\n'),
+    '  // ArcGIS reports query errors with HTTP 200 and an "error" object.',
+    '  if (page.error) throw new Error(page.error.message);',
+    '  return page;',
+    '}',
+    '',
+    `${paging.clientSort || (!paging.offset && paging.limit === undefined) ? 'const' : 'let'} ids = ((await query({ method: "GET" }, params)).objectIds ?? []).sort((a${typed ? ': number' : ''}, b${typed ? ': number' : ''}) => ${paging.descending ? 'b - a' : 'a - b'});`,
+  );
+  const end = paging.limit !== undefined ? `, ${finiteNumber(paging.offset + paging.limit)}` : '';
+  const window = paging.offset || paging.limit !== undefined ? `.slice(${finiteNumber(paging.offset)}${end})` : '';
+  if (window && !paging.clientSort) lines.push(`ids = ids${window};`);
+  lines.push(
+    `const OID = ${jsString(paging.objectIdField)};`,
+    `const BATCH = ${finiteNumber(paging.batchSize)};`,
+    `${paging.clientSort && window ? 'let' : 'const'} rows${typed ? ': QueryPage["features"]' : ''} = [];`,
+    'for (let start = 0; start < ids.length; start += BATCH) {',
+    '  const batch = ids.slice(start, start + BATCH);',
+    '  const page = await query({ method: "POST", body: new URLSearchParams({ ...batchParams, objectIds: batch.join(",") }) });',
+    `  const byId = new Map(page.features.map((feature${typed ? ': any' : ''}) => [feature.attributes[OID], feature]));`,
+    '  for (const oid of batch) if (byId.has(oid)) rows.push(byId.get(oid));',
+    '}',
+  );
+  if (paging.clientSort) {
+    lines.push(
+      '// Sorted here (empty values first), as the server cannot sort while paging by id.',
+      `const SORT${typed ? ': [string, boolean][]' : ''} = [${paging.clientSort.map((k) => `[${jsString(k.field)}, ${k.descending ? 'true' : 'false'}]`).join(', ')}];`,
+      `rows.sort((a${typed ? ': any' : ''}, b${typed ? ': any' : ''}) => {`,
+      '  for (const [key, descending] of SORT) {',
+      '    const x = a.attributes[key] ?? null;',
+      '    const y = b.attributes[key] ?? null;',
+      '    if (x === y) continue;',
+      '    const order = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;',
+      '    return descending ? -order : order;',
+      '  }',
+      '  return 0;',
+      '});',
+    );
+    if (window) lines.push(`rows = rows${window};`);
+  }
+  return lines;
+}
+
+function hubLines(plan: HubPlan, flavor: Flavor): string[] {
+  if (plan.objectIdPaging) return objectIdLines(plan, plan.objectIdPaging, flavor);
+  const { typed } = flavor;
   const lines: string[] = typed ? ["import ky from 'ky';", '', ...HUB_TYPES] : [];
   lines.push(
     `const ${typed ? 'URL' : 'url'} = ${typed ? tabStop(1, jsString(plan.queryUrl)) : `new URL(${tabStop(1, jsString(plan.queryUrl))})`};`,

@@ -1,9 +1,9 @@
 // What every generator renders: the request(s) a query needs, already compiled by
 // src/query/compile.ts, plus the client-side steps the portal cannot do itself.
 
-import { hubQueryParams, legacyRecordsUrl, legacyRequest } from '../query/compile';
-import type { FieldKind } from '../portal/types';
-import type { DatasetQuery } from '../query/model';
+import { hubObjectIdBatchParams, hubObjectIdsParams, hubQueryParams, legacyRecordsUrl, legacyRequest, pagesByObjectId } from '../query/compile';
+import type { FieldKind, QueryCapabilities } from '../portal/types';
+import type { DatasetQuery, SortKey } from '../query/model';
 
 export interface SnippetRequest {
   portalKind: 'hub' | 'legacy';
@@ -24,6 +24,8 @@ export interface SnippetRequest {
   legacyTokenHeader?: string;
   /** Field kinds from the schema (Hub), so filter values are written as numbers or timestamps. */
   fieldTypes?: Record<string, FieldKind>;
+  /** What the layer's /query accepts (Hub); absent: a current layer. */
+  capabilities?: QueryCapabilities;
 }
 
 export const DEFAULT_LEGACY_TOKEN_HEADER = 'X-Api-Key';
@@ -46,6 +48,24 @@ export interface HubPlan {
   limit?: number;
   geojson: boolean;
   tokenEnvVar?: string;
+  /** Set for a layer that cannot page with resultOffset (ArcGIS Server 10.x): the program asks
+   * for every matching id, then fetches the rows in batches of ids. `params` are then the ids
+   * request's. */
+  objectIdPaging?: ObjectIdPaging;
+}
+
+export interface ObjectIdPaging {
+  objectIdField: string;
+  /** Parameters of each batch request, without `objectIds` (added per batch). */
+  batchParams: [string, string][];
+  batchSize: number;
+  /** Ids sorted descending (a sort on the object id, descending). */
+  descending: boolean;
+  /** A sort on other fields: done by the program over all fetched rows, empty values first,
+   * ties in object id order (old servers ignore orderByFields when they list ids). */
+  clientSort?: SortKey[];
+  offset: number;
+  limit?: number;
 }
 
 export interface LegacyPlan {
@@ -83,9 +103,14 @@ export function planSnippet(request: SnippetRequest): SnippetPlan {
       objectIdField: request.objectIdField,
       maxRecordCount: request.maxRecordCount,
       fieldTypes: request.fieldTypes,
+      capabilities: request.capabilities,
     };
     const compiled = hubQueryParams(query, target);
     const firstPageParams = [...compiled.entries()];
+    const idPaged = pagesByObjectId(target);
+    if (idPaged && request.objectIdField && (request.pageAll || query.offset || query.limit !== undefined || query.sort?.length)) {
+      return objectIdPlan(request, firstPageParams);
+    }
     const paged = request.pageAll;
     if (paged) {
       compiled.delete('resultOffset');
@@ -121,6 +146,40 @@ export function planSnippet(request: SnippetRequest): SnippetPlan {
     fields: query.fields?.length ? query.fields : undefined,
     tokenEnvVar: request.tokenEnvVar,
     tokenHeader,
+  };
+}
+
+/** The plan of a program that pages by object id: ids once, then batches of ids. */
+function objectIdPlan(request: SnippetRequest, firstPageParams: [string, string][]): HubPlan {
+  const { query } = request;
+  const objectIdField = request.objectIdField!;
+  const target = { layerUrl: request.layerUrl!, objectIdField, maxRecordCount: request.maxRecordCount, fieldTypes: request.fieldTypes, capabilities: request.capabilities };
+  const sort = query.sort ?? [];
+  const byId = !sort.length || sort[0].field.toLowerCase() === objectIdField.toLowerCase();
+  // Each batch is put back in id-list order by the object id, so the batch asks for it.
+  const fields = query.fields?.length && !query.fields.some((f) => f.toLowerCase() === objectIdField.toLowerCase()) ? [...query.fields, objectIdField] : query.fields;
+  const batch = hubObjectIdBatchParams(query, target, [], fields);
+  batch.delete('objectIds');
+  return {
+    kind: 'hub',
+    queryUrl: `${request.layerUrl!.replace(/\/+$/, '')}/query`,
+    params: [...hubObjectIdsParams(query, target).entries()],
+    firstPageParams,
+    paged: true,
+    startOffset: Math.max(0, query.offset ?? 0),
+    pageSize: request.maxRecordCount,
+    limit: query.limit,
+    geojson: false,
+    tokenEnvVar: request.tokenEnvVar,
+    objectIdPaging: {
+      objectIdField,
+      batchParams: [...batch.entries()],
+      batchSize: Math.max(1, request.maxRecordCount ?? 1000),
+      descending: byId && sort[0]?.descending === true,
+      clientSort: byId ? undefined : sort,
+      offset: Math.max(0, query.offset ?? 0),
+      limit: query.limit,
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // leaves its rows in `$Rows`. Strings are single-quoted so `$` and backticks stay inert.
 
 import { asPlainValue, commentText, finiteNumber, type PlainValue } from './literals';
-import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type ObjectIdPaging, type SnippetPlan } from './plan';
 import { tabStop } from './template';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -34,7 +34,69 @@ export function psLiteral(value: PlainValue, indent = ''): string {
   return `[ordered]@{\n${entries.map(([k, v]) => `${inner}${psString(k)} = ${psLiteral(v, inner)}`).join('\n')}\n${indent}}`;
 }
 
+/** Paging by object id (ArcGIS Server 10.x): the ids once, then batches of ids by POST. */
+function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
+  const lines = [
+    `$Url = ${tabStop(1, psString(plan.queryUrl))}`,
+    "# This layer's server (ArcGIS Server 10.x) cannot page with resultOffset: ask for the id",
+    '# of every matching row, then fetch the rows in batches of ids.',
+    '$Params = [ordered]@{',
+    ...plan.params.map(([k, v]) => `    ${psString(k)} = ${k === 'where' ? tabStop(2, psString(v)) : psString(v)}`),
+    '}',
+    '$BatchParams = [ordered]@{',
+    ...paging.batchParams.map(([k, v]) => `    ${psString(k)} = ${psString(v)}`),
+    '}',
+  ];
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `$Token = [Environment]::GetEnvironmentVariable(${tabStop(3, psString(plan.tokenEnvVar))})`,
+      "if ($Token) { $Params['token'] = $Token; $BatchParams['token'] = $Token }",
+    );
+  }
+  const select: string[] = [];
+  if (paging.offset) select.push(`-Skip ${finiteNumber(paging.offset)}`);
+  if (paging.limit !== undefined) select.push(`-First ${finiteNumber(paging.limit)}`);
+  lines.push(
+    '',
+    '$Answer = Invoke-RestMethod -Uri $Url -Method Get -Body $Params',
+    '# ArcGIS reports query errors with HTTP 200 and an "error" object.',
+    'if ($Answer.error) { throw $Answer.error.message }',
+    `$Ids = @($Answer.objectIds | Sort-Object${paging.descending ? ' -Descending' : ''})`,
+  );
+  if (select.length && !paging.clientSort) lines.push(`$Ids = @($Ids | Select-Object ${select.join(' ')})`);
+  lines.push(
+    `$Oid = ${psString(paging.objectIdField)}`,
+    `$BatchSize = ${finiteNumber(paging.batchSize)}`,
+    '$Rows = [System.Collections.Generic.List[object]]::new()',
+    'for ($Start = 0; $Start -lt $Ids.Count; $Start += $BatchSize) {',
+    '    $Batch = @($Ids[$Start..([Math]::Min($Ids.Count, $Start + $BatchSize) - 1)])',
+    '    $Body = @{}',
+    '    foreach ($Key in $BatchParams.Keys) { $Body[$Key] = $BatchParams[$Key] }',
+    "    $Body['objectIds'] = $Batch -join ','",
+    '    $Page = Invoke-RestMethod -Uri $Url -Method Post -Body $Body',
+    '    if ($Page.error) { throw $Page.error.message }',
+    '    $ById = @{}',
+    '    foreach ($Feature in @($Page.features)) { $ById[[string]$Feature.attributes.$Oid] = $Feature }',
+    '    foreach ($Id in $Batch) { if ($ById.ContainsKey([string]$Id)) { $Rows.Add($ById[[string]$Id]) } }',
+    '}',
+  );
+  if (paging.clientSort) {
+    const keys = paging.clientSort.map((k) => {
+      const value = `$_.attributes.(${psString(k.field)})`;
+      const descending = k.descending ? '$true' : '$false';
+      return `@{ Expression = { $null -ne ${value} }; Descending = ${descending} }, @{ Expression = { ${value} }; Descending = ${descending} }`;
+    });
+    lines.push(
+      '# Sorted here (empty values first), as the server cannot sort while paging by id.',
+      `$Rows = @($Rows | Sort-Object -Property ${keys.join(', ')}, @{ Expression = { $_.attributes.$Oid } })`,
+    );
+    if (select.length) lines.push(`$Rows = @($Rows | Select-Object ${select.join(' ')})`);
+  }
+  return lines;
+}
+
 function hubLines(plan: HubPlan): string[] {
+  if (plan.objectIdPaging) return objectIdLines(plan, plan.objectIdPaging);
   const lines = [
     `$Url = ${tabStop(1, psString(plan.queryUrl))}`,
     '$Params = [ordered]@{',

@@ -2,7 +2,7 @@
 // named variable (`rows` / `df`) so the program can be continued or printed.
 
 import { asPlainValue, commentText, finiteNumber, type PlainValue } from './literals';
-import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type ObjectIdPaging, type SnippetPlan } from './plan';
 import { tabStop } from './template';
 
 /** A JSON string literal is also a valid Python 3 str literal (same escapes). */
@@ -34,7 +34,75 @@ const CHECK_ERROR = [
   '        raise RuntimeError(page["error"].get("message", "query failed"))',
 ];
 
+/** Paging by object id (ArcGIS Server 10.x): the ids once, then batches of ids by POST. */
+function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
+  const lines = [
+    'import os',
+    '',
+    'import requests',
+    '',
+    `URL = ${tabStop(1, pyString(plan.queryUrl))}`,
+    '# This layer\'s server (ArcGIS Server 10.x) cannot page with resultOffset: ask for the id',
+    '# of every matching row, then fetch the rows in batches of ids.',
+    'params = {',
+    ...plan.params.map(([k, v]) => `    ${pyString(k)}: ${k === 'where' ? tabStop(2, pyString(v)) : pyString(v)},`),
+    '}',
+    'batch_params = {',
+    ...paging.batchParams.map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`),
+    '}',
+  ];
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
+      'if token:',
+      '    params["token"] = token',
+      '    batch_params["token"] = token',
+    );
+  }
+  const window = sliceOf(paging.offset, paging.limit);
+  lines.push(
+    '',
+    '',
+    'def query(response):',
+    '    response.raise_for_status()',
+    '    page = response.json()',
+    '    # ArcGIS reports query errors with HTTP 200 and an "error" object.',
+    '    if "error" in page:',
+    '        raise RuntimeError(page["error"].get("message", "query failed"))',
+    '    return page',
+    '',
+    '',
+    `ids = sorted(query(requests.get(URL, params=params, timeout=60)).get("objectIds") or []${paging.descending ? ', reverse=True' : ''})`,
+  );
+  if (window && !paging.clientSort) lines.push(`ids = ids[${window}]`);
+  lines.push(
+    `OID = ${pyString(paging.objectIdField)}`,
+    `BATCH = ${finiteNumber(paging.batchSize)}`,
+    'rows = []',
+    'for start in range(0, len(ids), BATCH):',
+    '    batch = ids[start:start + BATCH]',
+    '    page = query(requests.post(URL, data={**batch_params, "objectIds": ",".join(map(str, batch))}, timeout=60))',
+    '    by_id = {feature["attributes"][OID]: feature for feature in page["features"]}',
+    '    rows.extend(by_id[oid] for oid in batch if oid in by_id)',
+  );
+  if (paging.clientSort) {
+    lines.push(
+      '# Sorted here (empty values first), as the server cannot sort while paging by id.',
+      `for key, descending in reversed([${paging.clientSort.map((k) => `(${pyString(k.field)}, ${k.descending ? 'True' : 'False'})`).join(', ')}]):`,
+      '    rows.sort(key=lambda feature: (feature["attributes"].get(key) is not None, feature["attributes"].get(key)), reverse=descending)',
+    );
+    if (window) lines.push(`rows = rows[${window}]`);
+  }
+  return lines;
+}
+
+function sliceOf(offset: number, limit: number | undefined): string | undefined {
+  if (offset === 0 && limit === undefined) return undefined;
+  return `${offset ? finiteNumber(offset) : ''}:${limit !== undefined ? finiteNumber(offset + limit) : ''}`;
+}
+
 function hubLines(plan: HubPlan): string[] {
+  if (plan.objectIdPaging) return objectIdLines(plan, plan.objectIdPaging);
   const lines = [
     'import os',
     '',

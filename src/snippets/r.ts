@@ -2,7 +2,7 @@
 // list of named lists as jsonlite reads them.
 
 import { asPlainValue, commentText, finiteNumber, type PlainValue } from './literals';
-import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type SnippetPlan } from './plan';
+import { legacyNeedsClientSteps, type HubPlan, type LegacyPlan, type ObjectIdPaging, type SnippetPlan } from './plan';
 import { tabStop } from './template';
 
 /** A double-quoted R string; non-ASCII as `\u{...}` so the script survives any locale. */
@@ -50,7 +50,82 @@ export function rLiteral(value: PlainValue, indent = ''): string {
 
 const integer = (n: number): string => `${finiteNumber(n)}L`;
 
+/** Paging by object id (ArcGIS Server 10.x): the ids once, then batches of ids by POST. */
+function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
+  const lines = [
+    'library(httr2)',
+    '',
+    `url <- ${tabStop(1, rString(plan.queryUrl))}`,
+    "# This layer's server (ArcGIS Server 10.x) cannot page with resultOffset: ask for the id",
+    '# of every matching row, then fetch the rows in batches of ids.',
+    'params <- list(',
+    plan.params.map(([k, v]) => `  ${rName(k)} = ${k === 'where' ? tabStop(2, rString(v)) : rString(v)}`).join(',\n'),
+    ')',
+    'batch_params <- list(',
+    paging.batchParams.map(([k, v]) => `  ${rName(k)} = ${rString(v)}`).join(',\n'),
+    ')',
+  ];
+  if (plan.tokenEnvVar) {
+    lines.push(
+      `token <- Sys.getenv(${tabStop(3, rString(plan.tokenEnvVar))})`,
+      'if (nzchar(token)) {',
+      '  params$token <- token',
+      '  batch_params$token <- token',
+      '}',
+    );
+  }
+  const keep: string[] = [];
+  if (paging.offset) keep.push(`seq_along(%s) > ${finiteNumber(paging.offset)}`);
+  if (paging.limit !== undefined) keep.push(`seq_along(%s) <= ${finiteNumber(paging.offset + paging.limit)}`);
+  const window = (name: string): string => `${name} <- ${name}[${keep.map((k) => k.replace('%s', name)).join(' & ')}]`;
+  lines.push(
+    '',
+    'check <- function(page) {',
+    '  # ArcGIS reports query errors with HTTP 200 and an "error" object.',
+    '  if (!is.null(page[["error"]])) stop(page[["error"]][["message"]])',
+    '  page',
+    '}',
+    '',
+    'answer <- request(url) |> req_url_query(!!!params) |> req_perform() |> resp_body_json(simplifyVector = FALSE) |> check()',
+    `ids <- sort(as.numeric(unlist(answer$objectIds))${paging.descending ? ', decreasing = TRUE' : ''})`,
+  );
+  if (keep.length && !paging.clientSort) lines.push(window('ids'));
+  lines.push(
+    `oid <- ${rString(paging.objectIdField)}`,
+    `batch_size <- ${integer(paging.batchSize)}`,
+    'rows <- list()',
+    'for (i in seq_len(ceiling(length(ids) / batch_size))) {',
+    '  batch <- ids[((i - 1) * batch_size + 1):min(length(ids), i * batch_size)]',
+    '  page <- request(url) |>',
+    '    req_body_form(!!!batch_params, objectIds = paste(format(batch, scientific = FALSE, trim = TRUE), collapse = ",")) |>',
+    '    req_perform() |>',
+    '    resp_body_json(simplifyVector = FALSE) |>',
+    '    check()',
+    '  page_ids <- vapply(page$features, function(feature) as.numeric(feature$attributes[[oid]]), numeric(1))',
+    '  rows <- c(rows, page$features[match(batch, page_ids, nomatch = 0)])',
+    '}',
+  );
+  if (paging.clientSort) {
+    lines.push(
+      '# Sorted here (empty values first), as the server cannot sort while paging by id.',
+      'value_of <- function(key) unlist(lapply(rows, function(feature) { v <- feature$attributes[[key]]; if (is.null(v)) NA else v }))',
+      `sort_keys <- list(${paging.clientSort.map((k) => `list(${rString(k.field)}, ${k.descending ? 'TRUE' : 'FALSE'})`).join(', ')})`,
+      'columns <- list()',
+      'decreasing <- logical()',
+      'for (key in sort_keys) {',
+      '  values <- value_of(key[[1]])',
+      '  columns <- c(columns, list(!is.na(values), values))',
+      '  decreasing <- c(decreasing, key[[2]], key[[2]])',
+      '}',
+      'if (length(rows) > 0) rows <- rows[do.call(order, c(columns, list(decreasing = decreasing, method = "radix")))]',
+    );
+    if (keep.length) lines.push(window('rows'));
+  }
+  return lines;
+}
+
 function hubLines(plan: HubPlan): string[] {
+  if (plan.objectIdPaging) return objectIdLines(plan, plan.objectIdPaging);
   const lines = [
     'library(httr2)',
     '',

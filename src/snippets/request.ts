@@ -37,6 +37,7 @@ export function snippetRequestFor(
       objectIdField: schema?.objectIdField,
       maxRecordCount: schema?.maxRecordCount,
       fieldTypes,
+      capabilities: schema?.queryCapabilities,
     };
   }
   // A legacy dataset's id is its Records API name.

@@ -6,7 +6,11 @@ import type { SnippetPlan } from './plan';
 export function urlText(plan: SnippetPlan): { text: string; notes: string[] } {
   if (plan.kind === 'hub') {
     const params = new URLSearchParams(plan.firstPageParams);
-    const notes = plan.paged ? ['This URL returns the first page; repeat with a larger resultOffset while exceededTransferLimit is true.'] : [];
+    const notes = plan.objectIdPaging
+      ? ['This layer\'s server (ArcGIS Server 10.x) cannot page with resultOffset: this URL returns the first page in object id order. For every row, ask with returnIdsOnly=true, then fetch the ids in batches with objectIds=.']
+      : plan.paged
+        ? ['This URL returns the first page; repeat with a larger resultOffset while exceededTransferLimit is true.']
+        : [];
     return { text: `${plan.queryUrl}?${params.toString()}`, notes };
   }
   const notes: string[] = [];

@@ -5,8 +5,9 @@
 import type { GeoJsonGeometry } from '../../src/portal/types';
 import catalogJson from './okc-catalog.json';
 import { measure, representativePoint } from './geo';
+import { esriTypeOf, OLD_SERVER_ENTRIES, OLD_SERVER_GROUP, OLD_SERVER_SERVICE, oldServerGeometry, type OldServerEntry } from './oldServer';
 
-export type EsriGeometryType = 'esriGeometryPoint' | 'esriGeometryPolyline' | 'esriGeometryPolygon';
+export type EsriGeometryType = 'esriGeometryPoint' | 'esriGeometryMultipoint' | 'esriGeometryPolyline' | 'esriGeometryPolygon';
 export type FakeValue = string | number | null;
 
 export interface FakeField {
@@ -81,6 +82,9 @@ export interface FakeDataset {
   refuses?: { where?: boolean; orderBy?: boolean };
   /** When set, the legacy Records API requires header `X-Api-Key: <this>` (else 401). */
   legacyApiKey?: string;
+  /** How its FeatureServer behaves: `current` (11.x: geoJSON, pagination) or `old` (10.x, see
+   * oldServer.ts). Tests and benches may switch a dataset's profile. */
+  serverProfile: 'current' | 'old';
   /** `{itemId}_{layer}`: the Hub dataset id. */
   readonly hubId: string;
   /** Path of the FeatureServer layer on the fake, e.g. `/usrsvcs/servers/{itemId}/rest/services/OpenData/Utilities/FeatureServer/1`. */
@@ -618,6 +622,17 @@ function hostileAttributes(oid: number): Record<string, FakeValue> {
   return { OBJECTID: oid, Title: base.Title, Link: base.Link, Notes: notes, FileName: base.FileName, CON: base.CON, Amount: base.Amount };
 }
 
+/** An old-server layer as a catalog entry; its geometry comes from oldServer.ts. */
+function oldServerEntry(old: OldServerEntry): CatalogEntry {
+  return {
+    title: old.title, legacyName: old.title, itemId: old.itemId, service: OLD_SERVER_SERVICE, layer: old.layer,
+    topics: [OLD_SERVER_GROUP], updateInterval: 'This dataset is updated on an as needed basis.',
+    maintainedBy: 'This dataset is maintained by the Public Works Department of the City of Oklahoma City.',
+    geometryType: old.shape === 'point' ? 'point' : old.shape === 'multiline' ? 'polyline' : old.shape === 'polygon-holes' ? 'polygon' : 'point',
+    rowCount: old.rowCount, maxRecordCount: 1000, fields: old.fields, sample: {},
+  };
+}
+
 // ---- assembling datasets --------------------------------------------------------------------
 
 interface MutableState {
@@ -630,7 +645,8 @@ interface MutableState {
 }
 
 function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modifiedMs: number,
-  special?: 'big' | 'hostile' | 'names'): FakeDataset & { _state: MutableState } {
+  special?: 'big' | 'hostile' | 'names' | OldServerEntry): FakeDataset & { _state: MutableState } {
+  const old = typeof special === 'object' ? special : undefined;
   const dsHash = hashString(entry.itemId + ':' + entry.layer);
   const oidStart = entry.oidStart ?? 1;
   const state: MutableState = {
@@ -641,7 +657,7 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
     ...(FIELD_LENGTH[f.type] ? { length: f.name === 'Notes' && special === 'hostile' ? 2147483647 : FIELD_LENGTH[f.type] } : {}),
   }));
   const oidField = fields.find((f) => f.type === 'esriFieldTypeOID')?.name ?? 'OBJECTID';
-  const geometryMaker = makeGeometryMaker(entry, entry.rowCount, oidStart);
+  const geometryMaker: GeometryMaker = old ? (oid, rand) => oldServerGeometry(old.shape, oid, rand) : makeGeometryMaker(entry, entry.rowCount, oidStart);
   const randFor = (oid: number, version = 0): Rand => rowRand(seed, dsHash, oid, version);
   const geometryOf = (oid: number): GeoJsonGeometry | null => geometryMaker(oid, randFor(oid));
   const attributeMaker: AttributeMaker =
@@ -653,7 +669,7 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
     return attributeMaker(oid, randFor(oid, version), version);
   };
   const geometryType: EsriGeometryType | null =
-    entry.geometryType === 'none' ? null
+    old ? esriTypeOf(old.shape) : entry.geometryType === 'none' ? null
       : entry.geometryType === 'point' ? 'esriGeometryPoint'
         : entry.geometryType === 'polyline' ? 'esriGeometryPolyline' : 'esriGeometryPolygon';
   const department = departmentOf(entry.maintainedBy);
@@ -717,6 +733,7 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
     fields,
     objectIdField: oidField,
     maxRecordCount: entry.maxRecordCount,
+    serverProfile: old ? 'old' : 'current',
     legacyFields,
     legacyDateStyle: entry.title === 'Survey Primary Control Points' || entry.title === 'Heat Vulnerability Study 2020' ? 'sql' : 'mdy',
     extent,
@@ -769,6 +786,7 @@ export function createCatalog(options: CatalogOptions = {}): FakeCatalog {
   datasets.push(createDataset(bigEntry(options.bigRows ?? 1_000_000), seed, ...dates(BIG_TITLE), 'big'));
   datasets.push(createDataset(hostileEntry(), seed, ...dates(HOSTILE_TITLE), 'hostile'));
   datasets.push(createDataset(hostileNamesEntry(), seed, ...dates(HOSTILE_NAMES_TITLE), 'names'));
+  for (const old of OLD_SERVER_ENTRIES) datasets.push(createDataset(oldServerEntry(old), seed, ...dates(old.title), old));
   let version = 0;
 
   const byItemId = (itemId: string, layer?: number) =>

@@ -12,6 +12,7 @@ import type { PlannedResponse } from './faults';
 import { escapeHtml, htmlPage, json, type FakeRequest } from './respond';
 import { compileWhere, parseOrderBy, WhereError } from './where';
 import { runStatistics, statisticsCapabilities, wantsStatistics } from './statistics';
+import { OLD_SERVER_UNSUPPORTED, OLD_SERVER_VERSION, oldFieldJson, storageOrder } from './oldServer';
 
 const FEATURE_SERVER = /^\/usrsvcs\/servers\/([0-9a-fA-F]{32})\/rest\/services\/OpenData\/([^/]+)\/FeatureServer(?:\/(\d+)(?:\/(query))?)?\/?$/;
 
@@ -50,7 +51,7 @@ export function handleFeatureServer(req: FakeRequest): PlannedResponse | null {
   }
   if (!query) {
     if (f === 'html') return htmlPage(`Layer: ${ds.title} (ID: ${ds.layer})`, `<h2>Layer: ${escapeHtml(ds.title)} (ID: ${ds.layer})</h2>`);
-    return json(layerJson(ds, req.baseUrl));
+    return json(ds.serverProfile === 'old' ? oldLayerJson(ds) : layerJson(ds, req.baseUrl));
   }
   const where = (req.params.get('where') ?? '').trim();
   if (ds.refuses?.where && where && where !== '1=1') return arcgisError(500, 'Syntax error [].');
@@ -77,15 +78,16 @@ function nativeExtent(ds: FakeDataset): Record<string, unknown> {
 function serviceRoot(item: FakeDataset, siblings: FakeDataset[]): Record<string, unknown> {
   const sorted = [...siblings].sort((a, b) => a.layer - b.layer);
   const extent = nativeExtent(sorted.find((d) => d.geometryType) ?? item);
+  const old = item.serverProfile === 'old';
   return {
-    currentVersion: 11.1,
+    currentVersion: old ? OLD_SERVER_VERSION : 11.1,
     serviceDescription: '',
     hasVersionedData: false,
     supportsDisconnectedEditing: false,
     hasStaticData: false,
     hasSharedDomains: false,
     maxRecordCount: Math.max(...sorted.map((d) => d.maxRecordCount)),
-    supportedQueryFormats: 'JSON',
+    supportedQueryFormats: old ? 'JSON, AMF' : 'JSON',
     supportsVCSProjection: false,
     supportedExportFormats: '',
     capabilities: 'Query',
@@ -196,6 +198,46 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
   };
   if (out.geometryField === undefined) delete out.geometryField;
   return out;
+}
+
+/** Layer JSON as a 10.22 server writes it (key order of pyesridump's us-mi-kent fixture, plus
+ * the 10.3 sample's objectIdField and a time-aware layer's timeInfo with a null reference):
+ * no advancedQueryCapabilities, no supportsPagination, no geoJSON among the formats. */
+export function oldLayerJson(ds: FakeDataset): Record<string, unknown> {
+  const date = ds.fields.find((x) => x.type === 'esriFieldTypeDate')?.name;
+  return {
+    currentVersion: OLD_SERVER_VERSION,
+    id: ds.layer,
+    name: ds.title,
+    type: ds.geometryType ? 'Feature Layer' : 'Table',
+    description: ds.description,
+    ...(ds.geometryType ? { geometryType: ds.geometryType } : {}),
+    copyrightText: '',
+    parentLayer: null,
+    subLayers: [],
+    minScale: 0,
+    maxScale: 0,
+    defaultVisibility: true,
+    ...(ds.geometryType ? { extent: nativeExtent(ds) } : {}),
+    hasAttachments: false,
+    htmlPopupType: 'esriServerHTMLPopupTypeNone',
+    displayField: ds.fields.find((x) => x.type === 'esriFieldTypeString')?.name ?? '',
+    typeIdField: null,
+    objectIdField: ds.objectIdField,
+    fields: ds.fields.map(oldFieldJson),
+    relationships: [],
+    canModifyLayer: false,
+    canScaleSymbols: false,
+    hasLabels: false,
+    capabilities: 'Map,Query,Data',
+    maxRecordCount: ds.maxRecordCount,
+    supportsStatistics: true,
+    supportsAdvancedQueries: true,
+    supportedQueryFormats: 'JSON, AMF',
+    ownershipBasedAccessControlForFeatures: { allowOthersToQuery: true },
+    ...(date ? { timeInfo: { startTimeField: date, endTimeField: null, trackIdField: null, timeExtent: null, timeReference: null, timeInterval: 1, timeIntervalUnits: 'esriTimeUnitsYears', hasLiveData: false } } : {}),
+    useStandardizedQueries: true,
+  };
 }
 
 // ---- query ------------------------------------------------------------------------------------
@@ -448,6 +490,9 @@ export function parseCount(v: string | null, what: string): number | undefined {
 
 export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedResponse {
   const f = (params.get('f') ?? 'html').toLowerCase();
+  const old = ds.serverProfile === 'old';
+  // A 10.x layer knows neither geoJSON nor paging parameters and says so in one sentence.
+  if (old && (f === 'geojson' || f === 'pbf' || params.has('resultOffset') || params.has('resultRecordCount'))) return json(OLD_SERVER_UNSUPPORTED);
   if (f === 'pbf') throw new QueryError('Output format pbf is not supported by the fake portal.', ['Use f=json or f=geojson.']);
   const where = params.get('where');
   const objectIds = parseObjectIds(params.get('objectIds'));
@@ -471,11 +516,13 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
   const geojson = f === 'geojson';
   const outSR = parseWkid(params.get('outSR'), 'outSR') ?? (geojson ? 4326 : NATIVE_WKID);
 
-  const selection = selectRows(ds, where ?? '', countOnly ? '' : orderBy, objectIds, spatial);
+  // returnIdsOnly on a 10.x server ignores orderByFields.
+  const selection = selectRows(ds, where ?? '', countOnly || (old && idsOnly) ? '' : orderBy, objectIds, spatial);
   if (countOnly) return json(geojson ? { type: 'FeatureCollection', features: [], properties: { count: selection.total } } : { count: selection.total });
   if (idsOnly) {
     const ids: number[] = [];
     for (let k = 0; k < selection.total; k++) ids.push(ds.oidAt(selection.at(k)));
+    if (old) return json({ objectIdFieldName: ds.objectIdField, objectIds: storageOrder(ids) });
     return json(geojson ? { type: 'FeatureCollection', features: [], properties: { objectIdFieldName: ds.objectIdField, objectIds: ids } }
       : { objectIdFieldName: ds.objectIdField, objectIds: ids });
   }
@@ -510,16 +557,15 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     return htmlPage(`Query: ${ds.title}`, `<p>${selection.total} records; use f=json.</p>`);
   }
   const globalId = ds.fields.find((x) => x.type === 'esriFieldTypeGlobalID')?.name ?? '';
-  const out: Record<string, unknown> = {
-    objectIdFieldName: ds.objectIdField,
-    uniqueIdField: { name: ds.objectIdField, isSystemMaintained: true },
-    globalIdFieldName: globalId,
-  };
+  // 10.x answers start with the display field and the aliases (us-ms-madison outStatistics fixture).
+  const out: Record<string, unknown> = old
+    ? { displayFieldName: ds.fields.find((x) => x.type === 'esriFieldTypeString')?.name ?? '', fieldAliases: Object.fromEntries(outFields.map((x) => [x.name, x.alias])) }
+    : { objectIdFieldName: ds.objectIdField, uniqueIdField: { name: ds.objectIdField, isSystemMaintained: true }, globalIdFieldName: globalId };
   if (ds.geometryType) {
     out.geometryType = ds.geometryType;
     out.spatialReference = spatialReferenceJson(outSR);
   }
-  out.fields = outFields.map((x) => fieldJson(x, false));
+  out.fields = outFields.map((x) => (old ? oldFieldJson(x) : fieldJson(x, false)));
   if (exceeded) out.exceededTransferLimit = true;
   out.features = rows.map((r) =>
     returnGeometry && r.geometry ? { attributes: r.attributes, geometry: toEsriGeometry(r.geometry, outSR) } : { attributes: r.attributes },

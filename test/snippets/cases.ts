@@ -2,7 +2,7 @@
 // execution tests (fake portal). Hostile names and values carry quotes, backslashes,
 // newlines, `${x}`, `$HOME`, backticks and PowerShell's escape character.
 
-import type { FieldKind } from '../../src/portal/types';
+import type { FieldKind, QueryCapabilities } from '../../src/portal/types';
 import type { DatasetQuery } from '../../src/query/model';
 import type { SnippetRequest } from '../../src/snippets/index';
 import { esriFieldKind } from '../../src/portal/hub';
@@ -129,6 +129,32 @@ export const CASES: SnippetCase[] = [
     },
     pageAll: true,
   },
+  // Old ArcGIS Server (10.x) layers: no resultOffset, no geoJSON, lowercase objectid.
+  { name: 'old-plain', dataset: 'Old Server Fire Hydrants', portalKind: 'hub', query: {}, pageAll: false },
+  { name: 'old-paged-all', dataset: 'Old Server Fire Hydrants', portalKind: 'hub', query: { fields: ['objectid', 'facilityid', 'ward'] }, pageAll: true },
+  {
+    name: 'old-filtered-window',
+    dataset: 'Old Server Fire Hydrants',
+    portalKind: 'hub',
+    query: { filters: [{ field: 'ward', op: '<=', value: 4 }], offset: 130, limit: 700, fields: ['facilityid', 'ward'] },
+    pageAll: true,
+  },
+  {
+    name: 'old-sorted-window',
+    dataset: 'Old Server Fire Hydrants',
+    portalKind: 'hub',
+    query: { sort: [{ field: 'status' }, { field: 'installdate', descending: true }], offset: 10, limit: 1500, fields: ['objectid', 'status', 'installdate'] },
+    pageAll: true,
+  },
+  { name: 'old-oid-descending', dataset: 'Old Server Fire Hydrants', portalKind: 'hub', query: { sort: [{ field: 'objectid', descending: true }], limit: 30 }, pageAll: true },
+  {
+    name: 'old-geojson-bbox-polygons',
+    dataset: 'Old Server Parcels',
+    portalKind: 'hub',
+    query: { spatial: { kind: 'bbox', xmin: -97.6, ymin: 35.4, xmax: -97.3, ymax: 35.6 }, format: 'geojson', fields: ['objectid', 'parcelid', 'acres'] },
+    pageAll: true,
+  },
+  { name: 'old-lines-all', dataset: 'Old Server Drainage Lines', portalKind: 'hub', query: { sort: [{ field: 'diameter', descending: true }] }, pageAll: true },
   { name: 'legacy-plain', dataset: 'Fire Stations', portalKind: 'legacy', query: {}, pageAll: false },
   {
     name: 'legacy-sorted-window',
@@ -184,7 +210,11 @@ export interface LayerFacts {
   objectIdField: string;
   maxRecordCount: number;
   fieldTypes?: Record<string, FieldKind>;
+  capabilities?: QueryCapabilities;
 }
+
+/** What HubPortal reads from a fake layer of the old-server (ArcGIS Server 10.x) profile. */
+export const OLD_SERVER_CAPABILITIES: QueryCapabilities = { geoJson: false, pagination: false, orderBy: true };
 
 /** What a query needs to know of one of the fake portal's Hub layers. */
 export function hubLayerFacts(baseUrl: string, ds: FakeDataset): LayerFacts {
@@ -193,6 +223,7 @@ export function hubLayerFacts(baseUrl: string, ds: FakeDataset): LayerFacts {
     objectIdField: ds.objectIdField,
     maxRecordCount: ds.maxRecordCount,
     fieldTypes: Object.fromEntries(ds.fields.map((f) => [f.name, esriFieldKind(f.type)])),
+    ...(ds.serverProfile === 'old' ? { capabilities: OLD_SERVER_CAPABILITIES } : {}),
   };
 }
 
@@ -206,6 +237,7 @@ export function requestFor(c: SnippetCase, siteUrl: string, layer?: LayerFacts, 
     objectIdField: layer?.objectIdField,
     maxRecordCount: c.maxRecordCount ?? layer?.maxRecordCount,
     fieldTypes: layer?.fieldTypes,
+    capabilities: layer?.capabilities,
     query: c.query,
     pageAll: c.pageAll,
     tokenEnvVar,

@@ -120,7 +120,9 @@ describe('save against the fake portal over HTTP', function () {
     return wrapper;
   }
 
-  it('the CSV fast path writes the same files as parsing every page, for every Hub layer', async () => {
+  it('the CSV fast path writes the same files as parsing every page, for every Hub layer', async function () {
+    // Two saves of every layer: about half a minute on a shared machine.
+    this.timeout(120_000);
     let layers = 0;
     for (const ds of await hub.listDatasets()) {
       const schema = await hub.getSchema(ds).catch(() => undefined);

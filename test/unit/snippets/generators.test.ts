@@ -7,7 +7,7 @@ import { jsString } from '../../../src/snippets/javascript';
 import { psString } from '../../../src/snippets/powershell';
 import { rString } from '../../../src/snippets/r';
 import { shQuote } from '../../../src/snippets/curl';
-import { CASES, HOSTILE_VALUE, requestFor, TOKEN_ENV } from '../../snippets/cases';
+import { CASES, HOSTILE_VALUE, OLD_SERVER_CAPABILITIES, requestFor, TOKEN_ENV } from '../../snippets/cases';
 
 const SITE = 'https://data.okc.gov';
 const LAYER = {
@@ -15,13 +15,20 @@ const LAYER = {
   objectIdField: 'OBJECTID',
   maxRecordCount: 2000,
 };
+/** An ArcGIS Server 10.x layer (old-* cases): no resultOffset, no geoJSON, lowercase objectid. */
+const OLD_LAYER = {
+  layerUrl: 'https://gis.example.invalid/arcgis/rest/services/Utilities/Hydrants/FeatureServer/0',
+  objectIdField: 'objectid',
+  maxRecordCount: 1000,
+  capabilities: OLD_SERVER_CAPABILITIES,
+};
 const GOLDEN_DIR = resolve(__dirname, '..', '..', '..', '..', 'test', 'unit', 'snippets', 'golden');
 const LANGUAGES = SNIPPET_LANGUAGES.map((l) => l.id);
 
 function request(name: string, tokenEnvVar?: string): SnippetRequest {
   const c = CASES.find((x) => x.name === name);
   if (!c) throw new Error(`no case ${name}`);
-  return requestFor(c, SITE, c.portalKind === 'hub' ? LAYER : undefined, tokenEnvVar);
+  return requestFor(c, SITE, c.portalKind === 'hub' ? (c.name.startsWith('old-') ? OLD_LAYER : LAYER) : undefined, tokenEnvVar);
 }
 
 /** What VS Code inserts for a SnippetString, placeholders taking their default values. */
