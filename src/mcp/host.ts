@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { version } from '../../package.json';
 import type { AssistantContext, SaveTarget } from '../assistant/index';
 import { CatalogStore } from '../catalog/store';
-import { PortalHttp } from '../portal/http';
+import { PortalHttp, type HttpSettings } from '../portal/http';
 import { createPortal, readPortalConfigs } from '../portal/index';
 import type { PortalConfig } from '../portal/types';
 import { NodeSaveFs } from '../save/index';
@@ -99,11 +99,12 @@ function saveTarget(root: string, saveFolder: string): SaveTarget {
   };
 }
 
-export function nodeAssistantContext(options: McpOptions, env: NodeJS.ProcessEnv, log: (line: string) => void): AssistantContext {
-  const http = new PortalHttp({ userAgent: `okc-open-data-mcp/${version} (Node ${process.versions.node})`, timeoutMs: options.timeoutSeconds * 1000 });
+/** `http` overrides the client's settings (tests shorten retries). */
+export function nodeAssistantContext(options: McpOptions, env: NodeJS.ProcessEnv, log: (line: string) => void, http: Partial<HttpSettings> = {}): AssistantContext {
+  const client = new PortalHttp({ userAgent: `okc-open-data-mcp/${version} (Node ${process.versions.node})`, timeoutMs: options.timeoutSeconds * 1000, ...http });
   const token = async (): Promise<string | undefined> => env[TOKEN_ENV_VAR] || undefined;
   const store = new CatalogStore(
-    options.portals.map((config) => createPortal(config, http, { token })),
+    options.portals.map((config) => createPortal(config, client, { token })),
     { read: async () => undefined, write: async () => undefined },
   );
   let loading: Promise<void> | undefined;
