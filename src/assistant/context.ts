@@ -21,6 +21,8 @@ export interface AssistantContext {
   store: CatalogStore;
   /** Resolves once the catalog has loaded (cache or portals); tools wait for it. */
   ready(): Promise<void>;
+  /** Resolves once field names are indexed for search (see CatalogStore.indexFields). */
+  fieldsIndexed?(): Promise<void>;
   /** Every token the host knows; scrubbed from any answer as a last line of defence. */
   secrets(): Promise<string[]>;
   /** Where saves may go; absent: the save tool answers that saving is not enabled here. */

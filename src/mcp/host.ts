@@ -108,18 +108,17 @@ export function nodeAssistantContext(options: McpOptions, env: NodeJS.ProcessEnv
     { read: async () => undefined, write: async () => undefined },
   );
   let loading: Promise<void> | undefined;
+  let indexing: Promise<void> | undefined;
   const ready = (): Promise<void> =>
     (loading ??= (async () => {
       await store.refresh();
       for (const s of store.states()) if (s.error) log(`${s.config.name}: ${s.error.kind}: ${s.error.message}`);
-      // Field names make datasets findable by a column; wait a little for them, not forever.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([store.indexFields(4), new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
-      clearTimeout(timer);
     })());
   return {
     store,
     ready,
+    // Field names make datasets findable by a column; read once, after the catalog.
+    fieldsIndexed: () => (indexing ??= ready().then(() => store.indexFields(4))),
     secrets: async () => [env[TOKEN_ENV_VAR]].filter((t): t is string => !!t),
     save: options.allowSave ? saveTarget(options.allowSave, options.saveFolder) : undefined,
     saveDisabledReason: 'Saving is off in this MCP server. Whoever starts it can allow it with --allow-save <folder> (files are then written only inside that folder); meanwhile use okcOpenData_generateSnippet for code that downloads the rows.',

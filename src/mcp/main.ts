@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const server = createMcpServer(context, version);
   await server.connect(new StdioServerTransport());
   // Start loading the catalog at once; the first tool call waits for it.
-  void context.ready();
+  void context.fieldsIndexed?.();
   log(`serving ${options.portals.map((p) => `${p.name} (${p.kind}) ${p.url}`).join(', ')}${options.allowSave ? `; saves allowed inside ${options.allowSave}` : '; saving off'}`);
 }
 

@@ -28,6 +28,8 @@ export function vscodeAssistantContext(store: CatalogStore, tokens: PortalTokens
   return {
     store,
     ready: () => firstLoad,
+    // Schemas are cached per portal, so this shares the fetches of the indexing the refresh started.
+    fieldsIndexed: () => firstLoad.then(() => store.indexFields()),
     secrets: async () => (await Promise.all(store.states().map((s) => tokens.get(s.config.name)))).filter((t): t is string => !!t),
     get save() {
       return workspaceSaveTarget();
