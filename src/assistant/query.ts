@@ -3,7 +3,8 @@
 // come through the same portal layer the grid uses; answers are cut to the budget and say so.
 
 import Papa from 'papaparse';
-import type { CellValue, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
+import type { CellValue, DatasetSchema, DatasetSummary, FieldKind, Portal, PortalStatisticType } from '../portal/types';
+import { hubStatisticsUrl } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
 import { cellText, typedValue } from '../save/values';
 import type { AggregateRequest, StatisticSpec } from '../stats/types';
@@ -11,13 +12,11 @@ import { cutCell, fitItems, MAX_ROWS_SHOWN, type OutputBudget } from './budget';
 import { ToolInputError, type AssistantContext, type ToolAnswer } from './context';
 import { STATISTIC_KINDS } from './definitions';
 import { fieldName, optionalInteger, optionalString, optionalStringList, queryFromInput, resolveDataset, type ToolInput } from './input';
-import { aggregateEngine } from './statistics';
+import { aggregateEngine, CLIENT_STATISTICS_ROW_LIMIT } from './statistics';
 import { UNTRUSTED_NOTE, untrustedBlock } from './untrusted';
 
 /** Rows shown when the model gives no limit. */
 const DEFAULT_ROWS = 20;
-/** Most source rows a client-side statistics fallback reads (legacy portal, file datasets). */
-export const CLIENT_STATISTICS_ROW_LIMIT = 100_000;
 
 export function csvLine(cells: string[]): string {
   return Papa.unparse([cells], { newline: '\n' });
@@ -90,15 +89,15 @@ function statisticSpecs(input: ToolInput, schema: DatasetSchema): StatisticSpec[
 }
 
 /** The FeatureServer statistics request as a URL a person can open (no token). */
-function statisticsUrl(portal: Portal, dataset: DatasetSummary, filters: DatasetQuery, request: AggregateRequest): string | undefined {
+function statisticsUrl(portal: Portal, dataset: DatasetSummary, schema: DatasetSchema, filters: DatasetQuery, request: AggregateRequest): string | undefined {
   if (portal.config.kind !== 'hub' || !dataset.apiUrl) return undefined;
-  const url = new URL(portal.queryUrl(dataset, filters));
-  for (const key of ['outFields', 'orderByFields', 'resultOffset', 'resultRecordCount', 'outSR']) url.searchParams.delete(key);
-  url.searchParams.set('returnGeometry', 'false');
-  url.searchParams.set('outStatistics', JSON.stringify(request.statistics.map((s) => ({ statisticType: s.kind === 'stddev' ? 'stddev' : s.kind, onStatisticField: s.field, outStatisticFieldName: s.as }))));
-  if (request.groupBy?.length) url.searchParams.set('groupByFieldsForStatistics', request.groupBy.join(','));
-  if (request.orderBy?.length) url.searchParams.set('orderByFields', request.orderBy.map((o) => `${o.column} ${o.descending ? 'DESC' : 'ASC'}`).join(','));
-  return url.toString();
+  const fieldTypes: Record<string, FieldKind> = Object.fromEntries(schema.fields.map((f) => [f.name, f.kind]));
+  return hubStatisticsUrl(filters, { layerUrl: dataset.apiUrl, objectIdField: schema.objectIdField, fieldTypes }, {
+    statistics: request.statistics.map((s) => ({ type: s.kind as PortalStatisticType, field: s.field, outName: s.as ?? `${s.kind}_${s.field}` })),
+    groupBy: request.groupBy,
+    orderBy: request.orderBy,
+    limit: request.limit,
+  });
 }
 
 async function statisticsAnswer(
@@ -133,7 +132,7 @@ async function statisticsAnswer(
   const result = await aggregateEngine(portal, dataset, schema, request, signal);
   const lines = result.rows.map((row) => csvLine(row.map((v) => cutCell(cellText(v)).text)));
   const header = csvLine(result.columns);
-  const url = result.computedOn === 'portal' ? statisticsUrl(portal, dataset, filters, request) : undefined;
+  const url = result.computedOn === 'portal' ? statisticsUrl(portal, dataset, schema, filters, request) : undefined;
   const render = (shown: number): string => {
     const out: string[] = [];
     if (result.matchingRows !== undefined) out.push(`${result.matchingRows} row${result.matchingRows === 1 ? '' : 's'} match the query.`);

@@ -162,6 +162,37 @@ describe('assistant tools against the fake OKC portal', function () {
       assert.match(answer.text, /could not be read: .*AND and OR cannot be mixed/);
     });
 
+    it('counts per group on the portal, matching the fake\'s own data', async () => {
+      const truth = fake.catalog.byTitle(BIG_TITLE)!;
+      const oracle = new Map<string, { count: number; sum: number }>();
+      for (let i = 0; i < truth.rowCount; i++) {
+        const a = truth.attributesAt(i);
+        if (a.Status !== 'Open') continue;
+        const entry = oracle.get(String(a.Ward)) ?? { count: 0, sum: 0 };
+        entry.count++;
+        entry.sum += Number(a.Quantity ?? 0);
+        oracle.set(String(a.Ward), entry);
+      }
+      const answer = await runTool('okcOpenData_queryDataset', { dataset: big(), where: "Status = 'Open'", groupBy: ['Ward'], statistics: [{ type: 'count', field: '*' }, { type: 'sum', field: 'Quantity' }], orderBy: 'Ward' }, tools);
+      assert.equal(answer.isError, false, answer.text);
+      assert.match(answer.text, /Computed on the portal/);
+      assert.match(answer.text, /API URL of this statistics query \(token-free\): http:.*outStatistics=.*groupByFieldsForStatistics=Ward/);
+      const [header, ...rows] = csvBlock(answer.text, 'statistics');
+      assert.deepEqual(header, ['Ward', 'count_rows', 'sum_Quantity']);
+      assert.deepEqual(
+        rows.map((r) => [r[0], Number(r[1]), Number(r[2])]),
+        [...oracle.entries()].sort((a, b) => Number(a[0]) - Number(b[0])).map(([ward, e]) => [ward, e.count, e.sum]),
+      );
+    });
+
+    it('computes statistics over fetched rows on the legacy portal and says so', async () => {
+      const truth = fake.catalog.byTitle('Fire Stations')!;
+      const answer = await runTool('okcOpenData_queryDataset', { dataset: 'Fire Stations', portal: LEGACY, statistics: [{ type: 'count', field: '*' }] }, tools);
+      assert.equal(answer.isError, false, answer.text);
+      assert.match(answer.text, new RegExp(`Computed here over ${truth.rowCount} fetched rows`));
+      assert.equal(Number(csvBlock(answer.text, 'statistics')[1][0]), truth.rowCount);
+    });
+
     it('names the fields when one does not exist', async () => {
       const answer = await runTool('okcOpenData_queryDataset', { dataset: big(), fields: ['Nope'] }, tools);
       assert.equal(answer.isError, true);
