@@ -29,7 +29,7 @@ describe('assistant tools against the fake OKC portal', function () {
     zones.description = `<p>${INJECTION}</p>`;
     saveDir = mkdtempSync(join(tmpdir(), 'okc-assistant-'));
     tools = assistantOn(fake.baseUrl, { allowSave: saveDir, timeoutSeconds: 2 });
-    await tools.ready();
+    await tools.fieldsIndexed!();
   });
   after(async () => {
     rmSync(saveDir, { recursive: true, force: true });
