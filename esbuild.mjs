@@ -55,6 +55,16 @@ const builds = [
   }),
   esbuild.build({
     ...common,
+    // The MCP server: its own bundle, runs on plain Node (no `vscode` anywhere in it).
+    entryPoints: ['src/mcp/main.ts'],
+    outfile: 'dist/mcp.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: production,
+  }),
+  esbuild.build({
+    ...common,
     // One bundle per panel: only the top-level files are entry points; subfolders are their modules.
     entryPoints: entries('src/webview', (p) => dirname(p) === 'src/webview' && p.endsWith('.ts') && !p.endsWith('.d.ts')),
     outdir: 'dist/webview',

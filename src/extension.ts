@@ -12,6 +12,9 @@ import { rateLimitWait } from './messages';
 import { PortalHttp } from './portal/http';
 import { createPortal, readPortalConfigs } from './portal/index';
 import type { Portal } from './portal/types';
+import { vscodeAssistantContext } from './tools/context';
+import { registerLanguageModelTools } from './tools/lmTools';
+import { registerMcpServerProvider } from './tools/mcpProvider';
 
 export interface OkcOpenDataApi {
   /** For tests and other extensions: the live catalog store. */
@@ -98,6 +101,10 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
     updateViewState();
     await refresh();
   })();
+  // The catalog as tools for chat and agents: LM tools, and the MCP server where VS Code has MCP.
+  context.subscriptions.push(registerLanguageModelTools(vscodeAssistantContext(store, tokens, firstLoad)));
+  const mcp = registerMcpServerProvider(context);
+  if (mcp) context.subscriptions.push(mcp);
   return { store, tree, firstLoad, refresh, timings: { loadStart, loadEnd, activateStart, activateEnd: performance.now() } };
 }
 

@@ -10,12 +10,11 @@ import { isPortalError } from '../portal/errors';
 import type { DatasetField, DatasetSchema, DatasetSummary } from '../portal/types';
 import type { DatasetQuery, FieldFilter, FilterOperator, SpatialFilter } from '../query/model';
 import { generateSnippet, languagesForEditor, SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/index';
-import { snippetRequestFor } from '../snippets/request';
+import { snippetRequestFor, TOKEN_ENV_VAR } from '../snippets/request';
 import { LEGACY_TOKEN_HEADER } from '../portal/legacy';
 import { showControls } from '../util/text';
 
-/** The variable generated code reads a token from. */
-export const TOKEN_ENV_VAR = 'OKC_PORTAL_TOKEN';
+export { TOKEN_ENV_VAR };
 
 /** For tests and other extensions: skip the questions whose answers are given. */
 export interface InsertSnippetOptions {

@@ -305,7 +305,7 @@ async function pickSavedFile(): Promise<vscode.Uri | undefined> {
 }
 
 /** file: folders use node:fs directly (true streaming); anything else goes through vscode.workspace.fs. */
-function saveFsFor(folder: vscode.Uri): SaveFs {
+export function saveFsFor(folder: vscode.Uri): SaveFs {
   if (folder.scheme === 'file') return new NodeSaveFs();
   const at = (p: string): vscode.Uri => folder.with({ path: p });
   const whole: WholeFileFs = {
@@ -326,6 +326,6 @@ function saveFsFor(folder: vscode.Uri): SaveFs {
   return new SpoolingSaveFs(whole);
 }
 
-function fsPath(uri: vscode.Uri): string {
+export function fsPath(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.path;
 }

@@ -5,6 +5,9 @@ import type { DatasetSchema, DatasetSummary, FieldKind, PortalConfig } from '../
 import type { DatasetQuery } from '../query/model';
 import type { SnippetRequest } from './plan';
 
+/** The variable generated code (and the MCP server) read a token from. */
+export const TOKEN_ENV_VAR = 'OKC_PORTAL_TOKEN';
+
 export interface SnippetOptions {
   /** Loop over every page (default true: a snippet should give the whole answer). */
   pageAll?: boolean;
