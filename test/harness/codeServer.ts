@@ -182,7 +182,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       detached: true,
       stdio: ['ignore', logFd, logFd],
       // NODE_OPTIONS of a test runner (--require hooks, inspector) must not reach VS Code's server.
-      env: { ...process.env, ...options.env, NODE_OPTIONS: '' },
+      // OKC_USER_DATA_DIR: where integration tests find the logs (the output channel) to check.
+      env: { ...process.env, ...options.env, OKC_USER_DATA_DIR: userDataDir, NODE_OPTIONS: '' },
     },
   );
   closeSync(logFd);

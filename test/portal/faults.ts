@@ -19,6 +19,8 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** Apply to the next N matching requests, then expire; unlimited when absent. */
   times?: number;
+  /** Let the first N matching requests through untouched, then apply (a fault mid-download). */
+  after?: number;
 }
 
 export interface FaultController {
@@ -72,7 +74,13 @@ export class Faults implements FaultController {
 
   /** The rules that apply to this request, consuming one use of each counted rule. */
   take(pathname: string): FaultRule[] {
-    const hit = this.list.filter((r) => pathMatches(r, pathname) && (r.times === undefined || r.times > 0));
+    const matching = this.list.filter((r) => pathMatches(r, pathname) && (r.times === undefined || r.times > 0));
+    // A rule still letting requests through (`after`) counts this one and stays out of the way.
+    const hit = matching.filter((r) => {
+      if (!r.after) return true;
+      r.after--;
+      return false;
+    });
     for (const r of hit) if (r.times !== undefined) r.times--;
     this.list = this.list.filter((r) => r.times === undefined || r.times > 0);
     return hit;
