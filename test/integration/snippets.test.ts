@@ -35,8 +35,10 @@ describe('Insert API Query Snippet', function () {
   // The token of Snippet Hub, set as a user sets it; the legacy portal on the same host has none.
   beforeEach(async () => {
     canary = `canary-${randomBytes(8).toString('hex')}`;
-    requestsFrom = fake.requests.length;
     await setPortalToken(okc, 'Snippet Hub', canary);
+    requestsFrom = fake.requests.length;
+    // The feed and the search, read with a token stored.
+    await okc.refresh(['Snippet Hub']);
     // Fields are read again, with the token, when a snippet needs them.
     for (const d of okc.store.allDatasets()) okc.store.portal(d.portal)?.forget?.(d);
   });

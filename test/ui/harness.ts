@@ -120,7 +120,7 @@ export const mochaHooks = {
 /** (Re)loads the workbench with the extension under development; returns ms to first paint. */
 export async function openWorkbench(): Promise<number> {
   const { page, url } = await session();
-  return loadWorkbench(page, url);
+  return loadWorkbench(page, url, 180_000);
 }
 
 /** Dismisses every browser dialog (alert, confirm, prompt) the page opens and returns the
@@ -367,7 +367,6 @@ export async function replaceUserSettings(settings: Record<string, unknown>, pag
   await p.keyboard.press('Control+A');
   // One input event: no auto-closed brackets or quotes on the way.
   await p.keyboard.insertText(JSON.stringify(settings));
-  await p.locator('.part.editor .tabs-container .tab.active.dirty', { hasText: 'settings.json' }).first().waitFor({ timeout: 15_000 });
   await p.keyboard.press('Control+S');
   await p.locator('.part.editor .tabs-container .tab.active:not(.dirty)', { hasText: 'settings.json' }).first().waitFor({ timeout: 30_000 });
   await closeAllEditors(p);
@@ -378,10 +377,22 @@ export async function restoreUserSettings(): Promise<boolean> {
   const { server } = await session();
   const baseline = state().settingsBaseline;
   const path = userSettingsPath(server);
-  if (baseline === undefined || readFileSync(path, 'utf8') === baseline) return false;
-  await replaceUserSettings(JSON.parse(baseline) as Record<string, unknown>);
+  if (baseline === undefined) return false;
+  const now = readFileSync(path, 'utf8');
+  if (now === baseline) return false;
+  let changed = true;
+  try {
+    const [was, is] = [JSON.parse(baseline) as Record<string, unknown>, JSON.parse(now) as Record<string, unknown>];
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]));
+    changed = keys.length > 0;
+    if (changed) process.stderr.write(`[ui harness] settings changed since the session started: ${keys.join(', ')}\n`);
+  } catch {
+    // Not JSON (a half-typed edit that got saved): certainly changed.
+  }
+  // Only the layout differs (the workbench rewrote the file): the bytes are enough.
+  if (changed) await replaceUserSettings(JSON.parse(baseline) as Record<string, unknown>);
   writeFileSync(path, baseline);
-  return true;
+  return changed;
 }
 
 /** The extension's own state a test may leave: portal faults and a tree filter. */
@@ -432,6 +443,9 @@ async function resetQuietly(when: 'before' | 'after'): Promise<void> {
     if (done.length && when === 'before') process.stderr.write(`[ui harness] left over before this test, cleaned: ${done.join(', ')}\n`);
   } catch (error) {
     // A failing root hook would stop every later test: report, and let the next test show it.
-    process.stderr.write(`[ui harness] reset ${when} the test failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`[ui harness] reset ${when} the test failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    const page = state().started?.page;
+    const shot = page && (await savePng(page, `reset-failed-${when}-${Date.now()}`).catch(() => undefined));
+    if (shot) process.stderr.write(`[ui harness] screenshot of the failed reset: ${shot}\n`);
   }
 }
