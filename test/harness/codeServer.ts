@@ -51,6 +51,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   // 'off', not false: VS Code rewrites false to 'off' in settings.json, which would look like a test's change.
   'extensions.autoUpdate': 'off',
+  // The value VS Code writes there itself on a remote workbench (same reason).
+  'remote.autoForwardPortsSource': 'hybrid',
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
