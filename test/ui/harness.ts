@@ -294,7 +294,9 @@ export async function dismissQuickInput(page: Page): Promise<void> {
 
 // ---- known state: what every test starts from and leaves behind -----------------------------
 
-const RESET_TIMEOUT_MS = 90_000;
+/** What one reset may take; the hooks allow more, for the failure screenshot. */
+const RESET_BUDGET_MS = 90_000;
+const RESET_TIMEOUT_MS = RESET_BUDGET_MS + 60_000;
 
 /** Workbench overlays that take the keyboard: quick input, context menu, modal dialog, hover. */
 const OVERLAYS = ['.quick-input-widget', '.context-view .monaco-menu', '.monaco-dialog-box', '.monaco-hover:not(.hidden)'];
@@ -438,7 +440,14 @@ export async function resetWorkbench(): Promise<string[]> {
 
 async function resetQuietly(when: 'before' | 'after'): Promise<void> {
   try {
-    const done = await resetWorkbench();
+    // Bounded well inside the hook's own timeout: a root hook that times out stops the run.
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      resetWorkbench(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`not done after ${RESET_BUDGET_MS} ms`)), RESET_BUDGET_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
     // Before a test, anything to clean means an earlier test (or hook) left it: worth saying.
     if (done.length && when === 'before') process.stderr.write(`[ui harness] left over before this test, cleaned: ${done.join(', ')}\n`);
   } catch (error) {
