@@ -201,6 +201,8 @@ export async function clickActivity(label = EXTENSION_TITLE, page?: Page): Promi
     (await p.locator('.part.sidebar').first().isVisible()) &&
     (await entry.evaluate((element) => (element.closest('.action-item') ?? element).classList.contains('checked')));
   if (await isShown()) return;
+  // A hover or menu left by the step before would take the click.
+  await dismissOverlays(p).catch(() => undefined);
   await entry.click();
   if (!(await waitFor('the view container shown', isShown, { timeoutMs: 3000 }).catch(() => false))) await entry.click();
 }
