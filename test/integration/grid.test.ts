@@ -37,6 +37,8 @@ function expectTextOnly(html: string): void {
 async function preview(d: DatasetSummary): Promise<GridHandle> {
   const handle = await vscode.commands.executeCommand<GridHandle | undefined>('okcOpenData.previewDataset', d);
   assert.ok(handle, 'Preview Dataset returned no panel');
+  // Each test opens its own panel (the harness closes them after each test): drive it once drawn.
+  await handle.waitForPaint((p) => p.first === 0, 60_000);
   return handle;
 }
 
