@@ -254,6 +254,21 @@ export interface MapPaintReport {
   panFrameMs?: number;
 }
 
+/** What the webview drew: `texts` are the row data it holds, `shown` and `html` what the DOM
+ * shows for the same rows (tests check hostile values reach the user as text). */
+export interface GridPaint {
+  generation: number;
+  first: number;
+  last: number;
+  activeRow: number;
+  /** Cells of the first then the last painted row, from the row data. */
+  texts: string[];
+  /** The same cells as drawn: each grid cell's text content, row number column left out. */
+  shown: string[];
+  /** outerHTML of the first and the last painted row. */
+  html: string;
+}
+
 /** Requests a webview may send, by method: params and result. */
 export interface HostRequests {
   'metadata/action': { params: { action: MetadataAction }; result: void };
@@ -278,7 +293,7 @@ export interface HostRequests {
   /** The webview drew a profile; lets tests see what a user sees. */
   'grid/profileShown': { params: { field: string; generation: number; topValues: string[] }; result: void };
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
-  'grid/painted': { params: { generation: number; first: number; last: number; activeRow: number; texts: string[] }; result: void };
+  'grid/painted': { params: GridPaint; result: void };
   /** A page of features (`whole` mode) or the features in an extent (`inView` mode). */
   'map/features': { params: { generation: number; page: number; extent?: [number, number, number, number]; degreesPerPixel?: number }; result: MapFeatureBatch };
   /** The row detail of a feature, as the grid shows it. */

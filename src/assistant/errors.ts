@@ -32,6 +32,7 @@ export function portalErrorText(portalName: string, error: PortalError, whereCla
       return `${name} refused access (${defuse(error.message)}). This dataset needs a token: the user can set one with the command "OKC Open Data: Set Portal Token" (or OKC_PORTAL_TOKEN for the MCP server). Never ask the user to paste a token into the chat.`;
     case 'cancelled':
       return 'The request was cancelled.';
+    case 'refused':
     case 'rejected':
       if (whereClause !== undefined) return `The portal refused this where clause: ${defuse(whereClause)} — ${defuse(error.message.replace(/\.+$/, ''))}.${portalDetails(error)} Check the field names and value types with okcOpenData_describeDataset, then try again.`;
       return `${name} refused the request: ${defuse(error.message.replace(/\.+$/, ''))}.${portalDetails(error)}`;

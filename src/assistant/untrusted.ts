@@ -2,7 +2,7 @@
 // generated code that quotes them reaches the model inside a labelled block, with any text
 // that could close or open such a block defused, and invisible controls removed.
 
-import { stripControls } from '../util/text';
+import { showControls } from '../util/text';
 
 export const UNTRUSTED_TAG = 'untrusted-data';
 
@@ -16,13 +16,13 @@ const TAG_IN_TEXT = new RegExp(`<(/?)\\s*(${UNTRUSTED_TAG})`, 'gi');
 /** Portal text with bidi/control characters removed and block tags defused (`<` becomes
  * `&lt;` only where it would start an untrusted-data tag). */
 export function defuse(text: string): string {
-  return stripControls(text).replace(TAG_IN_TEXT, '&lt;$1$2');
+  return showControls(text).replace(TAG_IN_TEXT, '&lt;$1$2');
 }
 
 /** JSON of portal values as a block body: `<` is written `\u003c`, which keeps the JSON
  * valid and the same value while no tag can appear in it at all. */
 export function untrustedJson(label: string, value: unknown): string {
-  const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? stripControls(v) : v)).replace(/</g, '\\u003c');
+  const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? showControls(v) : v)).replace(/</g, '\\u003c');
   return untrustedBlock(label, 'json', json, false);
 }
 

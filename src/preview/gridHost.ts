@@ -3,7 +3,7 @@
 // webview painted so tests and benchmarks can see what a user sees.
 
 import * as vscode from 'vscode';
-import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction, ProfileView } from '../protocol';
+import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction, GridPaint, ProfileView } from '../protocol';
 import { Disposable } from '../util/disposable';
 import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, rowsToCsv } from './gridCells';
 import { WebviewHost } from './webviewHost';
@@ -31,12 +31,7 @@ export interface ProfileShown {
   topValues: string[];
 }
 
-export interface PaintReport {
-  generation: number;
-  first: number;
-  last: number;
-  activeRow: number;
-  texts: string[];
+export interface PaintReport extends GridPaint {
   /** performance.now() in the extension host when the report arrived. */
   at: number;
 }

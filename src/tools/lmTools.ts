@@ -5,15 +5,15 @@
 
 import * as vscode from 'vscode';
 import { budgetFrom, describePlan, planSave, runTool, TOOL_DEFINITIONS, type AssistantContext, type ToolName } from '../assistant/index';
-import { stripControls } from '../util/text';
+import { showControls } from '../util/text';
 
 const FORMAT_LABELS: Record<string, string> = { csv: 'CSV', json: 'JSON', geojson: 'GeoJSON', ndjson: 'NDJSON' };
 
 function invocationMessage(name: ToolName, input: Record<string, unknown>): string {
-  const dataset = typeof input.dataset === 'string' ? stripControls(input.dataset) : '';
+  const dataset = typeof input.dataset === 'string' ? showControls(input.dataset) : '';
   switch (name) {
     case 'okcOpenData_searchDatasets':
-      return vscode.l10n.t('Searching OKC open data for "{0}"', typeof input.text === 'string' ? stripControls(input.text) : '');
+      return vscode.l10n.t('Searching OKC open data for "{0}"', typeof input.text === 'string' ? showControls(input.text) : '');
     case 'okcOpenData_describeDataset':
       return vscode.l10n.t('Reading the description of {0}', dataset);
     case 'okcOpenData_queryDataset':

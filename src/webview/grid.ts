@@ -322,7 +322,10 @@ function reportPaint(first: number, count: number): void {
   if (key === lastPainted) return;
   lastPainted = key;
   const texts = [first, last].flatMap((r) => (rows.get(r)?.cells ?? []).map((c) => (c === null ? '' : String(c).slice(0, 100))));
-  void request('grid/painted', { generation: view.generation, first, last, activeRow: active.row, texts }).catch(() => undefined);
+  const drawn = [first, last].map((r) => body.querySelector<HTMLElement>(`.grid-row[data-row="${r}"]`)).filter((row) => row !== null);
+  const shown = drawn.flatMap((row) => [...row.querySelectorAll('.grid-cell')].map((cell) => cell.textContent ?? ''));
+  const html = drawn.map((row) => row.outerHTML).join('\n');
+  void request('grid/painted', { generation: view.generation, first, last, activeRow: active.row, texts, shown, html }).catch(() => undefined);
 }
 
 function requestWindow(first: number, count: number): void {

@@ -49,7 +49,10 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  // 'off', not false: VS Code rewrites false to 'off' in settings.json, which would look like a test's change.
+  'extensions.autoUpdate': 'off',
+  // The value VS Code writes there itself on a remote workbench (same reason).
+  'remote.autoForwardPortsSource': 'hybrid',
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
@@ -182,7 +185,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       detached: true,
       stdio: ['ignore', logFd, logFd],
       // NODE_OPTIONS of a test runner (--require hooks, inspector) must not reach VS Code's server.
-      env: { ...process.env, ...options.env, NODE_OPTIONS: '' },
+      // OKC_USER_DATA_DIR: where integration tests find the logs (the output channel) to check.
+      env: { ...process.env, ...options.env, OKC_USER_DATA_DIR: userDataDir, NODE_OPTIONS: '' },
     },
   );
   closeSync(logFd);

@@ -3,12 +3,28 @@
 // portal while the cache and the other portals stay.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { FEED_FILES } from '../portal/feed-items';
 import * as vscode from 'vscode';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { CatalogNode } from '../../src/catalog/tree';
-import { startFakePortal, type FakePortal } from '../portal/server';
-import { usePortals } from './helpers';
+import type { FakePortal } from '../portal/server';
+import { waitFor } from '../harness/wait';
+import {
+  expectTokenOnlyOnFeatureServer,
+  logDebugLines,
+  logFiles,
+  outputChannelText,
+  PROXY_RESOLVER_LINE,
+  recordOpenedUrls,
+  recordUserMessages,
+  setPortalToken,
+  startFake,
+  usePortals,
+} from './helpers';
+import { afterThisTest } from './reset';
 
 async function children(okc: OkcOpenDataApi, node?: CatalogNode): Promise<CatalogNode[]> {
   return (await okc.tree.getChildren(node)) ?? [];
@@ -29,6 +45,18 @@ async function portalNode(okc: OkcOpenDataApi, name: string): Promise<CatalogNod
   return node;
 }
 
+/** Label, description and tooltip of every node down to the datasets (and below `expand`). */
+async function treeText(okc: OkcOpenDataApi, expand: CatalogNode[] = [], node?: CatalogNode, depth = 0): Promise<string> {
+  const parts: string[] = [];
+  for (const child of await children(okc, node)) {
+    const item = okc.tree.getTreeItem(child);
+    parts.push(label(okc, child), String(item.description ?? ''), text(item.tooltip as vscode.MarkdownString | string | undefined));
+    const open = child.type !== 'dataset' || expand.some((e) => e.type === 'dataset' && child.type === 'dataset' && e.dataset.id === child.dataset.id);
+    if (depth < 4 && open && child.type !== 'field' && child.type !== 'message') parts.push(await treeText(okc, expand, child, depth + 1));
+  }
+  return parts.join('\n');
+}
+
 async function datasetNode(okc: OkcOpenDataApi, portal: string, title: string): Promise<Extract<CatalogNode, { type: 'dataset' }>> {
   for (const group of await children(okc, await portalNode(okc, portal))) {
     if (group.type !== 'group') continue;
@@ -44,8 +72,8 @@ describe('Catalog view', function () {
   let second: FakePortal;
 
   before(async () => {
-    fake = await startFakePortal({ port: 0, bigRows: 20_000 });
-    second = await startFakePortal({ port: 0, bigRows: 20_000, seed: 7 });
+    fake = await startFake({ bigRows: 20_000 });
+    second = await startFake({ bigRows: 20_000, seed: 7 });
   });
   after(async () => {
     await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
@@ -53,10 +81,6 @@ describe('Catalog view', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await fake?.close();
     await second?.close();
-  });
-  afterEach(() => {
-    fake.faults.clear();
-    second.faults.clear();
   });
 
   it('lists groups and datasets from the Hub feed, with licence and update frequency up front', async () => {
@@ -133,11 +157,83 @@ describe('Catalog view', function () {
 
   it('copies a token-free API URL', async () => {
     const okc = await usePortals([{ name: 'OKC Hub', kind: 'hub', url: fake.baseUrl }]);
+    const canary = `canary-${randomBytes(8).toString('hex')}`;
+    await setPortalToken(okc, 'OKC Hub', canary);
     const stations = await datasetNode(okc, 'OKC Hub', 'Fire Stations');
     await vscode.commands.executeCommand('okcOpenData.copyApiUrl', stations);
     const copied = await vscode.env.clipboard.readText();
     assert.ok(copied.startsWith(`${fake.baseUrl}${fake.catalog.byTitle('Fire Stations')!.layerPath}/query?`), copied);
     assert.ok(!/token=/.test(copied));
+    assert.ok(!copied.includes(canary), 'the token is in the copied URL');
+  });
+
+  it('sends a token set with Set Portal Token to FeatureServer requests only, and shows it nowhere, retries and errors included', async () => {
+    await logDebugLines();
+    const okc = await usePortals([{ name: 'OKC Hub', kind: 'hub', url: fake.baseUrl }]);
+    const canary = `canary-${randomBytes(8).toString('hex')}`;
+    const opened = recordOpenedUrls();
+    const shown = recordUserMessages();
+    await setPortalToken(okc, 'OKC Hub', canary);
+    const from = fake.requests.length;
+    // The feed and the search, read with a token stored.
+    await okc.refresh(['OKC Hub']);
+    const stations = await datasetNode(okc, 'OKC Hub', 'Fire Stations');
+    const layer = fake.catalog.byTitle('Fire Stations')!.layerPath;
+    okc.store.portal('OKC Hub')?.forget?.(stations.dataset);
+    // The fields (layer description and count) and the metadata panel, read with the token.
+    await children(okc, stations);
+    await vscode.commands.executeCommand('okcOpenData.showMetadata', stations);
+
+    // Retries: the layer's queries fail twice, then answer; the save goes through them.
+    const folder = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'token-canary');
+    afterThisTest('token canary folder', () => rmSync(folder, { recursive: true, force: true }));
+    const save = (format: string) =>
+      vscode.commands.executeCommand<{ uri: vscode.Uri } | undefined>('okcOpenData.saveDataset', stations.dataset, {
+        folder: vscode.Uri.file(folder).toString(), overwrite: true, format, fileName: 'stations',
+      });
+    fake.faults.set([{ path: `${layer}/query`, kind: 'status5xx', status: 503, times: 2 }]);
+    assert.ok(await save('csv'), 'saved after the retries');
+    // Errors: the layer keeps failing a save; the feed fails a refresh (logged as a warning).
+    fake.faults.set([{ path: `${layer}/query`, kind: 'status5xx', status: 500 }, { path: '/api/feed', kind: 'status5xx', status: 503 }]);
+    assert.equal(await save('geojson'), undefined, 'the save failed');
+    assert.equal(shown.errors.length, 1, `errors shown: ${JSON.stringify(shown.errors)}`);
+    await okc.refresh(['OKC Hub']);
+    assert.ok(okc.store.states()[0].error, 'the refresh failed');
+    fake.faults.clear();
+    await okc.refresh(['OKC Hub']);
+
+    // Everything a user can take away from the extension.
+    await vscode.commands.executeCommand('okcOpenData.copyApiUrl', stations);
+    const copiedUrl = await vscode.env.clipboard.readText();
+    const curl = (await vscode.commands.executeCommand<string>('okcOpenData.copyAsCurl', stations)) ?? '';
+    await vscode.commands.executeCommand('okcOpenData.insertSnippet', stations.dataset, { language: 'python-requests', query: {}, pageAll: true });
+    const snippet = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(snippet, /OKC_PORTAL_TOKEN/);
+    await vscode.commands.executeCommand('okcOpenData.openInBrowser', stations);
+    await vscode.commands.executeCommand('okcOpenData.reportProblem', stations);
+    assert.equal(opened.length, 2, `URLs opened: ${opened.join(' ')}`);
+    const savedFiles = readdirSync(folder).map((name) => `${name}\n${readFileSync(join(folder, name), 'utf8')}`);
+    assert.ok(savedFiles.some((f) => f.startsWith('stations.csv.okc.json')), `no sidecar among ${readdirSync(folder).join(', ')}`);
+    // The output channel has the retries and the refresh failure: debug lines are written.
+    const output = await waitFor('the retries and the refresh failure in the output channel', () => {
+      const channel = outputChannelText();
+      return /retry \d/.test(channel) && /OKC Hub: server/.test(channel) && channel;
+    });
+
+    const places: Record<string, string> = {
+      'the copied API URL': copiedUrl,
+      'the curl command': curl,
+      'the inserted snippet': snippet,
+      'URLs opened in the browser': opened.join('\n'),
+      'messages shown': [...shown.errors, ...shown.warnings, ...shown.infos].join('\n'),
+      'the tree (labels, descriptions, tooltips)': await treeText(okc, [stations]),
+      'saved files and sidecars': savedFiles.join('\n'),
+      'the output channel': output,
+    };
+    // Every log file, but VS Code's proxy resolver lines (see PROXY_RESOLVER_LINE).
+    for (const [path, log] of logFiles()) places[path] = log.split('\n').filter((line) => !PROXY_RESOLVER_LINE.test(line)).join('\n');
+    for (const [where, value] of Object.entries(places)) assert.ok(!value.includes(canary), `the token is in ${where}`);
+    expectTokenOnlyOnFeatureServer(fake.requests.slice(from), canary, ['feed', 'search']);
   });
 
   it('filters the tree to matching datasets', async () => {

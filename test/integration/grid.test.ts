@@ -13,14 +13,32 @@ import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
 import type { GridHandle } from '../../src/preview/gridHost';
 import { BIG_TITLE, HOSTILE_TITLE, HUGE_CELL_CHARS, HUGE_CELL_ROW } from '../portal/data';
-import { startFakePortal, type FakePortal } from '../portal/server';
-import { datasetIn, usePortals } from './helpers';
+import type { FakePortal } from '../portal/server';
+import { beaconHits, executionMarkers, serveMarkerRows } from '../harness/markers';
+import { waitFor } from '../harness/wait';
+import { datasetIn, startFake, usePortals } from './helpers';
 
 const dataset = datasetIn;
+
+/** Rows as the grid drew them hold only its own markup: no element a value could have become,
+ * no on* attribute, no script link; hostile text is there as escaped characters. */
+function expectTextOnly(html: string): void {
+  assert.ok(html.includes('grid-cell'), `no drawn cells in ${html.slice(0, 200)}`);
+  // Text content is serialized with < and > escaped, so every literal < opens a real tag.
+  const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+  const names = new Set(tags.map((tag) => /^<([a-z][\w-]*)/i.exec(tag)![1].toLowerCase()));
+  assert.deepEqual([...names].filter((name) => name !== 'div'), [], 'elements other than the grid\'s own divs');
+  for (const tag of tags) {
+    assert.doesNotMatch(tag, /\son\w+\s*=/i, `an on* attribute: ${tag}`);
+    assert.doesNotMatch(tag, /\s(href|src|action)\s*=/i, `a link or source: ${tag}`);
+  }
+}
 
 async function preview(d: DatasetSummary): Promise<GridHandle> {
   const handle = await vscode.commands.executeCommand<GridHandle | undefined>('okcOpenData.previewDataset', d);
   assert.ok(handle, 'Preview Dataset returned no panel');
+  // Each test opens its own panel (the harness closes them after each test): drive it once drawn.
+  await handle.waitForPaint((p) => p.first === 0, 60_000);
   return handle;
 }
 
@@ -31,7 +49,7 @@ describe('Grid preview', function () {
   let scratch: string;
 
   before(async () => {
-    fake = await startFakePortal({ port: 0, bigRows: 1_000_000 });
+    fake = await startFake({ bigRows: 1_000_000 });
     okc = await usePortals([
       { name: 'Grid Hub', kind: 'hub', url: fake.baseUrl },
       { name: 'Grid Legacy', kind: 'legacy', url: fake.baseUrl },
@@ -199,14 +217,36 @@ describe('Grid preview', function () {
     assert.ok(fake.requests.some((r) => r.method === 'POST' && r.path.includes('/records/')), 'POST to the Records API');
   });
 
-  it('shows hostile values as text and cuts the 10 MB cell for display', async () => {
+  it('shows hostile values as text in the DOM it draws and cuts the 10 MB cell for display', async () => {
+    const hostile = fake.catalog.byTitle(HOSTILE_TITLE)!;
     const grid = await preview(dataset(okc, 'Grid Hub', HOSTILE_TITLE));
-    const paint = await grid.waitForPaint((p) => p.first === 0 && p.last >= HUGE_CELL_ROW);
-    assert.ok(paint.texts.some((t) => t.includes('<script>alert("title")</script>')), paint.texts.join(' | '));
+    // What the user sees: the cells as drawn (text content) and the rows' markup.
+    const paint = await grid.waitForPaint((p) => p.first === 0 && p.last >= HUGE_CELL_ROW && p.shown.length > 0);
+    assert.ok(paint.shown.includes(String(hostile.attributesAt(0).Title)), `drawn: ${paint.shown.join(' | ')}`);
+    assert.ok(paint.shown.some((t) => t.includes('<script>alert("title")</script>')), paint.shown.join(' | '));
+    expectTextOnly(paint.html);
     assert.equal(grid.view?.columns.find((c) => c.name === 'Title')?.label, '<img src=x onerror=alert("alias")>');
     const notes = (await grid.detail(grid.view!.generation, HUGE_CELL_ROW)).values.find((v) => v.name === 'Notes')!;
     assert.equal(notes.fullLength, HUGE_CELL_CHARS);
     assert.equal((notes.value as string).length, 100_000);
+  });
+
+  it('draws execution-marker payloads from the portal as text, and no beacon loads', async () => {
+    const markers = executionMarkers(fake.baseUrl);
+    const restore = serveMarkerRows(fake.catalog.byTitle(HOSTILE_TITLE)!, markers);
+    try {
+      const grid = await preview(dataset(okc, 'Grid Hub', HOSTILE_TITLE));
+      const last = fake.catalog.byTitle(HOSTILE_TITLE)!.rowCount - 1;
+      grid.scrollTo(0);
+      const paint = await grid.waitForPaint((p) => p.first === 0 && p.shown.some((t) => t.includes(markers.property)));
+      for (const payload of [markers.html[0], markers.links[0]]) assert.ok(paint.shown.includes(payload), `${payload} not drawn as text: ${paint.shown.join(' | ')}`);
+      expectTextOnly(paint.html);
+      grid.scrollTo(last);
+      expectTextOnly((await grid.waitForPaint((p) => p.last === last && p.shown.length > 0)).html);
+      assert.deepEqual(beaconHits(fake.requests, markers), [], 'a payload loaded its beacon');
+    } finally {
+      restore();
+    }
   });
 
   it('previews a CSV with quoted newlines beside the editor and follows changes to the file', async () => {
@@ -226,10 +266,8 @@ describe('Grid preview', function () {
     assert.ok(paint.texts.includes('1'));
     const firstGeneration = grid.view!.generation;
     appendFileSync(path, '501,"added\nlater",1\r\n');
-    const deadline = Date.now() + 20_000;
     const current = () => grid.view;
-    while ((current()?.generation === firstGeneration || !current()?.complete || current()?.total !== 501) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(current()?.total, 501, 'the preview follows the change');
+    await waitFor('the preview to follow the change to 501 rows', () => current()?.generation !== firstGeneration && current()?.complete && current()?.total === 501);
     grid.scrollTo(500);
     const last = await grid.waitForPaint((p) => p.last === 500 && p.generation > firstGeneration);
     assert.ok(last.texts.includes('added\nlater'), last.texts.join(' | '));
@@ -241,8 +279,7 @@ describe('Grid preview', function () {
     writeFileSync(path, bytes);
     const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.openCsvPreview', vscode.Uri.file(path));
     await grid.waitForPaint((p) => p.first === 0);
-    const deadline = Date.now() + 10_000;
-    while (!grid.view?.complete && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the CSV indexed', () => grid.view?.complete);
     assert.equal(grid.view?.total, 3);
     assert.ok(grid.view!.warnings.length >= 1, 'a warning about the encoding');
   });
@@ -286,13 +323,10 @@ describe('Grid preview', function () {
     const path = join(scratch, 'tabs.tsv');
     writeFileSync(path, 'a\tb\n1\t2\n3\t4\n');
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), 'okcOpenData.csvEditor');
-    const deadline = Date.now() + 10_000;
-    let input: unknown;
-    while (Date.now() < deadline) {
-      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-      if (input instanceof vscode.TabInputCustom) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(input instanceof vscode.TabInputCustom && input.viewType === 'okcOpenData.csvEditor');
+    const input = await waitFor('a custom editor tab', () => {
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return active instanceof vscode.TabInputCustom && active;
+    });
+    assert.equal(input.viewType, 'okcOpenData.csvEditor');
   });
 });

@@ -1,10 +1,16 @@
-// What the integration suites share: the extension's API, pointed at fake portals, and
-// datasets looked up by portal and title.
+// What the integration suites share: the extension's API, pointed at fake portals, datasets
+// looked up by portal and title, fake portals whose faults clear after each test, a portal
+// token set through Set Portal Token, and the extension's output channel as written to disk.
 
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from '../harness/wait';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
+import { startFakePortal, type FakePortal, type FakePortalOptions, type RequestLogEntry } from '../portal/server';
+import { afterThisTest, clearFaultsAfterEachTest } from './reset';
 
 export const EXTENSION_ID = 'okc-open-data.okc-open-data';
 
@@ -73,13 +79,137 @@ export function recordMessages(): MessageRecorder {
   };
 }
 
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+/** Waits until `probe` gives a value (test/harness/wait.ts); fails with `what` after `timeoutMs`. */
+export function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  return waitFor(what, probe, { timeoutMs, intervalMs: 50 });
+}
+
+/** A fake portal for a suite (close it in `after`); its faults are cleared after every test. */
+export async function startFake(options: FakePortalOptions = {}): Promise<FakePortal> {
+  const fake = await startFakePortal({ port: 0, ...options });
+  clearFaultsAfterEachTest(fake.faults);
+  return fake;
+}
+
+/** Sets `token` for `portal` with the Set Portal Token command, answering its password box
+ * with `token` as a user would type it; the token is cleared again after the test. Resolves once
+ * the extension has re-read that portal's catalog with the token and no request built before
+ * the token was stored is still on its way. */
+export async function setPortalToken(okc: OkcOpenDataApi, portal: string, token: string): Promise<void> {
+  const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+  const real = window.showInputBox;
+  let asked: vscode.InputBoxOptions | undefined;
+  window.showInputBox = async (options) => {
+    asked = options;
+    return token;
+  };
+  afterThisTest(`token of ${portal}`, async () => {
+    await vscode.commands.executeCommand('okcOpenData.clearToken', portal);
+    await okc.refresh([portal]);
+  });
+  try {
+    await vscode.commands.executeCommand('okcOpenData.setToken', portal);
+  } finally {
+    window.showInputBox = real;
   }
+  assert.ok(asked, 'Set Portal Token asked for no token');
+  assert.equal(asked.password, true, 'the token box does not hide what is typed');
+  await okc.refresh([portal]);
+  // Field indexing in the background read the old token (none) for requests it had already
+  // queued; once it is done, every request that follows was built with the new token.
+  await okc.store.indexFields();
+}
+
+/** Asks VS Code to write debug lines (retries, request errors) to every log, the extension's
+ * output channel included, so a leak into them shows. Integration runs only. */
+export async function logDebugLines(): Promise<void> {
+  await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'debug');
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Every log file of this VS Code (the extension's output channel among them), by path. */
+export function logFiles(): Map<string, string> {
+  const userData = process.env.OKC_USER_DATA_DIR;
+  assert.ok(userData, 'OKC_USER_DATA_DIR is not set: run the suite through the harness');
+  const files = filesUnder(join(userData, 'logs'));
+  assert.ok(files.some((path) => path.endsWith('OKC Open Data.log')), `no OKC Open Data output channel among ${files.length} log files`);
+  return new Map(files.map((path) => [path, readFileSync(path, 'utf8')]));
+}
+
+/** Lines of VS Code's own extension host log that name every URL fetched (the proxy resolver, at
+ * debug level): a token sent as a query parameter is in them. Known, and reported; any other
+ * log line with a token is a leak. */
+export const PROXY_RESOLVER_LINE = /\[debug\] ProxyResolver#resolveProxy /;
+
+/** The extension's output channel, as written to its log file. */
+export function outputChannelText(): string {
+  return [...logFiles()].filter(([path]) => path.endsWith('OKC Open Data.log')).map(([, text]) => text).join('\n');
+}
+
+export interface ShownMessages {
+  errors: string[];
+  warnings: string[];
+  infos: string[];
+}
+
+/** Records the notifications the extension shows (error, warning, information) for the rest of
+ * the test, instead of showing them; each resolves as if dismissed. */
+export function recordUserMessages(): ShownMessages {
+  const shown: ShownMessages = { errors: [], warnings: [], infos: [] };
+  const window = vscode.window as unknown as Record<'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage', unknown>;
+  const kinds = { showErrorMessage: shown.errors, showWarningMessage: shown.warnings, showInformationMessage: shown.infos } as const;
+  for (const [name, list] of Object.entries(kinds) as [keyof typeof kinds, string[]][]) {
+    const real = window[name];
+    window[name] = async (message: string) => {
+      list.push(message);
+      return undefined;
+    };
+    afterThisTest(`recorded ${name}`, () => {
+      window[name] = real;
+    });
+  }
+  return shown;
+}
+
+/** Records the URLs the extension asks VS Code to open in the browser, instead of opening them. */
+export function recordOpenedUrls(): string[] {
+  const opened: string[] = [];
+  const env = vscode.env as { openExternal: typeof vscode.env.openExternal };
+  const real = env.openExternal;
+  env.openExternal = async (target) => {
+    opened.push(target.toString(true));
+    return true;
+  };
+  afterThisTest('recorded openExternal', () => {
+    env.openExternal = real;
+  });
+  return opened;
+}
+
+const FEATURE_SERVER = /\/FeatureServer(\/|\?|$)/;
+
+/** Fails unless `token` went to every FeatureServer request among `requests` (at least one) as
+ * its `token` parameter, and to no other request (URL or header): not the DCAT feed, the Hub
+ * search or the download API, each of which must be among `requests` when listed in `mustSee`. */
+export function expectTokenOnlyOnFeatureServer(
+  requests: readonly RequestLogEntry[],
+  token: string,
+  mustSee: ('feed' | 'search' | 'download')[] = [],
+): void {
+  const featureServer = requests.filter((r) => FEATURE_SERVER.test(r.path));
+  assert.ok(featureServer.length > 0, 'no FeatureServer request to check the token on');
+  const without = featureServer.filter((r) => new URLSearchParams(r.path.split('?')[1] ?? '').get('token') !== token);
+  assert.deepEqual(without.map((r) => r.path), [], 'FeatureServer requests without the token');
+  const others = requests.filter((r) => !FEATURE_SERVER.test(r.path));
+  const leaked = others.filter((r) => r.path.includes(token) || r.path.includes(encodeURIComponent(token)) || JSON.stringify(r.headers).includes(token));
+  assert.deepEqual(leaked.map((r) => r.path), [], 'requests other than FeatureServer ones carry the token');
+  const kinds = { feed: '/api/feed/', search: '/api/search/', download: '/api/download/' } as const;
+  for (const kind of mustSee) assert.ok(others.some((r) => r.path.includes(kinds[kind])), `no ${kind} request was made to check`);
 }

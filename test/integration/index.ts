@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { writeResults, type IntegrationResults } from '../harness/results';
+import { rememberKnownState, restoreKnownState } from './reset';
 
 export type { IntegrationResults, TestOutcome } from '../harness/results';
 
@@ -20,10 +21,27 @@ function testFiles(dir: string): string[] {
     .sort();
 }
 
+/** Around every test of every file: the known state (./reset.ts). A root hook that threw would
+ * stop the whole run, so a failed cleanup is reported as a line and the run goes on. */
+const rootHooks: Mocha.RootHookObject = {
+  beforeEach(this: Mocha.Context) {
+    rememberKnownState();
+  },
+  async afterEach(this: Mocha.Context) {
+    this.timeout(60_000);
+    try {
+      const done = await restoreKnownState();
+      if (done.length && this.currentTest?.state === 'failed') console.log(`[reset] after a failed test, cleaned: ${done.join(', ')}`);
+    } catch (error) {
+      console.log(`[reset] ${this.currentTest?.fullTitle()}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  },
+};
+
 export function run(): Promise<void> {
   // OKC_TEST_GREP (from the harness's environment) runs a subset while working on one area.
   const grep = process.env.OKC_TEST_GREP;
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: Boolean(process.env.CI), ...(grep ? { grep } : {}) });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', rootHooks, forbidOnly: Boolean(process.env.CI), ...(grep ? { grep } : {}) });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   const results: IntegrationResults = { passes: [], failures: [], pending: 0, durationMs: 0, vscodeVersion: vscode.version };
   const started = performance.now();

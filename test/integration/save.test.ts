@@ -12,8 +12,9 @@ import type { SaveOutcome } from '../../src/editor/saveCommands';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
 import { BIG_TITLE, HOSTILE_TITLE } from '../portal/data';
-import { startFakePortal, type FakePortal } from '../portal/server';
-import { datasetIn, usePortals } from './helpers';
+import type { FakePortal } from '../portal/server';
+import { waitFor } from '../harness/wait';
+import { datasetIn, recordUserMessages, startFake, usePortals } from './helpers';
 
 describe('Save Dataset to Workspace', function () {
   this.timeout(120_000);
@@ -22,7 +23,7 @@ describe('Save Dataset to Workspace', function () {
   let folder: string;
 
   before(async () => {
-    fake = await startFakePortal({ port: 0, bigRows: 30_000 });
+    fake = await startFake({ bigRows: 30_000 });
     okc = await usePortals([
       { name: 'Save Hub', kind: 'hub', url: fake.baseUrl },
       { name: 'Save Legacy', kind: 'legacy', url: fake.baseUrl },
@@ -33,7 +34,6 @@ describe('Save Dataset to Workspace', function () {
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
   });
-  afterEach(() => fake.faults.clear());
   after(async () => {
     rmSync(folder, { recursive: true, force: true });
     await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
@@ -103,42 +103,58 @@ describe('Save Dataset to Workspace', function () {
     assert.ok(sidecar.includes('Worktype'), 'the query is recorded');
   });
 
+  // Each fault hits the layer's query endpoint after the first pages of the download came
+  // through (`after`), whatever the machine's speed; the user reads what went wrong.
+  const PASSED_QUERIES = 5;
+  const NOTHING_WRITTEN = /Nothing was written and any existing file is unchanged\.$/;
   const faults = [
-    { kind: 'status5xx', status: 500 },
-    { kind: 'rateLimit', retryAfterSeconds: 0 },
-    { kind: 'malformedJson' },
-    { kind: 'truncated' },
-    { kind: 'reset' },
-    { kind: 'botChallenge' },
+    { rule: { kind: 'status5xx', status: 500 }, shown: /^Save Hub had a server error, also after retries/ },
+    { rule: { kind: 'rateLimit', retryAfterSeconds: 0 }, shown: /^Save Hub is limiting requests \(HTTP 429\)/ },
+    { rule: { kind: 'malformedJson' }, shown: /^Save Hub sent a response that could not be read/ },
+    { rule: { kind: 'truncated' }, shown: /^Save Hub: The connection broke while the portal was sending data/ },
+    { rule: { kind: 'reset' }, shown: /^Save Hub: (The connection broke|Could not connect)/ },
+    { rule: { kind: 'botChallenge' }, shown: /^Save Hub: the portal answered with a browser check page/ },
   ] as const;
   for (const fault of faults) {
-    it(`on ${fault.kind} mid-download: no partial file, the previous file untouched`, async () => {
+    it(`on ${fault.rule.kind} mid-download: pages arrived, then the fault; the user is told; no partial file, the previous file untouched`, async () => {
       const big = dataset('Save Hub', BIG_TITLE);
       const truth = fake.catalog.byTitle(BIG_TITLE)!;
+      const queryPath = `${truth.layerPath}/query`;
       writeFileSync(join(folder, 'big.csv'), 'previous contents\n');
-      const before = fake.requests.length;
-      const pending = save(big, { format: 'csv', fileName: 'big' });
-      // Let a few pages through, then break the layer's query endpoint.
-      for (let i = 0; i < 400; i++) {
-        if (fake.requests.slice(before).filter((r) => r.url.includes('/query') && r.url.includes('resultOffset')).length >= 2) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      fake.faults.set([{ path: `${truth.layerPath}/query`, ...fault }]);
-      const result = await pending;
+      const shown = recordUserMessages();
+      const from = fake.requests.length;
+      fake.faults.set([{ path: queryPath, ...fault.rule, after: PASSED_QUERIES }]);
+      const result = await save(big, { format: 'csv', fileName: 'big' });
       assert.equal(result, undefined, 'the save failed');
+
+      const queries = fake.requests.slice(from).filter((r) => r.path.startsWith(queryPath));
+      const firstFaulted = queries.findIndex((r) => r.fault !== undefined);
+      assert.ok(firstFaulted >= 0, `the ${fault.rule.kind} fault never hit: ${queries.length} queries, none faulted`);
+      const pagesFirst = queries.slice(0, firstFaulted).filter((r) => r.status === 200 && /[?&]resultOffset=/.test(r.path));
+      assert.ok(pagesFirst.length >= 2, `only ${pagesFirst.length} pages arrived before the fault`);
+      assert.equal(shown.errors.length, 1, `errors shown: ${JSON.stringify(shown.errors)}`);
+      assert.match(shown.errors[0], fault.shown);
+      assert.match(shown.errors[0], NOTHING_WRITTEN);
+
       assert.equal(readFileSync(join(folder, 'big.csv'), 'utf8'), 'previous contents\n');
       assert.ok(!existsSync(join(folder, 'big.csv.okc.json')));
       assert.deepEqual(leftovers(), []);
     });
   }
 
-  it('cancelling leaves no partial file and the previous file untouched', async () => {
+  it('cancelling after the first page leaves no partial file and the previous file untouched', async () => {
     writeFileSync(join(folder, 'big.json'), '[]');
+    const shown = recordUserMessages();
     const controller = new AbortController();
     fake.faults.set([{ path: '/usrsvcs', kind: 'latency', ms: 50 }]);
+    const from = fake.requests.length;
     const pending = save(dataset('Save Hub', BIG_TITLE), { format: 'json', fileName: 'big', signal: controller.signal });
-    setTimeout(() => controller.abort(), 400);
+    await waitFor('a first page of the download answered', () =>
+      fake.requests.slice(from).some((r) => /\/query\?.*resultOffset=/.test(r.path) && r.status === 200),
+    );
+    controller.abort();
     assert.equal(await pending, undefined);
+    assert.deepEqual(shown.errors, ['The save was cancelled. No file was written and any existing file is unchanged.']);
     assert.equal(readFileSync(join(folder, 'big.json'), 'utf8'), '[]');
     assert.deepEqual(leftovers(), []);
   });

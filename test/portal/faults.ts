@@ -36,6 +36,8 @@ export interface FaultRule {
   message?: string;
   /** Apply to the next N matching requests, then expire; unlimited when absent. */
   times?: number;
+  /** Let the first N matching requests through untouched, then apply (a fault mid-download). */
+  after?: number;
 }
 
 export interface FaultController {
@@ -100,7 +102,13 @@ export class Faults implements FaultController {
 
   /** The rules that apply to this request, consuming one use of each counted rule. */
   take(pathname: string, params?: URLSearchParams): FaultRule[] {
-    const hit = this.list.filter((r) => pathMatches(r, pathname) && queryMatches(r, params) && (r.times === undefined || r.times > 0));
+    const matching = this.list.filter((r) => pathMatches(r, pathname) && queryMatches(r, params) && (r.times === undefined || r.times > 0));
+    // A rule still letting requests through (`after`) counts this one and stays out of the way.
+    const hit = matching.filter((r) => {
+      if (!r.after) return true;
+      r.after--;
+      return false;
+    });
     for (const r of hit) if (r.times !== undefined) r.times--;
     this.list = this.list.filter((r) => r.times === undefined || r.times > 0);
     return hit;

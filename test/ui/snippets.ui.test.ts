@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import {
   EXTENSION_TITLE,
+  acceptQuickPickRow,
   clickActivity,
+  closeAllEditors,
   commandTitle,
   dismissQuickInput,
   openWorkbench,
@@ -24,16 +26,13 @@ describe('UI: Insert API Query Snippet', function () {
     await openWorkbench();
     await clickActivity(EXTENSION_TITLE);
     await treeItems('Catalog');
-    await runCommand('View: Close All Editors');
+    await closeAllEditors();
   });
 
+  // The harness reverts and closes the untitled editor the snippet opened; Recently Used is ours.
   after(async () => {
     const { page } = await session();
     await dismissQuickInput(page);
-    await runCommand('View: Close All Editors');
-    // "Don't Save" for the untitled editor the snippet opened.
-    const dontSave = page.getByRole('button', { name: /Don't Save/ });
-    if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
     await runCommand(commandTitle('okcOpenData.clearRecent'));
   });
 
@@ -42,25 +41,25 @@ describe('UI: Insert API Query Snippet', function () {
     await runCommand(commandTitle('okcOpenData.insertSnippet'));
 
     await quickInput(page).fill('fire stations');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OKC Open Data (fake)' }).filter({ hasText: 'Fire Stations' }).first().click();
+    await acceptQuickPickRow(page, page.locator('.quick-input-list .monaco-list-row', { hasText: 'OKC Open Data (fake)' }).filter({ hasText: 'Fire Stations' }).first());
 
-    await quickPickRow(page, 'Choose fields, filters, sort and limit…').click();
+    await acceptQuickPickRow(page, quickPickRow(page, 'Choose fields, filters, sort and limit…'));
     // Fields: every field is picked already; accept once the list is the field list.
-    await page.locator('.quick-input-widget input[placeholder^="Fields to return"]').first().waitFor();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OBJECTID' }).first().waitFor();
+    await page.locator('.quick-input-widget input[placeholder^="Fields to return"]').first().waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'OBJECTID' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
-    await quickPickRow(page, 'No filter').click();
-    await quickPickRow(page, 'No sort').click();
-    await quickPickRow(page, 'Within a distance of a point').click();
+    await acceptQuickPickRow(page, quickPickRow(page, 'No filter'), 30_000);
+    await acceptQuickPickRow(page, quickPickRow(page, 'No sort'), 30_000);
+    await acceptQuickPickRow(page, quickPickRow(page, 'Within a distance of a point'), 30_000);
     // The point and distance box comes pre-filled with City Hall and 1,000 m.
-    await page.locator('.quick-input-message', { hasText: 'Longitude, latitude, distance in meters' }).first().waitFor();
+    await page.locator('.quick-input-message', { hasText: 'Longitude, latitude, distance in meters' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     // Limit: empty for every matching row.
-    await page.locator('.quick-input-message', { hasText: 'Most rows to return' }).first().waitFor();
+    await page.locator('.quick-input-message', { hasText: 'Most rows to return' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget input[placeholder^="Which language"]').first().waitFor();
+    await page.locator('.quick-input-widget input[placeholder^="Which language"]').first().waitFor({ timeout: 30_000 });
     await quickInput(page).fill('Python (requests)');
-    await quickPickRow(page, 'Python (requests)').click();
+    await acceptQuickPickRow(page, quickPickRow(page, 'Python (requests)'), 30_000);
 
     const editor = page.locator('.editor-instance .view-lines').first();
     await editor.waitFor({ timeout: 15_000 });
