@@ -6,11 +6,11 @@
 
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type * as vscodeApi from 'vscode';
-import type { IntegrationResults } from '../test/integration/index';
 import type { GridHandle } from '../src/preview/gridHost';
-import { median, reportBench } from './common';
+import { median } from './common';
+import { hostBenchSteps, runHostBench, webviewBundleBytes } from './hostBench';
 
 const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 5);
 const CSV_MB = Number(process.env.OKC_BENCH_CSV_MB ?? 1024);
@@ -21,17 +21,8 @@ const EXTENSION_ID = 'okc-open-data.okc-open-data';
 export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vscode = require('vscode') as typeof vscodeApi;
-  const results: IntegrationResults = { passes: [], failures: [], pending: 0, durationMs: 0, vscodeVersion: vscode.version, measurements: {} };
+  const { results, step } = hostBenchSteps(vscode.version, 'grid');
   const started = performance.now();
-  const step = async (title: string, body: () => Promise<void>): Promise<void> => {
-    try {
-      await body();
-      results.passes.push({ title, fullTitle: `grid bench: ${title}` });
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      results.failures.push({ title, fullTitle: `grid bench: ${title}`, error: err.message, stack: err.stack });
-    }
-  };
   const m = results.measurements!;
   const { startFakePortal } = await import('../test/portal/server');
   const fake = await startFakePortal({ port: 0, bigRows: 1_000_000 });
@@ -143,29 +134,10 @@ async function writeCsv(path: string, bytes: number): Promise<void> {
 
 // ---- as a script -----------------------------------------------------------------------------
 
-async function bundleWebviewBytes(): Promise<number> {
-  // The production build's webview bundles, built to a scratch folder so dist/ stays as it is.
-  const esbuild = await import('esbuild');
-  const outdir = mkdtempSync(join(tmpdir(), 'okc-webview-bundle-'));
-  try {
-    const entries = readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'map.ts').map((f) => join('src/webview', f));
-    await esbuild.build({ entryPoints: entries, outdir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'error' });
-    return readdirSync(outdir).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + statSync(join(outdir, f)).size, 0);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
-  const figures: Record<string, number> = { bundle_webview_bytes: await bundleWebviewBytes() };
-  const { runIntegration } = await import('../test/harness/runIntegration');
-  const runResult = await runIntegration({ testsModule: resolve('out/bench/grid.bench'), label: 'bench-grid', timeoutMs: 40 * 60_000, log: (l) => process.stderr.write(`${l}\n`) });
-  for (const failure of runResult.results.failures) process.stderr.write(`grid bench: ${failure.title} failed: ${failure.error}\n`);
-  const m = runResult.results.measurements ?? {};
-  for (const key of ['grid_first_rows_ms', 'grid_jump_ms', 'csv_first_rows_ms', 'csv_mem_growth_mb']) if (typeof m[key] === 'number') figures[key] = m[key];
-  for (const [key, value] of Object.entries(m)) process.stderr.write(`${key}: ${value.toFixed(2)}\n`);
-  reportBench(figures);
-  if (runResult.results.failures.length) process.exitCode = 1;
+  // Every panel's bundle but the map's, which has its own key (map.bench.ts).
+  const entries = readdirSync('src/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'map.ts').map((f) => join('src/webview', f));
+  await runHostBench('grid', ['grid_first_rows_ms', 'grid_jump_ms', 'csv_first_rows_ms', 'csv_mem_growth_mb'], { bundle_webview_bytes: await webviewBundleBytes(entries) });
 }
 
 if (/[\\/]grid\.bench\.js$/.test(process.argv[1] ?? '')) {

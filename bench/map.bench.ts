@@ -4,13 +4,11 @@
 // with 100,000 points, and the production size of the map's webview bundle. Run as a script
 // it starts the harness with this same file as the tests module; inside the host `run()` measures.
 
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type * as vscodeApi from 'vscode';
 import type { MapHandle } from '../src/map/mapPanel';
-import type { IntegrationResults } from '../test/integration/index';
-import { median, reportBench } from './common';
+import { median } from './common';
+import { hostBenchSteps, runHostBench, webviewBundleBytes } from './hostBench';
 
 const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 3);
 const POINTS = 100_000;
@@ -22,17 +20,8 @@ const EXTENSION_ID = 'okc-open-data.okc-open-data';
 export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vscode = require('vscode') as typeof vscodeApi;
-  const results: IntegrationResults = { passes: [], failures: [], pending: 0, durationMs: 0, vscodeVersion: vscode.version, measurements: {} };
+  const { results, step } = hostBenchSteps(vscode.version, 'map');
   const started = performance.now();
-  const step = async (title: string, body: () => Promise<void>): Promise<void> => {
-    try {
-      await body();
-      results.passes.push({ title, fullTitle: `map bench: ${title}` });
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      results.failures.push({ title, fullTitle: `map bench: ${title}`, error: err.message, stack: err.stack });
-    }
-  };
   const m = results.measurements!;
   const { startFakePortal } = await import('../test/portal/server');
   // The synthetic point layer, sized to the map's whole-drawing limit.
@@ -99,27 +88,9 @@ export async function run(): Promise<void> {
 
 // ---- as a script -----------------------------------------------------------------------------
 
-/** The production build of the map's webview bundle, built to a scratch folder. */
-async function mapBundleBytes(): Promise<number> {
-  const esbuild = await import('esbuild');
-  const outdir = mkdtempSync(join(tmpdir(), 'okc-map-bundle-'));
-  try {
-    await esbuild.build({ entryPoints: ['src/webview/map.ts'], outdir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'error' });
-    return statSync(join(outdir, 'map.js')).size;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
-  const figures: Record<string, number> = { map_bundle_bytes: await mapBundleBytes() };
-  const { runIntegration } = await import('../test/harness/runIntegration');
-  const runResult = await runIntegration({ testsModule: resolve('out/bench/map.bench'), label: 'bench-map', timeoutMs: 40 * 60_000, log: (l) => process.stderr.write(`${l}\n`) });
-  for (const failure of runResult.results.failures) process.stderr.write(`map bench: ${failure.title} failed: ${failure.error}\n`);
-  const m = runResult.results.measurements ?? {};
-  for (const key of ['map_first_draw_ms', 'map_polygons_first_draw_ms', 'map_pan_frame_ms', 'map_mem_mb']) if (typeof m[key] === 'number') figures[key] = m[key];
-  reportBench(figures);
-  if (runResult.results.failures.length) process.exitCode = 1;
+  const figures = { map_bundle_bytes: await webviewBundleBytes(['src/webview/map.ts']) };
+  await runHostBench('map', ['map_first_draw_ms', 'map_polygons_first_draw_ms', 'map_pan_frame_ms', 'map_mem_mb'], figures);
 }
 
 if (/[\\/]map\.bench\.js$/.test(process.argv[1] ?? '')) {
