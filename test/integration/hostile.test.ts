@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import * as vscode from 'vscode';
 import type { CatalogNode } from '../../src/catalog/tree';
 import type { SaveOutcome } from '../../src/editor/saveCommands';
@@ -16,19 +15,11 @@ import type { GridHandle } from '../../src/preview/gridHost';
 import { HOSTILE_NAMES_TITLE, PROTOTYPE_FIELD_NAMES } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
 import { datasetIn, usePortals } from './helpers';
+import { csvRecords } from '../unit/save/csvRecords';
 
 const HUB = 'Hostile Hub';
 const LEGACY = 'Hostile Legacy';
 
-/** CSV records with defineProperty: papaparse's header mode would itself lose `__proto__`. */
-function csvRecords(text: string): Record<string, unknown>[] {
-  const [header, ...rows] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
-  return rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    header.forEach((name, i) => Object.defineProperty(record, name, { value: row[i], enumerable: true }));
-    return record;
-  });
-}
 
 /** Own keys and values of a parsed record, in order (never through an object literal). */
 const pairs = (record: Record<string, unknown>) => Object.entries(record);

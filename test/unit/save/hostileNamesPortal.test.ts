@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import Papa from 'papaparse';
 import { PortalHttp } from '../../../src/portal/http';
 import { HubPortal } from '../../../src/portal/hub';
 import { LegacyPortal } from '../../../src/portal/legacy';
@@ -17,17 +16,8 @@ import { saveDataset } from '../../../src/save/save';
 import type { SaveFormat } from '../../../src/save/values';
 import { HOSTILE_NAMES_TITLE, PROTOTYPE_FIELD_NAMES } from '../../portal/data';
 import { startFakePortal, type FakePortal } from '../../portal/server';
+import { csvRecords } from './csvRecords';
 
-/** CSV records as key/value pairs made with defineProperty: papaparse's own header mode
- * builds objects by assignment and would itself lose a `__proto__` column. */
-function csvRecords(text: string): Record<string, unknown>[] {
-  const [header, ...rows] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
-  return rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    header.forEach((name, i) => Object.defineProperty(record, name, { value: row[i], enumerable: true }));
-    return record;
-  });
-}
 
 describe('save: the hostile-names dataset of the fake portal, every format', function () {
   this.timeout(60_000);
