@@ -189,8 +189,9 @@ export const CASES: SnippetCase[] = [
     dataset: 'Hostile Test Data',
     portalKind: 'legacy',
     // The Records API documents no filter parameter, so hostile text reaches a legacy
-    // snippet through the title only (filters are never sent; see legacyRequest).
-    query: { sort: [{ field: 'Title' }] },
+    // snippet through the title only (filters are never sent; see legacyRequest). Descending
+    // with a limit leaves out the row whose Link starts with NUL, which no R string can hold.
+    query: { sort: [{ field: 'Title', descending: true }], limit: 5 },
     pageAll: false,
     datasetTitle: HOSTILE_VALUE,
   },

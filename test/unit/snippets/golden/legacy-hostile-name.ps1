@@ -7,7 +7,7 @@ $Token = [Environment]::GetEnvironmentVariable('OKC_PORTAL_TOKEN')
 if ($Token) { $Headers['X-Api-Key'] = $Token }
 $Body = [ordered]@{
     'orderByField' = 'Title'
-    'ascending' = $true
+    'ascending' = $false
 }
 
 $Data = Invoke-RestMethod -Uri $Url -Method Post -Headers $Headers -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 10)
@@ -18,3 +18,5 @@ $Rows = @(foreach ($Record in $Data.Records) {
     for ($i = 0; $i -lt $Names.Count; $i++) { $Row[$Names[$i]] = $Record[$i] }
     [pscustomobject]$Row
 })
+# The Records API has no paging or field list: apply them here.
+$Rows = @($Rows | Select-Object -First 5)
