@@ -146,7 +146,7 @@ describe('UI: grid preview', function () {
 
   it('sorts by a header click on the portal and says so', async () => {
     const frame = await bigPreview();
-    await frame.locator('.grid-colheader', { hasText: 'Amount' }).locator('button').click();
+    await frame.locator('.grid-colheader', { hasText: 'Amount' }).locator('.grid-sort-button').click();
     await frame.locator('.grid-colheader[aria-sort="ascending"]', { hasText: 'Amount' }).waitFor({ timeout: 30_000 });
     await frame.locator('.grid-sort-status.sort-portal').waitFor({ timeout: 30_000 });
     await waitForRowIndex(frame, 2);
