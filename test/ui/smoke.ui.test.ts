@@ -65,11 +65,13 @@ describe('UI smoke: extension under development', function () {
     try {
       portal.faults.set([{ kind: 'botChallenge' }]);
       await runCommand(commandTitle('okcOpenData.refreshCatalog'));
-      const problems = await waitFor('problem rows for the failing portal', async () => {
+      // The portal row and its error row are drawn in separate renders: wait for both.
+      let seen: string[] = [];
+      await waitFor('the failing portal marked, with its error row', async () => {
         const rows = await problemRows('Catalog');
-        return rows.some((r) => r.level === 2 && r.label.startsWith(`${HUB}: the portal answered with a browser check page`)) && rows;
-      }, { timeoutMs: 60_000 });
-      assert.ok(problems.some((r) => r.level === 1 && r.label === HUB), `the portal row is not marked: ${problems.map((r) => r.label).join(' | ')}`);
+        seen = rows.map((r) => `${r.level}:${r.label}`);
+        return rows.some((r) => r.level === 1 && r.label === HUB) && rows.some((r) => r.level === 2 && r.label.startsWith(`${HUB}: the portal answered with a browser check page`));
+      }, { timeoutMs: 60_000 }).catch((error: Error) => assert.fail(`${error.message}; problem rows: ${seen.join(' | ')}`));
       await screenshot('catalog-problem-rows');
     } finally {
       portal.faults.clear();
