@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { cellReader } from '../portal/cells';
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
 import { EsriJsonCsvConverter, type ConvertedPage } from './esriJsonCsv';
-import { cellText, isoFromEpochMs, pointOf, rowObject, typedValue, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
+import { cellText, isoFromEpochMs, pointOf, rowObjectBuilder, typedValue, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
 
 /** Called once per encoded record with the record's id (object id field, when the file
  * carries it) and its canonical text; refresh hashes the text to detect changes. */
@@ -200,13 +200,15 @@ class CsvEncoder implements StreamEncoder {
 class ObjectEncoder implements StreamEncoder {
   private first = true;
   private readonly idField?: string;
+  private readonly object: (row: DataRow) => Record<string, unknown>;
 
   constructor(
     readonly format: 'json' | 'ndjson',
-    private readonly plan: ColumnPlan,
+    plan: ColumnPlan,
     private readonly options: EncoderOptions,
   ) {
     this.idField = plan.columns.some((c) => c.name === plan.objectIdField) ? plan.objectIdField : undefined;
+    this.object = rowObjectBuilder(plan, true);
   }
 
   start(): string {
@@ -216,7 +218,7 @@ class ObjectEncoder implements StreamEncoder {
   page(rows: readonly DataRow[]): string {
     if (!rows.length) return '';
     const lines = rows.map((row) => {
-      const object = rowObject(row, this.plan, true);
+      const object = this.object(row);
       const text = JSON.stringify(object);
       this.options.onRecord?.(this.idField ? idKey(object[this.idField]) : undefined, text);
       return text;
@@ -249,9 +251,11 @@ class GeoJsonEncoder implements StreamEncoder {
   readonly format = 'geojson' as const;
   private first = true;
   private readonly idField?: string;
+  private readonly properties: (row: DataRow) => Record<string, unknown>;
 
-  constructor(private readonly plan: ColumnPlan, private readonly options: EncoderOptions) {
+  constructor(plan: ColumnPlan, private readonly options: EncoderOptions) {
     this.idField = plan.columns.some((c) => c.name === plan.objectIdField) ? plan.objectIdField : undefined;
+    this.properties = rowObjectBuilder(plan, false);
   }
 
   start(): string {
@@ -261,7 +265,7 @@ class GeoJsonEncoder implements StreamEncoder {
   page(rows: readonly DataRow[]): string {
     if (!rows.length) return '';
     const lines = rows.map((row) => {
-      const properties = rowObject(row, this.plan, false);
+      const properties = this.properties(row);
       const geometry = row.geometry ?? null;
       if (geometry) assertWgs84(geometry);
       const id = this.idField ? (properties[this.idField] as SavedValue) : null;
