@@ -27,3 +27,23 @@ export function referenceGeoJson(plan: ColumnPlan, pages: readonly (readonly Dat
   }
   return lines.length ? `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n` : '{"type":"FeatureCollection","features":[\n]}\n';
 }
+
+/** The JSON array text for these pages, geometry columns as the plan says. */
+export function referenceJson(plan: ColumnPlan, pages: readonly (readonly DataRow[])[]): string {
+  const lines: string[] = [];
+  for (const rows of pages) {
+    for (const row of rows) {
+      const out = properties(row, plan);
+      if (plan.geometry === 'lonlat') {
+        const g = row.geometry;
+        const [lon, lat] = g && g.type === 'Point' && Array.isArray(g.coordinates) ? (g.coordinates as number[]) : [null, null];
+        out[plan.longitudeName] = typeof lon === 'number' ? lon : null;
+        out[plan.latitudeName] = typeof lat === 'number' ? lat : null;
+      } else if (plan.geometry === 'geojson') {
+        out[plan.geometryName] = row.geometry ?? null;
+      }
+      lines.push(JSON.stringify(out));
+    }
+  }
+  return lines.length ? `[\n${lines.join(',\n')}\n]\n` : '[\n]\n';
+}
