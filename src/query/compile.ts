@@ -188,6 +188,7 @@ export function hubQueryParams(query: DatasetQuery, target: HubQueryTarget, page
     // maxRecordCount rows; whole results are paged by object id (hubObjectIdsParams).
     params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
     params.set('outSR', WGS84);
+    generalizeParams(query, params);
     spatialParams(query.spatial, params);
     return params;
   }
@@ -206,8 +207,15 @@ export function hubQueryParams(query: DatasetQuery, target: HubQueryTarget, page
 
   params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
   params.set('outSR', WGS84);
+  generalizeParams(query, params);
   spatialParams(query.spatial, params);
   return params;
+}
+
+/** `maxAllowableOffset` in degrees (the answers are in WGS84); servers ignore it without geometry. */
+function generalizeParams(query: DatasetQuery, params: URLSearchParams): void {
+  const offset = query.maxAllowableOffset;
+  if (offset !== undefined && Number.isFinite(offset) && offset > 0) params.set('maxAllowableOffset', String(offset));
 }
 
 /** Parameters asking for the object ids of every matching row (`returnIdsOnly`): the first
@@ -231,6 +239,7 @@ export function hubObjectIdBatchParams(query: DatasetQuery, target: HubQueryTarg
   if (target.objectIdField && target.capabilities?.orderBy !== false) params.set('orderByFields', `${sqlFieldName(target.objectIdField)} ASC`);
   params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
   params.set('outSR', WGS84);
+  generalizeParams(query, params);
   return params;
 }
 

@@ -46,6 +46,9 @@ export interface DatasetQuery {
   spatial?: SpatialFilter;
   /** Include geometry (WGS84) in results; defaults to true for GeoJSON only. */
   returnGeometry?: boolean;
+  /** Geometry generalised by the portal to within this many degrees (a map's pixel size):
+   * ArcGIS `maxAllowableOffset`, in the units of the answer's WGS84. */
+  maxAllowableOffset?: number;
 }
 
 export const EMPTY_QUERY: DatasetQuery = Object.freeze({}) as DatasetQuery;

@@ -5,7 +5,7 @@
 import type { GeoJsonGeometry } from '../../src/portal/types';
 import type { FakeDataset, FakeField, FakeValue } from './data';
 import {
-  envelopeGeoJson, isSupportedWkid, localXY, NATIVE_WKID, project, projectGeoJson, shapesWithin, spatialReferenceJson,
+  envelopeGeoJson, generalizeGeoJson, isSupportedWkid, localXY, NATIVE_WKID, project, projectGeoJson, shapesWithin, spatialReferenceJson,
   toEsriGeometry, toLocalShape, unproject, type LocalShape,
 } from './geo';
 import type { PlannedResponse } from './faults';
@@ -515,6 +515,9 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
   const returnGeometry = parseBool(params.get('returnGeometry')) !== false && ds.geometryType !== null;
   const geojson = f === 'geojson';
   const outSR = parseWkid(params.get('outSR'), 'outSR') ?? (geojson ? 4326 : NATIVE_WKID);
+  const offsetText = params.get('maxAllowableOffset');
+  const maxAllowableOffset = offsetText === null || offsetText.trim() === '' ? 0 : Number(offsetText);
+  if (!Number.isFinite(maxAllowableOffset) || maxAllowableOffset < 0) throw new QueryError(INVALID_QUERY, ["'maxAllowableOffset' parameter is invalid"]);
 
   // returnIdsOnly on a 10.x server ignores orderByFields.
   const selection = selectRows(ds, where ?? '', countOnly || (old && idsOnly) ? '' : orderBy, objectIds, spatial);
@@ -539,7 +542,9 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
       const value = Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
       Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
     }
-    rows.push({ attributes, geometry: full.geometry, oid: ds.oidAt(i) });
+    // Generalised in the answer's units, as a real server does with maxAllowableOffset.
+    const geometry = full.geometry && maxAllowableOffset > 0 ? generalizeGeoJson(full.geometry, maxAllowableOffset, outSR) : full.geometry;
+    rows.push({ attributes, geometry, oid: ds.oidAt(i) });
   }
   if (geojson) {
     const out: Record<string, unknown> = { type: 'FeatureCollection' };

@@ -313,3 +313,79 @@ export function representativePoint(g: GeoJsonGeometry): [number, number] {
     }
   }
 }
+
+// ---- generalisation (maxAllowableOffset) ---------------------------------------------------
+
+/** Douglas–Peucker over `line` (planar), keeping vertices farther than `offset` from the
+ * simplified line; the ends always stay. */
+function simplifyLine(line: Pos[], offset: number): Pos[] {
+  if (line.length <= 2) return line;
+  const keep = new Uint8Array(line.length);
+  keep[0] = keep[line.length - 1] = 1;
+  const stack: [number, number][] = [[0, line.length - 1]];
+  while (stack.length) {
+    const [a, b] = stack.pop()!;
+    let far = -1;
+    let farD = offset;
+    for (let i = a + 1; i < b; i++) {
+      const d = segmentDistance(line[i], line[a], line[b]);
+      if (d > farD) {
+        farD = d;
+        far = i;
+      }
+    }
+    if (far < 0) continue;
+    keep[far] = 1;
+    stack.push([a, far], [far, b]);
+  }
+  return line.filter((_, i) => keep[i]);
+}
+
+function segmentDistance(p: Pos, a: Pos, b: Pos): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len = dx * dx + dy * dy;
+  const t = len ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len)) : 0;
+  return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+}
+
+/** A ring simplified as a line from its first vertex; a ring that would collapse keeps the
+ * triangle of its first vertex and the two vertices farthest along it (the fake's choice:
+ * a feature never vanishes from a generalised answer). */
+function simplifyRing(ring: Pos[], offset: number): Pos[] {
+  const out = simplifyLine(ring, offset);
+  if (out.length >= 4 || ring.length < 4) return out;
+  const open = ring.slice(0, -1);
+  let far = 1;
+  for (let i = 1; i < open.length; i++) if (Math.hypot(open[i][0] - open[0][0], open[i][1] - open[0][1]) > Math.hypot(open[far][0] - open[0][0], open[far][1] - open[0][1])) far = i;
+  let third = far === 1 ? 2 : 1;
+  for (let i = 1; i < open.length; i++) if (i !== far && segmentDistance(open[i], open[0], open[far]) > segmentDistance(open[third], open[0], open[far])) third = i;
+  const [i1, i2] = third < far ? [third, far] : [far, third];
+  return [open[0], open[i1], open[i2], open[0]];
+}
+
+/** What `maxAllowableOffset` does to a geometry: lines and rings simplified in the units of
+ * `wkid` (the answer's spatial reference, degrees for 4326), points untouched. The result is
+ * back in WGS84 for the usual projection of the answer. */
+export function generalizeGeoJson(g: GeoJsonGeometry, offset: number, wkid: number): GeoJsonGeometry {
+  if (!(offset > 0) || g.type === 'Point' || g.type === 'MultiPoint') return g;
+  const planar = wkid === 4326 || wkid === 4269 ? g : mapPositions(g, (pos) => project(pos[0], pos[1], wkid));
+  const c = planar.coordinates as never;
+  let coordinates: unknown;
+  switch (planar.type) {
+    case 'LineString':
+      coordinates = simplifyLine(c, offset);
+      break;
+    case 'MultiLineString':
+      coordinates = (c as Pos[][]).map((l) => simplifyLine(l, offset));
+      break;
+    case 'Polygon':
+      coordinates = (c as Pos[][]).map((r) => simplifyRing(r, offset));
+      break;
+    case 'MultiPolygon':
+      coordinates = (c as Pos[][][]).map((poly) => poly.map((r) => simplifyRing(r, offset)));
+      break;
+  }
+  const out = { type: planar.type, coordinates } as GeoJsonGeometry;
+  return planar === g ? out : mapPositions(out, (pos) => unproject(pos[0], pos[1], wkid));
+}
