@@ -210,7 +210,7 @@ export interface MapView {
 
 export type MapPanelState =
   | { kind: 'remote'; portal: string; id: string; filters?: GridFilter[]; sort?: GridSortKey[] }
-  | { kind: 'file'; uri: string };
+  | { kind: 'file'; uri: string; /** The CSV columns the points came from (asked once, kept). */ latLon?: { lat: string; lon: string } };
 
 /** One page of features: points packed flat, other shapes as GeoJSON, rows by query position. */
 export interface MapFeatureBatch {
@@ -252,6 +252,16 @@ export interface MapPaintReport {
   focus?: { row: number; center: [number, number] };
   /** After a `map/pan`: the median time between frames while it panned, in ms. */
   panFrameMs?: number;
+  /** `[west, south, east, north]` the map showed when it painted, and its zoom level. */
+  bounds?: [number, number, number, number];
+  zoom?: number;
+  /** `inView` mode: features drawn, features the portal matched in view, and the label shown. */
+  inView?: { shown: number; matching: number; label: string };
+  /** With a colour field: each legend class, its count in the legend and the features the
+   * layer drew in its colour. */
+  classes?: { label: string; legendCount: number; drawn: number }[];
+  /** Features each overlay layer drew, by overlay id. */
+  overlays?: Record<string, number>;
 }
 
 /** What the webview drew: `texts` are the row data it holds, `shown` and `html` what the DOM
@@ -326,6 +336,10 @@ export interface WebviewNotifications {
   'map/focus': { generation: number; row: number };
   /** Pans the way a mouse drag does, `steps` frames of `dx`,`dy` pixels (benchmarks). */
   'map/pan': { steps: number; dx: number; dy: number };
+  /** Moves the map to `center` (`[lon, lat]`) at `zoom`, as the user's wheel and drag do. */
+  'map/goTo': { center: [number, number]; zoom: number };
+  /** Turns an overlay on or off, as its checkbox does. */
+  'map/setOverlay': { id: string; on: boolean };
 }
 
 export type HostRequestMethod = keyof HostRequests;

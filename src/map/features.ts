@@ -1,6 +1,7 @@
 // Turns rows with geometry into what the map webview draws: points packed as flat numbers,
 // other shapes as GeoJSON, each keyed by its position in the query; reads GeoJSON files and
-// finds latitude/longitude columns in CSV headers and values. No `vscode` import.
+// finds latitude/longitude columns in CSV headers and values; sizes the generalisation a
+// view asks of the portal. No `vscode` import.
 
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
 import type { MapFeatureBatch, MapGeometry } from '../protocol';
@@ -143,4 +144,12 @@ export function rowsExtent(rows: readonly DataRow[]): [number, number, number, n
   };
   for (const r of rows) if (r.geometry) visit(r.geometry.coordinates);
   return Number.isFinite(xmin) ? [xmin, ymin, xmax, ymax] : undefined;
+}
+
+/** The portal's generalisation for a view: a pixel, in degrees of latitude at the view's middle
+ * (a longitude degree per pixel shrinks by cos(latitude) on the ground), to 3 significant
+ * digits so that requests for nearby zooms repeat. */
+export function generalizeOffset(degreesPerPixel: number, latitude: number): number {
+  const offset = degreesPerPixel * Math.cos((Math.max(-85, Math.min(85, latitude)) * Math.PI) / 180);
+  return Number(offset.toPrecision(3));
 }

@@ -13,7 +13,7 @@ import { WebviewHost } from '../preview/webviewHost';
 import type { GridColumn, GridRowDetail, MapFeatureBatch, MapField, MapPaintReport, MapSpatial, MapSpatialAction, MapView } from '../protocol';
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
-import { packFeatures, rowsExtent } from './features';
+import { generalizeOffset, packFeatures, rowsExtent } from './features';
 import { gridLinks, type LinkedQuery } from './gridLink';
 import { basemapTiles, countiesGeoJson, mapLabels } from './mapSettings';
 
@@ -28,6 +28,8 @@ interface MapSource {
   readonly title: string;
   readonly key: string;
   readonly dataset?: DatasetSummary;
+  /** A CSV file's latitude and longitude columns. */
+  readonly latLon?: { lat: string; lon: string };
   /** Loads the schema and counts; returns the frame's facts. */
   open(query: LinkedQuery): Promise<{ total: number; pageSize: number; fields: MapField[]; extent?: [number, number, number, number]; columns: GridColumn[] }>;
   page(offset: number, count: number, colorField: string | undefined, signal: AbortSignal): Promise<DataRow[]>;
@@ -48,6 +50,10 @@ export interface MapHandle {
   colorBy(field: string | undefined): Promise<void>;
   /** Pans as a drag does; the frame times come back in a paint report's `panFrameMs`. */
   pan(steps: number, dx: number, dy: number): void;
+  /** Moves the map to `center` (`[lon, lat]`) at `zoom`, as the wheel and a drag do. */
+  goTo(center: [number, number], zoom: number): void;
+  /** Turns an overlay on or off, as its checkbox does. */
+  setOverlay(id: string, on: boolean): void;
 }
 
 export class MapPanels extends Disposable {
@@ -57,31 +63,36 @@ export class MapPanels extends Disposable {
     super();
   }
 
-  showDataset(dataset: DatasetSummary, query?: LinkedQuery): MapHandle {
-    return this.show(new RemoteSource(dataset, this.store), query ?? gridLinks.current(datasetKey(dataset)) ?? { filters: [], sort: [] });
+  /** `restored`: the panel VS Code brought back after a reload, to draw into. */
+  showDataset(dataset: DatasetSummary, query?: LinkedQuery, restored?: vscode.WebviewPanel): MapHandle {
+    return this.show(new RemoteSource(dataset, this.store), query ?? gridLinks.current(datasetKey(dataset)) ?? { filters: [], sort: [] }, restored);
   }
 
-  showRows(key: string, title: string, columns: GridColumn[], rows: DataRow[]): MapHandle {
-    return this.show(new MemorySource(key, title, columns, rows), { filters: [], sort: [] });
+  /** `latLon`: the CSV columns the points came from, kept for a restore after a reload. */
+  showRows(key: string, title: string, columns: GridColumn[], rows: DataRow[], latLon?: { lat: string; lon: string }, restored?: vscode.WebviewPanel): MapHandle {
+    return this.show(new MemorySource(key, title, columns, rows, latLon), { filters: [], sort: [] }, restored);
   }
 
-  private show(source: MapSource, query: LinkedQuery): MapHandle {
+  private show(source: MapSource, query: LinkedQuery, restored?: vscode.WebviewPanel): MapHandle {
     const startedAt = performance.now();
     const existing = this.open.get(source.key);
-    if (existing && !source.dataset) existing.dispose();
+    if (existing && (!source.dataset || restored)) existing.dispose();
     else if (existing) {
       existing.panel.reveal();
       void existing.load(query);
       return existing;
     }
     const tiles = basemapTiles();
+    const title = vscode.l10n.t('Map: {0}', source.title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, ''));
+    const options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
     // Beside the dataset's grid, so selecting a row there shows on the map at once.
     const column = gridLinks.hasGrid(source.key) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, vscode.l10n.t('Map: {0}', source.title.replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, '')), column, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
-    });
+    let panel: vscode.WebviewPanel;
+    if (restored) {
+      panel = restored;
+      panel.title = title;
+      panel.webview.options = options;
+    } else panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, title, column, options);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const map = new MapPanel(panel, this.extensionUri, source, tiles, startedAt);
     this.open.set(source.key, map);
@@ -185,7 +196,7 @@ class MapPanel extends Disposable implements MapHandle {
       tiles: this.tiles ? { url: this.tiles.url, attribution: this.tiles.attribution } : undefined,
       overlays: dataset ? cityLimitsOverlays(dataset, this.store()) : [],
       canDraw: !!dataset,
-      state: dataset ? { kind: 'remote', portal: dataset.portal, id: dataset.id, filters: query.filters, sort: query.sort } : { kind: 'file', uri: this.source.key },
+      state: dataset ? { kind: 'remote', portal: dataset.portal, id: dataset.id, filters: query.filters, sort: query.sort } : { kind: 'file', uri: this.source.key, ...(this.source.latLon ? { latLon: this.source.latLon } : {}) },
       locale: vscode.env.language,
       labels: mapLabels(),
     };
@@ -236,6 +247,14 @@ class MapPanel extends Disposable implements MapHandle {
 
   pan(steps: number, dx: number, dy: number): void {
     this.host.notify('map/pan', { steps, dx, dy });
+  }
+
+  goTo(center: [number, number], zoom: number): void {
+    this.host.notify('map/goTo', { center, zoom });
+  }
+
+  setOverlay(id: string, on: boolean): void {
+    this.host.notify('map/setOverlay', { id, on });
   }
 
   async colorBy(field: string | undefined): Promise<void> {
@@ -402,10 +421,16 @@ class RemoteSource implements MapSource {
     return page.rows;
   }
 
-  async inView(extent: [number, number, number, number], _degreesPerPixel: number, colorField: string | undefined, signal: AbortSignal): Promise<{ rows: DataRow[]; matching: number }> {
+  async inView(extent: [number, number, number, number], degreesPerPixel: number, colorField: string | undefined, signal: AbortSignal): Promise<{ rows: DataRow[]; matching: number }> {
     const portal = this.need();
     const [xmin, ymin, xmax, ymax] = extent;
-    const query: DatasetQuery = { ...this.base, spatial: { kind: 'bbox', xmin, ymin, xmax, ymax }, fields: this.fields(colorField), returnGeometry: true };
+    const query: DatasetQuery = {
+      ...this.base,
+      spatial: { kind: 'bbox', xmin, ymin, xmax, ymax },
+      fields: this.fields(colorField),
+      returnGeometry: true,
+      ...(degreesPerPixel > 0 ? { maxAllowableOffset: generalizeOffset(degreesPerPixel, (ymin + ymax) / 2) } : {}),
+    };
     const matching = await portal.countRows(this.dataset, query, signal);
     const pageSize = Math.max(1, this.schema?.maxRecordCount ?? 2000);
     const want = Math.min(matching, IN_VIEW_LIMIT);
@@ -427,6 +452,7 @@ class MemorySource implements MapSource {
     readonly title: string,
     private readonly columns: GridColumn[],
     private readonly rows: DataRow[],
+    readonly latLon?: { lat: string; lon: string },
   ) {}
 
   async open(): ReturnType<MapSource['open']> {

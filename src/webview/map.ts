@@ -13,7 +13,7 @@ import { FeatureLayer } from './map/featureLayer';
 import { showControls } from '../util/text';
 import { h, icon } from './shared/dom';
 import { showRowDetail } from './shared/rowDetail';
-import { onNotify, ready, request } from './shared/rpc';
+import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
 /** Pages asked for at once: the host's HTTP layer limits what reaches one portal host. */
 const PAGES_IN_FLIGHT = 6;
@@ -35,6 +35,7 @@ const basemapRenderer = L.canvas({ padding: 0.5 });
 let counties: L.GeoJSON | undefined;
 let tiles: L.TileLayer | undefined;
 const overlays = new Map<string, FeatureLayer>();
+const overlayBoxes = new Map<string, HTMLInputElement>();
 const highlight = L.layerGroup().addTo(map);
 let drawn: L.Rectangle | L.Circle | undefined;
 
@@ -53,6 +54,8 @@ function show(next: MapView): void {
   const first = !view;
   const newBasemap = !view || JSON.stringify(view.tiles) !== JSON.stringify(next.tiles);
   view = next;
+  // What the panel serializer restores after a window reload.
+  vscodeApi.setState(next.state);
   formatter = new CellFormatter(next.locale, next.labels.missing);
   document.title = next.title;
   mapElement.setAttribute('aria-label', fill(next.labels.mapLabel, showControls(next.title)));
@@ -215,18 +218,27 @@ function sendPaint(): void {
     const p = map.latLngToContainerPoint(first.center);
     mapElement.dataset.firstFeature = `${Math.round(p.x)},${Math.round(p.y)}`;
   }
-  void request('map/painted', { generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs });
+  const b = map.getBounds();
+  const bounds: [number, number, number, number] = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  const inView = view.mode === 'inView' && inViewMatching !== undefined ? { shown: features.size, matching: inViewMatching, label: countLabel() } : undefined;
+  let drawnClasses: { label: string; legendCount: number; drawn: number }[] | undefined;
+  if (classes) {
+    const byColor = features.countByColor();
+    drawnClasses = classes.legend.map((entry) => ({ label: entry.label, legendCount: entry.count, drawn: byColor[entry.index] ?? 0 }));
+  }
+  const overlayCounts: Record<string, number> = {};
+  for (const [id, layer] of overlays) overlayCounts[id] = layer.drawnTotal;
+  void request('map/painted', {
+    generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs,
+    bounds, zoom: map.getZoom(), inView, classes: drawnClasses, overlays: overlayCounts,
+  });
 }
 
 function renderLegend(): void {
   if (!view) return;
   const L_ = view.labels;
-  const count = features.size;
   const parts: Node[] = [];
-  const countText = view.mode === 'inView' && inViewMatching !== undefined
-    ? fill(L_.inView, count.toLocaleString(view.locale), inViewMatching.toLocaleString(view.locale))
-    : count === 1 ? L_.feature : fill(L_.features, count.toLocaleString(view.locale));
-  parts.push(h('div', { class: 'map-count', id: 'map-count' }, countText));
+  parts.push(h('div', { class: 'map-count', id: 'map-count' }, countLabel()));
   if (!complete && view.mode === 'whole' && view.total > 0) parts.push(h('div', { class: 'map-progress' }, fill(L_.loading, Math.round((100 * received) / view.total))));
   if (received > 0) parts.push(h('div', { class: 'map-empty', id: 'map-empty' }, fill(L_.noGeometry, ((100 * empty) / received).toLocaleString(view.locale, { maximumFractionDigits: 1 }))));
   if (view.queryText) parts.push(h('div', { class: 'map-query' }, showControls(fill(L_.filtered, view.queryText))));
@@ -242,6 +254,14 @@ function renderLegend(): void {
   legend.replaceChildren(...parts);
 }
 
+/** "N features", or "Showing N of M in view" for a large dataset. */
+function countLabel(): string {
+  if (!view) return '';
+  const count = features.size;
+  if (view.mode === 'inView' && inViewMatching !== undefined) return fill(view.labels.inView, count.toLocaleString(view.locale), inViewMatching.toLocaleString(view.locale));
+  return count === 1 ? view.labels.feature : fill(view.labels.features, count.toLocaleString(view.locale));
+}
+
 function renderToolbar(v: MapView): void {
   const L_ = v.labels;
   const parts: Node[] = [h('span', { class: 'grid-title' }, icon('globe'), ' ', showControls(v.title))];
@@ -254,8 +274,10 @@ function renderToolbar(v: MapView): void {
   }
   color.addEventListener('change', () => void request('map/colorBy', { field: color.value || undefined }).catch((e: Error) => showError(e.message)));
   parts.push(h('label', { class: 'map-color' }, icon('symbol-color'), ' ', color));
+  overlayBoxes.clear();
   for (const overlay of v.overlays) {
-    const box = h('input', { type: 'checkbox', id: `map-overlay-${overlays.size}` });
+    const box = h('input', { type: 'checkbox', id: `map-overlay-${overlayBoxes.size}` });
+    overlayBoxes.set(overlay.id, box);
     box.checked = overlays.has(overlay.id);
     box.addEventListener('change', () => void toggleOverlay(overlay.id, box.checked));
     parts.push(h('label', { class: 'map-overlay' }, box, ' ', showControls(overlay.label)));
@@ -279,13 +301,20 @@ function renderToolbar(v: MapView): void {
 async function toggleOverlay(id: string, on: boolean): Promise<void> {
   overlays.get(id)?.remove();
   overlays.delete(id);
-  if (!on) return;
+  if (!on) {
+    sendPaint();
+    return;
+  }
   try {
     const batch = await request('map/overlay', { id });
     const layer = new FeatureLayer();
     layer.palette = [themeColor('--vscode-charts-foreground', '#cccccc')];
     layer.addPoints(batch.pointRows, batch.points, () => 0);
     for (const s of batch.shapes) layer.addShape(s.row, s.geometry.type === 'Polygon' || s.geometry.type === 'MultiPolygon' ? { type: s.geometry.type === 'Polygon' ? 'MultiLineString' : 'MultiLineString', coordinates: s.geometry.type === 'Polygon' ? s.geometry.coordinates : (s.geometry.coordinates as unknown[][]).flat() } : s.geometry, 0);
+    layer.onPaint = () => {
+      layer.onPaint = undefined;
+      requestAnimationFrame(() => sendPaint());
+    };
     overlays.set(id, layer.addTo(map));
   } catch (error) {
     showError((error as Error).message);
@@ -427,6 +456,14 @@ onNotify('map/pan', async ({ steps, dx, dy }) => {
   frames.sort((a, b) => a - b);
   panFrameMs = frames[frames.length >> 1];
   sendPaint();
+});
+onNotify('map/goTo', ({ center, zoom }) => {
+  map.setView([center[1], center[0]], zoom, { animate: false });
+});
+onNotify('map/setOverlay', ({ id, on }) => {
+  const box = overlayBoxes.get(id);
+  if (box) box.checked = on;
+  void toggleOverlay(id, on);
 });
 onNotify('panel/error', ({ message }) => {
   app.setAttribute('aria-busy', 'false');

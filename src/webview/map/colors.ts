@@ -18,7 +18,8 @@ export interface ColorClasses {
   /** Palette index per value; 0 is used for missing values (the foreground colour). */
   classOf(value: string | number | null | undefined): number;
   palette: string[];
-  legend: { label: string; color: string; count: number }[];
+  /** `index`: the entry's palette index (what the feature layer drew it with). */
+  legend: { label: string; color: string; count: number; index: number }[];
 }
 
 const MAX_CATEGORIES = 6;
@@ -37,9 +38,9 @@ export function categoryClasses(values: Iterable<string | number | null | undefi
   const otherIndex = top.length + 1;
   const other = [...counts].reduce((n, [v, c]) => (index.has(v) ? n : n + c), 0);
   const palette = [colors[colors.length - 1], ...top.map((_, i) => colors[i % (colors.length - 1)]), colors[colors.length - 2]];
-  const legend = top.map(([v, c], i) => ({ label: v, color: palette[i + 1], count: c }));
-  if (other) legend.push({ label: words.other, color: palette[otherIndex], count: other });
-  if (missing) legend.push({ label: words.missing, color: palette[0], count: missing });
+  const legend = top.map(([v, c], i) => ({ label: v, color: palette[i + 1], count: c, index: i + 1 }));
+  if (other) legend.push({ label: words.other, color: palette[otherIndex], count: other, index: otherIndex });
+  if (missing) legend.push({ label: words.missing, color: palette[0], count: missing, index: 0 });
   return {
     classOf: (v) => (v === null || v === undefined || v === '' ? 0 : (index.get(String(v)) ?? otherIndex)),
     palette,
@@ -73,8 +74,9 @@ export function graduatedClasses(values: Iterable<string | number | null | undef
     label: `${format(g === 0 ? (numbers[0] ?? 0) : breaks[g - 1])} – ${format(g === GRADES - 1 ? (numbers[numbers.length - 1] ?? 0) : breaks[g])}`,
     color: palette[g + 1],
     count,
+    index: g + 1,
   })).filter((x) => x.count > 0);
-  if (missing) legend.push({ label: words.missing, color: missingColor, count: missing });
+  if (missing) legend.push({ label: words.missing, color: missingColor, count: missing, index: 0 });
   return { classOf, palette, legend };
 }
 

@@ -71,6 +71,11 @@ export class FeatureLayer extends L.Layer {
     return this;
   }
 
+  /** Features the last paint drew, of every kind. */
+  get drawnTotal(): number {
+    return this.drawn.points + this.drawn.lines + this.drawn.polygons;
+  }
+
   get size(): number {
     return this.count + this.shapes.length;
   }
@@ -168,6 +173,14 @@ export class FeatureLayer extends L.Layer {
     for (let k = 0; k < this.count; k++) this.colors[k] = color(this.rows[k]);
     for (const s of this.shapes) s.color = color(s.row);
     this.schedule();
+  }
+
+  /** Features held in each palette colour (a MultiPoint counts once per point). */
+  countByColor(): number[] {
+    const counts = new Array<number>(this.palette.length).fill(0);
+    for (let k = 0; k < this.count; k++) counts[this.colors[k]] = (counts[this.colors[k]] ?? 0) + 1;
+    for (const s of this.shapes) counts[s.color] = (counts[s.color] ?? 0) + 1;
+    return counts;
   }
 
   /** `[west, south, east, north]` of every feature, or undefined. */
