@@ -10,6 +10,7 @@ import { PortalTokens } from './catalog/tokens';
 import { CatalogTreeProvider } from './catalog/tree';
 import { rateLimitWait } from './messages';
 import { PortalHttp } from './portal/http';
+import { registerMapCommands } from './map/commands';
 import { createPortal, readPortalConfigs } from './portal/index';
 import type { Portal } from './portal/types';
 import { vscodeAssistantContext } from './tools/context';
@@ -85,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
 
   context.subscriptions.push(
     registerCatalogCommands({ context, store, tree, view, lists, tokens, refresh, updateViewState }),
+    registerMapCommands({ context, store }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('okcOpenData')) return;
       if (e.affectsConfiguration('okcOpenData.requestTimeoutSeconds') || e.affectsConfiguration('okcOpenData.maxConcurrentRequests')) http = makeHttp(version, output);

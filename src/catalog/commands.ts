@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { copyAsCurl, insertSnippet, type InsertSnippetOptions } from '../editor/insertSnippet';
 import { refreshSavedDatasetCommand, saveDatasetCommand, type SaveCommandOptions } from '../editor/saveCommands';
-import { registerMapCommands } from '../map/commands';
 import { registerPreviewCommands } from '../preview/gridPanel';
 import { MetadataPanels, openExternal } from '../preview/metadataPanel';
 import type { DatasetSummary } from '../portal/types';
@@ -57,7 +56,6 @@ export function registerCatalogCommands(c: CatalogCommandContext): vscode.Dispos
   return vscode.Disposable.from(
     panels,
     registerPreviewCommands(c, (arg) => pick(arg)),
-    registerMapCommands(c, (arg) => pick(arg, vscode.l10n.t('Which dataset should the map show?'))),
     register('okcOpenData.refreshCatalog', async (arg) => {
       const portal = typeof arg === 'string' ? arg : (arg as CatalogNode | undefined)?.type === 'portal' ? (arg as { portal: string }).portal : undefined;
       await c.refresh(portal ? [portal] : undefined);

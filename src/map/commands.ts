@@ -1,16 +1,20 @@
 // "Show on Map": for a dataset (tree, metadata panel, grid toolbar, palette), a saved
 // .geojson file, or a CSV/TSV with latitude and longitude columns (found by name and value
 // range; the user picks when the guess is unsure). Returns the panel's MapHandle for tests.
+// Also brings map panels back after a window reload.
 
 import * as vscode from 'vscode';
 import { buildRowIndex, nodeFileSource, readHeader, readRows, sniffDialect } from '../csv/index';
+import { resolveDataset } from '../catalog/commands';
 import type { CatalogStore } from '../catalog/store';
 import type { CellValue, DataRow, DatasetSummary } from '../portal/types';
 import type { GridColumn } from '../protocol';
 import { showControls } from '../util/text';
 import { GeoJsonFileError, geoJsonRows, guessLatLon, latLonRows } from './features';
 import type { LinkedQuery } from './gridLink';
-import { MapPanels, WHOLE_LIMIT, type MapHandle } from './mapPanel';
+import { MAP_VIEW_TYPE, MapPanels, WHOLE_LIMIT, type MapHandle } from './mapPanel';
+import { readMapPanelState } from './panelState';
+import { showDatasetGone } from '../preview/webviewHost';
 import { setMapAssets } from './mapSettings';
 
 /** Files larger than this are not mapped whole from memory. */
@@ -22,16 +26,32 @@ export interface ShowOnMapOptions {
   query?: LinkedQuery;
   /** For tests: the lat/lon columns to use instead of asking. */
   latLon?: { lat: string; lon: string };
+  /** The panel VS Code restored after a reload. */
+  restored?: vscode.WebviewPanel;
 }
 
-export function registerMapCommands(
-  c: { context: vscode.ExtensionContext; store: CatalogStore },
-  pick: (arg: unknown) => Promise<DatasetSummary | undefined>,
-): vscode.Disposable {
+export function registerMapCommands(c: { context: vscode.ExtensionContext; store: CatalogStore }): vscode.Disposable {
   setMapAssets(c.context.extensionUri);
   const panels = new MapPanels(c.context.extensionUri, c.store);
+  const pick = (arg: unknown): Promise<DatasetSummary | undefined> => resolveDataset(c, arg, vscode.l10n.t('Which dataset should the map show?'));
   return vscode.Disposable.from(
     panels,
+    vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const s = readMapPanelState(state);
+        if (s?.kind === 'remote') {
+          const dataset = await c.store.waitFor(s.portal, s.id);
+          if (dataset) panels.showDataset(dataset, { filters: s.filters ?? [], sort: s.sort ?? [] }, panel);
+          else showDatasetGone(panel, c.context.extensionUri);
+        } else if (s?.kind === 'file') {
+          // No questions on a restore: a CSV maps from the columns it was mapped from (a
+          // changed file fails with a message), and one without them is not restored.
+          const uri = vscode.Uri.parse(s.uri);
+          const handle = s.latLon || /\.geojson$/i.test(uri.path) ? await showFile(panels, uri, { latLon: s.latLon, restored: panel }) : undefined;
+          if (!handle) panel.dispose();
+        } else panel.dispose();
+      },
+    }),
     vscode.commands.registerCommand('okcOpenData.showOnMap', async (arg?: unknown, options?: ShowOnMapOptions): Promise<MapHandle | undefined> => {
       const uri = arg instanceof vscode.Uri ? arg : arg === undefined ? activeFileUri() : undefined;
       if (uri && /\.(geojson|csv|tsv)$/i.test(uri.path)) return showFile(panels, uri, options);
@@ -61,11 +81,11 @@ async function showFile(panels: MapPanels, uri: vscode.Uri, options?: ShowOnMapO
     }
     if (/\.geojson$/i.test(uri.path)) {
       const rows = geoJsonRows(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      return panels.showRows(uri.toString(), name, columnsOf(rows), rows);
+      return panels.showRows(uri.toString(), name, columnsOf(rows), rows, undefined, options?.restored);
     }
     const rows = await csvPointRows(uri, options?.latLon);
     if (!rows) return undefined;
-    return panels.showRows(uri.toString(), name, rows.columns, rows.rows);
+    return panels.showRows(uri.toString(), name, rows.columns, rows.rows, rows.latLon, options?.restored);
   } catch (error) {
     const reason = error instanceof GeoJsonFileError ? error.message : (error as Error).message ?? String(error);
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not map {0}: {1}. The file was not changed.', name, reason));
@@ -85,7 +105,7 @@ function columnsOf(rows: DataRow[]): GridColumn[] {
   return [...kinds].map(([name, kind]) => ({ name, label: name, kind }));
 }
 
-async function csvPointRows(uri: vscode.Uri, given?: { lat: string; lon: string }): Promise<{ columns: GridColumn[]; rows: DataRow[] } | undefined> {
+async function csvPointRows(uri: vscode.Uri, given?: { lat: string; lon: string }): Promise<{ columns: GridColumn[]; rows: DataRow[]; latLon: { lat: string; lon: string } } | undefined> {
   const source = nodeFileSource(uri.fsPath);
   try {
     const dialect = await sniffDialect(source, /\.tsv$/i.test(uri.path) ? { delimiter: '\t' } : {});
@@ -110,7 +130,7 @@ async function csvPointRows(uri: vscode.Uri, given?: { lat: string; lon: string 
         ({ lat, lon } = picked);
       }
     }
-    return { columns: header.map((name) => ({ name, label: name, kind: 'text' })), rows: latLonRows(header, cells, lat, lon) };
+    return { columns: header.map((name) => ({ name, label: name, kind: 'text' })), rows: latLonRows(header, cells, lat, lon), latLon: { lat: header[lat], lon: header[lon] } };
   } finally {
     await source.close();
   }
