@@ -45,13 +45,30 @@ export class FeatureLayer extends L.Layer {
   private colors = new Uint8Array(512);
   private count = 0;
   private readonly shapes: Shape[] = [];
-  private readonly byRow = new Map<number, { point?: number; shape?: Shape }>();
-  /** CSS colours by index; 0 is the default. */
-  palette: string[] = ['#3794ff'];
+  /** Shapes by row. Points are found by a scan of `rows` instead: a lookup is rare (a click,
+   * the grid's selection) and a map entry per point slowed the first draw of 100,000. */
+  private readonly shapeByRow = new Map<number, Shape>();
+  private colorsByIndex: string[] = ['#3794ff'];
+  /** False when the canvas holds anything other than points `[0, paintedPoints)` over every
+   * shape, drawn at the view of `paintedView`: the next paint then draws everything. */
+  private upToDate = false;
+  private paintedPoints = 0;
+  private paintedView = '';
   pointRadius = 3;
   drawn: PaintCounts = { points: 0, lines: 0, polygons: 0 };
   onPaint: ((counts: PaintCounts) => void) | undefined;
   private frame = 0;
+
+  /** CSS colours by index; 0 is the default. */
+  get palette(): string[] {
+    return this.colorsByIndex;
+  }
+
+  set palette(colors: string[]) {
+    this.colorsByIndex = colors;
+    this.upToDate = false;
+    this.schedule();
+  }
 
   constructor() {
     super();
@@ -60,13 +77,13 @@ export class FeatureLayer extends L.Layer {
 
   override onAdd(map: L.Map): this {
     map.addLayer(this.renderer);
-    this.renderer.on('update', this.paint, this);
+    this.renderer.on('update', this.repaint, this);
     this.paint();
     return this;
   }
 
   override onRemove(map: L.Map): this {
-    this.renderer.off('update', this.paint, this);
+    this.renderer.off('update', this.repaint, this);
     map.removeLayer(this.renderer);
     return this;
   }
@@ -83,7 +100,8 @@ export class FeatureLayer extends L.Layer {
   clear(): void {
     this.count = 0;
     this.shapes.length = 0;
-    this.byRow.clear();
+    this.shapeByRow.clear();
+    this.upToDate = false;
     this.schedule();
   }
 
@@ -108,7 +126,6 @@ export class FeatureLayer extends L.Layer {
       this.py[k] = worldY(lonLat[2 * i + 1]);
       this.rows[k] = rows[i];
       this.colors[k] = color(rows[i]);
-      this.byRow.set(rows[i], { point: k });
     }
     this.schedule();
   }
@@ -165,13 +182,15 @@ export class FeatureLayer extends L.Layer {
     }
     const shape: Shape = { row, kind, parts, polygons, bbox, color };
     this.shapes.push(shape);
-    this.byRow.set(row, { shape });
+    this.shapeByRow.set(row, shape);
+    this.upToDate = false;
     this.schedule();
   }
 
   recolor(color: (row: number) => number): void {
     for (let k = 0; k < this.count; k++) this.colors[k] = color(this.rows[k]);
     for (const s of this.shapes) s.color = color(s.row);
+    this.upToDate = false;
     this.schedule();
   }
 
@@ -208,11 +227,12 @@ export class FeatureLayer extends L.Layer {
 
   /** Where the feature of `row` is (its point or its bounding box centre). */
   locate(row: number): { center: L.LatLng; bounds?: L.LatLngBounds } | undefined {
-    const at = this.byRow.get(row);
     const crs = L.CRS.EPSG3857;
-    if (at?.point !== undefined) return { center: crs.pointToLatLng(L.point(this.px[at.point], this.py[at.point]), 0) };
-    if (at?.shape) {
-      const [x0, y0, x1, y1] = at.shape.bbox;
+    const point = this.rows.subarray(0, this.count).indexOf(row);
+    if (point >= 0) return { center: crs.pointToLatLng(L.point(this.px[point], this.py[point]), 0) };
+    const shape = this.shapeByRow.get(row);
+    if (shape) {
+      const [x0, y0, x1, y1] = shape.bbox;
       const bounds = L.latLngBounds(crs.pointToLatLng(L.point(x0, y1), 0), crs.pointToLatLng(L.point(x1, y0), 0));
       return { center: bounds.getCenter(), bounds };
     }
@@ -256,19 +276,36 @@ export class FeatureLayer extends L.Layer {
     });
   }
 
-  /** Draws every feature within the renderer's padded bounds, one canvas path per colour and kind. */
+  /** Leaflet's renderer resized and cleared its canvas (after a move or zoom): draw it all. */
+  private repaint(): void {
+    this.upToDate = false;
+    this.paint();
+  }
+
+  /** Draws every feature within the renderer's padded bounds, one canvas path per colour and
+   * kind. While pages of points arrive and the view stays, only the new points are drawn over
+   * the canvas: a first draw of 100,000 points costs one pass instead of one per page. */
   private paint(): void {
     const map = this._map;
     const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds; _container?: HTMLCanvasElement };
     const ctx = r._ctx;
     const b = r._bounds;
     if (!map || !ctx || !b || !b.min || !b.max) return;
+    const scale = Math.pow(2, map.getZoom());
+    const origin = map.getPixelOrigin();
+    const viewKey = `${scale} ${origin.x} ${origin.y} ${b.min.x} ${b.min.y} ${b.max.x} ${b.max.y}`;
+    if (this.upToDate && viewKey === this.paintedView && this.paintedPoints <= this.count) {
+      const added: PaintCounts = { points: 0, lines: 0, polygons: 0 };
+      this.drawPoints(ctx, this.paintedPoints, scale, origin, b, added);
+      this.paintedPoints = this.count;
+      this.drawn = { ...this.drawn, points: this.drawn.points + added.points };
+      this.onPaint?.(this.drawn);
+      return;
+    }
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, r._container!.width, r._container!.height);
     ctx.restore();
-    const scale = Math.pow(2, map.getZoom());
-    const origin = map.getPixelOrigin();
     const minX = (b.min.x + origin.x) / scale;
     const minY = (b.min.y + origin.y) / scale;
     const maxX = (b.max.x + origin.x) / scale;
@@ -307,13 +344,29 @@ export class FeatureLayer extends L.Layer {
         ctx.stroke();
       }
     }
+    this.drawPoints(ctx, 0, scale, origin, b, counts);
+    this.upToDate = true;
+    this.paintedPoints = this.count;
+    this.paintedView = viewKey;
+    this.drawn = counts;
+    this.onPaint?.(counts);
+  }
+
+  /** Points from index `from` on, within the padded bounds, one canvas path per colour. */
+  private drawPoints(ctx: CanvasRenderingContext2D, from: number, scale: number, origin: L.Point, b: L.Bounds, counts: PaintCounts): void {
+    const minX = (b.min!.x + origin.x) / scale;
+    const minY = (b.min!.y + origin.y) / scale;
+    const maxX = (b.max!.x + origin.x) / scale;
+    const maxY = (b.max!.y + origin.y) / scale;
+    const ox = -origin.x;
+    const oy = -origin.y;
     const size = this.pointRadius * 2;
     const half = this.pointRadius;
-    for (let c = 0; c < colors; c++) {
-      ctx.fillStyle = this.palette[c];
+    for (let c = 0; c < this.colorsByIndex.length; c++) {
+      ctx.fillStyle = this.colorsByIndex[c];
       ctx.beginPath();
       let any = false;
-      for (let k = 0; k < this.count; k++) {
+      for (let k = from; k < this.count; k++) {
         if (this.colors[k] !== c) continue;
         const x = this.px[k];
         const y = this.py[k];
@@ -324,8 +377,6 @@ export class FeatureLayer extends L.Layer {
       }
       if (any) ctx.fill();
     }
-    this.drawn = counts;
-    this.onPaint?.(counts);
   }
 }
 
