@@ -83,6 +83,12 @@ function render(view: MetadataView): void {
   const description = h('section', { class: 'description', id: 'description' });
   if (view.descriptionHtml.trim()) description.append(sanitizedFragment(view.descriptionHtml, openLink));
   else description.append(h('p', { class: 'missing' }, L.noDescription));
+  if (view.descriptionChars !== undefined) {
+    // The host sent only the start of a huge description: say so, and offer the rest.
+    const open = h('button', { type: 'button', class: 'link-button', id: 'open-full-description' }, icon('go-to-file'), ' ', L.openFullDescription);
+    open.addEventListener('click', () => void request('metadata/fullDescription', {}));
+    description.append(h('p', { class: 'note', id: 'description-shortened', role: 'note' }, icon('info'), ' ', L.descriptionShortened, ' ', open));
+  }
 
   const contact = view.contact?.email
     ? (() => {
