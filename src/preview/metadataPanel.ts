@@ -193,7 +193,11 @@ export class MetadataPanels extends Disposable {
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
       fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
-      labels: rows.length ? { ...view.labels, ...sampleLabels(rows.length, schema.recordCount) } : view.labels,
+      labels: {
+        ...view.labels,
+        ...(rows.length ? sampleLabels(rows.length, schema.recordCount) : {}),
+        showAllFields: plural(schema.fields.length, () => vscode.l10n.t('Show the {0} field', schema.fields.length.toLocaleString()), () => vscode.l10n.t('Show All {0} Fields', schema.fields.length.toLocaleString())),
+      },
     };
     show(filled);
     const shares = await wholeDatasetMissing(portal, dataset, schema);

@@ -647,10 +647,15 @@ function wideEntry(): CatalogEntry {
   };
 }
 
+const wideRows = new Map<number, Record<string, FakeValue>>();
+/** A wide row, built once: 5,000 values a row, read several times a query. */
 function wideAttributes(oid: number): Record<string, FakeValue> {
+  const known = wideRows.get(oid);
+  if (known) return { ...known };
   const out: Record<string, FakeValue> = { OBJECTID: oid };
   for (let k = 1; k < WIDE_COLUMNS; k++) out[`C${String(k).padStart(4, '0')}`] = k % 2 ? `r${oid}c${k}` : oid * 10000 + k;
-  return out;
+  wideRows.set(oid, out);
+  return { ...out };
 }
 
 function longDescriptionEntry(): CatalogEntry {

@@ -537,7 +537,9 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     // Own properties only, both ways: field names may be `__proto__` or `constructor`.
     for (const field of outFields) {
       const value = Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
-      Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+      // Only `__proto__` needs defineProperty; it would make thousands of fields slow for all.
+      if (field.name === '__proto__') Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+      else attributes[field.name] = value ?? null;
     }
     rows.push({ attributes, geometry: full.geometry, oid: ds.oidAt(i) });
   }
