@@ -27,6 +27,9 @@ export interface MetadataView {
   title: string;
   /** As published (HTML on the Hub): the webview sanitises it and shows the rest as text. */
   descriptionHtml: string;
+  /** Set when the description was too long to send whole: its full length in characters
+   * (`descriptionHtml` holds the start; `metadata/fullDescription` opens the rest). */
+  descriptionChars?: number;
   groups: string[];
   keywords: string[];
   publisher?: string;
@@ -284,6 +287,8 @@ export interface HostRequests {
   'metadata/action': { params: { action: MetadataAction }; result: void };
   /** Profile Column on a field of the metadata panel: opens the grid with that column's profile. */
   'metadata/profile': { params: { field: string }; result: void };
+  /** Opens the whole description, as text, in an editor (when the panel shows it shortened). */
+  'metadata/fullDescription': { params: Record<string, never>; result: void };
   'clipboard/write': { params: { text: string }; result: void };
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };

@@ -14,11 +14,13 @@ import { profileKind } from '../stats/profile';
 import type { GridHandle } from './gridHost';
 import { Disposable } from '../util/disposable';
 import { externalLink } from '../util/links';
-import { showControls } from '../util/text';
+import { htmlToText, shortenHtml, showControls } from '../util/text';
 import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
 const SAMPLE_ROWS = 200;
+/** Longest description sent to the panel whole (the webview renders no more than this either). */
+export const DESCRIPTION_MAX_CHARS = 200_000;
 
 /** Returned by `okcOpenData.showMetadata`: lets tests watch a panel and press its Retry. */
 export interface MetadataHandle {
@@ -27,6 +29,8 @@ export interface MetadataHandle {
   readonly view: MetadataView | undefined;
   /** What the Retry button beside a failed field list does. */
   retry(): Promise<void>;
+  /** What Open Full Text beside a shortened description does. */
+  openFullDescription(): Promise<void>;
 }
 
 /** What a panel action does; the extension wires each to its command. */
@@ -79,6 +83,12 @@ export class MetadataPanels extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
     const portal = this.store.portal(dataset.portal);
     let shown: MetadataView | undefined;
+    // The whole description when the panel got only its start (see withDescription).
+    let fullDescription = '';
+    const openFullDescription = async (): Promise<void> => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: htmlToText(fullDescription || dataset.description) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    };
     const retry = async (): Promise<void> => {
       if (!portal || !shown?.schemaError) return;
       portal.forget?.(dataset);
@@ -98,9 +108,14 @@ export class MetadataPanels extends Disposable {
       'link/open': async ({ url }) => {
         await openExternal(url);
       },
+      'metadata/fullDescription': () => openFullDescription(),
       'panel/retry': retry,
     });
     const show = (next: MetadataView): void => {
+      if (next.descriptionHtml.length > DESCRIPTION_MAX_CHARS) {
+        fullDescription = next.descriptionHtml;
+        next = withDescription(next, next.descriptionHtml);
+      }
       shown = next;
       host.notify('metadata/show', next);
     };
@@ -110,6 +125,7 @@ export class MetadataPanels extends Disposable {
         return shown;
       },
       retry,
+      openFullDescription,
     };
     this.open.set(key, handle);
     panel.onDidDispose(() => {
@@ -177,13 +193,34 @@ export class MetadataPanels extends Disposable {
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
       fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
-      labels: rows.length ? { ...view.labels, ...sampleLabels(rows.length, schema.recordCount) } : view.labels,
+      labels: {
+        ...view.labels,
+        ...(rows.length ? sampleLabels(rows.length, schema.recordCount) : {}),
+        showAllFields: plural(schema.fields.length, () => vscode.l10n.t('Show the {0} field', schema.fields.length.toLocaleString()), () => vscode.l10n.t('Show All {0} Fields', schema.fields.length.toLocaleString())),
+      },
     };
     show(filled);
     const shares = await wholeDatasetMissing(portal, dataset, schema);
     if (shares.size) show({ ...filled, fields: filled.fields!.map((f) => (shares.has(f.name) ? { ...f, datasetMissingShare: shares.get(f.name) } : f)) });
   }
 
+}
+
+/** The view with a description of at most DESCRIPTION_MAX_CHARS characters, and a note saying
+ * how much of it is shown when it had to be shortened. */
+function withDescription(view: MetadataView, html: string): MetadataView {
+  const { html: start, shortened } = shortenHtml(html, DESCRIPTION_MAX_CHARS);
+  if (!shortened) return { ...view, descriptionHtml: html, descriptionChars: undefined };
+  return {
+    ...view,
+    descriptionHtml: start,
+    descriptionChars: html.length,
+    labels: {
+      ...view.labels,
+      descriptionShortened: vscode.l10n.t('Description shortened: {0} of {1} characters shown.', start.length.toLocaleString(), html.length.toLocaleString()),
+      openFullDescription: vscode.l10n.t('Open Full Text'),
+    },
+  };
 }
 
 /** Share of NULLs in every field over the whole dataset, in one statistics request (a count of

@@ -1,11 +1,14 @@
 // Helpers the generators share: comment-safe text and JSON-like values checked before they
 // are rendered as any language's literal.
 
+import { showControls } from '../util/text';
+
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
 
-/** One line of comment text: line breaks and control characters would end the comment. */
+/** One line of comment text: line breaks and control characters would end the comment, and a
+ * bidi override would make the code read differently from what it is (shown as `<U+202E>`). */
 export function commentText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return showControls(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')).trim();
 }
 
 export function finiteNumber(value: number): string {

@@ -34,3 +34,16 @@ export function showControls(text: string): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** The first `max` characters of portal HTML, cut before a tag that would be split (so no
+ * half tag reaches the sanitiser as text). Huge descriptions are shortened on the host, before
+ * they cross to a webview: posting tens of megabytes stalls both sides. */
+export function shortenHtml(html: string, max: number): { html: string; shortened: boolean } {
+  if (html.length <= max) return { html, shortened: false };
+  let cut = max;
+  const open = html.lastIndexOf('<', cut);
+  if (open >= 0 && html.indexOf('>', open) >= cut) cut = open;
+  // Never split a surrogate pair.
+  if (cut > 0 && /[\uD800-\uDBFF]/.test(html[cut - 1])) cut--;
+  return { html: html.slice(0, cut), shortened: true };
+}

@@ -21,6 +21,9 @@ const FETCH_MARGIN = 60;
 /** Rows kept in memory; beyond this the farthest from view are dropped. */
 const MAX_CACHED_ROWS = 3_000;
 const MIN_COLUMN_WIDTH = 48;
+/** Columns are drawn this far past each side of the viewport; beyond it they are left out, so
+ * a layer of thousands of columns draws a screenful of cells, not rows × every column. */
+const COLUMN_MARGIN_PX = 800;
 /** Characters of a value the row detail shows at first, and adds per "show more". */
 
 interface LoadedRow {
@@ -40,6 +43,8 @@ let lastAnswered = '';
 const active = { row: 0, col: 0 };
 const anchor = { row: 0, col: 0 };
 let lastPainted = '';
+/** The columns the header was last drawn with (see drawnColumns). */
+let headerColumns = '';
 let progress: number | undefined;
 
 const toolbar = new Toolbar({
@@ -198,11 +203,47 @@ function showError(message: string, retry?: { label: string; run: () => void }):
   messages.append(line);
 }
 
+/** The columns to draw: the first (sticky) one always, then `first`..`last`, those within the
+ * viewport and COLUMN_MARGIN_PX either side; `skipped` is the width of the columns between. */
+function drawnColumns(): { first: number; last: number; skipped: number } {
+  const count = widths.length;
+  const from = scroller.scrollLeft - COLUMN_MARGIN_PX;
+  const to = scroller.scrollLeft + scroller.clientWidth + COLUMN_MARGIN_PX;
+  let left = ROW_NUMBER_WIDTH + (widths[0] ?? 0);
+  let first = 1;
+  while (first < count - 1 && left + widths[first] < from) left += widths[first++];
+  const skipped = left - ROW_NUMBER_WIDTH - (widths[0] ?? 0);
+  let last = first;
+  for (let right = left + (widths[first] ?? 0); last + 1 < count && right < to; ) right += widths[++last];
+  return { first, last: Math.min(last, count - 1), skipped };
+}
+
+/** Each drawn column's index: the sticky one, then the window; a spacer (index -1) stands for the skipped ones. */
+function columnsToDraw(drawn: { first: number; last: number; skipped: number }): number[] {
+  const out = widths.length ? [0] : [];
+  if (drawn.skipped > 0) out.push(-1);
+  for (let c = Math.max(1, drawn.first); c <= drawn.last; c++) out.push(c);
+  return out;
+}
+
+function spacer(width: number): HTMLElement {
+  const el = h('div', { class: 'grid-spacer', 'aria-hidden': 'true' });
+  el.style.width = `${width}px`;
+  return el;
+}
+
 function renderHeader(): void {
   if (!view) return;
   const v = view;
+  const drawn = drawnColumns();
+  headerColumns = `${drawn.first}:${drawn.last}`;
   const cells: HTMLElement[] = [h('div', { class: 'grid-rownum grid-colheader', role: 'columnheader', 'aria-colindex': '1' }, v.labels.rowNumber)];
-  v.columns.forEach((column, i) => {
+  for (const i of columnsToDraw(drawn)) {
+    if (i < 0) {
+      cells.push(spacer(drawn.skipped));
+      continue;
+    }
+    const column = v.columns[i];
     const sort = v.sort.find((s) => s.field === column.name);
     const ariaSort = sort ? (sort.descending ? 'descending' : 'ascending') : 'none';
     const label = h(
@@ -225,7 +266,7 @@ function renderHeader(): void {
     const cell = h('div', { class: `grid-colheader${i === 0 ? ' sticky-col' : ''}${isNumeric(column.kind) ? ' number' : ''}`, role: 'columnheader', 'aria-colindex': String(i + 2), 'aria-sort': ariaSort, 'data-col': String(i) }, label, profileButton, handle);
     cell.style.width = `${widths[i]}px`;
     cells.push(cell);
-  });
+  }
   header.replaceChildren(...cells);
 }
 
@@ -254,6 +295,8 @@ function startResize(event: PointerEvent, column: number, handle: HTMLElement): 
 function applyWidths(): void {
   for (const cell of Array.from(sizer.querySelectorAll<HTMLElement>('[data-col]'))) cell.style.width = `${widths[Number(cell.dataset.col)]}px`;
   updateSize();
+  // A wider or narrower column moves the window of drawn columns.
+  scheduleRender();
 }
 
 let frame = 0;
@@ -270,6 +313,9 @@ function render(): void {
   const v = view;
   const vis = visibleRows(layout(), scroller.scrollTop);
   body.style.top = `${HEADER_HEIGHT + vis.offsetPx}px`;
+  const drawn = drawnColumns();
+  if (`${drawn.first}:${drawn.last}` !== headerColumns) renderHeader();
+  const drawnColumnList = columnsToDraw(drawn);
   const selection = selectionRange();
   const out: HTMLElement[] = [];
   let missing = false;
@@ -280,7 +326,12 @@ function render(): void {
     const loaded = rows.get(r);
     const rowEl = h('div', { class: `grid-row${r % 2 ? ' odd' : ''}${r === active.row ? ' active-row' : ''}`, role: 'row', 'aria-rowindex': String(r + 2), 'data-row': String(r) });
     rowEl.append(h('div', { class: 'grid-rownum', role: 'rowheader', 'aria-colindex': '1' }, (r + 1).toLocaleString(v.locale)));
-    v.columns.forEach((column, c) => {
+    for (const c of drawnColumnList) {
+      if (c < 0) {
+        rowEl.append(spacer(drawn.skipped));
+        continue;
+      }
+      const column = v.columns[c];
       const selected = r >= selection.top && r <= selection.bottom && c >= selection.left && c <= selection.right;
       const isActive = r === active.row && c === active.col;
       let text = '';
@@ -306,12 +357,12 @@ function render(): void {
       );
       cell.style.width = `${widths[c]}px`;
       rowEl.append(cell);
-    });
+    }
     out.push(rowEl);
   }
   body.replaceChildren(...out);
   if (vis.count === 0 && v.complete) body.replaceChildren(h('div', { class: 'grid-empty' }, v.labels.noRows));
-  scroller.setAttribute('aria-activedescendant', rows.has(active.row) ? 'active-cell' : '');
+  scroller.setAttribute('aria-activedescendant', rows.has(active.row) && drawnColumnList.includes(active.col) ? 'active-cell' : '');
   if (!missing) reportPaint(vis.first, vis.count);
 }
 

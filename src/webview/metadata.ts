@@ -9,6 +9,9 @@ import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 import { sanitizedFragment } from './shared/sanitize';
 
 const app = document.getElementById('app')!;
+/** Field rows drawn at once; a layer with more offers Show All, drawn FIELD_ROWS_PER_FRAME a frame. */
+const FIELD_ROWS_AT_FIRST = 200;
+const FIELD_ROWS_PER_FRAME = 250;
 
 const ACTION_ICONS: Record<MetadataAction, string> = {
   preview: 'table',
@@ -83,6 +86,12 @@ function render(view: MetadataView): void {
   const description = h('section', { class: 'description', id: 'description' });
   if (view.descriptionHtml.trim()) description.append(sanitizedFragment(view.descriptionHtml, openLink));
   else description.append(h('p', { class: 'missing' }, L.noDescription));
+  if (view.descriptionChars !== undefined) {
+    // The host sent only the start of a huge description: say so, and offer the rest.
+    const open = h('button', { type: 'button', class: 'link-button', id: 'open-full-description' }, icon('go-to-file'), ' ', L.openFullDescription);
+    open.addEventListener('click', () => void request('metadata/fullDescription', {}));
+    description.append(h('p', { class: 'note', id: 'description-shortened', role: 'note' }, icon('info'), ' ', L.descriptionShortened, ' ', open));
+  }
 
   const contact = view.contact?.email
     ? (() => {
@@ -118,22 +127,21 @@ function render(view: MetadataView): void {
   const fields = h('section', { class: 'fields', id: 'fields' }, h('h2', {}, L.fields));
   if (view.fields) {
     const body = h('tbody');
-    for (const f of view.fields) {
-      body.append(
-        h(
-          'tr',
-          {},
-          h('td', { class: 'field-name' }, showControls(f.name), f.profilable ? profileButton(f.name, L) : null),
-          h('td', {}, showControls(f.alias ?? '')),
-          h('td', { title: f.nativeType }, f.kind),
-          h('td', {}, showControls(f.description ?? '')),
-          h('td', { class: 'samples' }, showControls(f.samples.join(', '))),
-          f.datasetMissingShare !== undefined
-            ? h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`)
-            : h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
-        ),
+    const fieldRow = (f: NonNullable<MetadataView['fields']>[number]): HTMLElement =>
+      h(
+        'tr',
+        {},
+        h('td', { class: 'field-name' }, showControls(f.name), f.profilable ? profileButton(f.name, L) : null),
+        h('td', {}, showControls(f.alias ?? '')),
+        h('td', { title: f.nativeType }, f.kind),
+        h('td', {}, showControls(f.description ?? '')),
+        h('td', { class: 'samples' }, showControls(f.samples.join(', '))),
+        f.datasetMissingShare !== undefined
+          ? h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`)
+          : h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
       );
-    }
+    const all = view.fields;
+    body.append(...all.slice(0, FIELD_ROWS_AT_FIRST).map(fieldRow));
     fields.append(
       h(
         'table',
@@ -142,6 +150,21 @@ function render(view: MetadataView): void {
         body,
       ),
     );
+    if (all.length > FIELD_ROWS_AT_FIRST) {
+      // Thousands of fields: the rest on request, a chunk per frame, so no frame takes long.
+      const more = h('button', { type: 'button', class: 'link-button', id: 'show-all-fields' }, L.showAllFields);
+      more.addEventListener('click', () => {
+        more.remove();
+        let next = FIELD_ROWS_AT_FIRST;
+        const step = (): void => {
+          body.append(...all.slice(next, next + FIELD_ROWS_PER_FRAME).map(fieldRow));
+          next += FIELD_ROWS_PER_FRAME;
+          if (next < all.length) requestAnimationFrame(step);
+        };
+        step();
+      });
+      fields.append(more);
+    }
     if (L.sampleNote) fields.append(h('p', { class: 'note', id: 'sample-note' }, L.sampleNote));
   } else if (view.schemaError) {
     const retry = h('button', { type: 'button', class: 'retry' }, icon('refresh'), ' ', L.retry);

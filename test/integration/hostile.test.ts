@@ -12,9 +12,12 @@ import type { SaveOutcome } from '../../src/editor/saveCommands';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { DatasetSummary } from '../../src/portal/types';
 import type { GridHandle } from '../../src/preview/gridHost';
-import { HOSTILE_NAMES_TITLE, PROTOTYPE_FIELD_NAMES } from '../portal/data';
+import type { MetadataHandle } from '../../src/preview/metadataPanel';
+import {
+  HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_NAMES_TITLE, HOSTILE_WIDE_TITLE, LONG_DESCRIPTION_CHARS, LONG_DESCRIPTION_HEAD, PROTOTYPE_FIELD_NAMES, WIDE_COLUMNS,
+} from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
-import { datasetIn, usePortals } from './helpers';
+import { datasetIn, until, usePortals } from './helpers';
 import { csvRecords } from '../unit/save/csvRecords';
 
 const HUB = 'Hostile Hub';
@@ -145,5 +148,32 @@ describe('Hostile names', function () {
     assert.ok(!base.includes('\u202E') && !base.includes('/') && !base.includes('<'), base);
     assert.ok(!existsSync(join(folder, '..', '..', 'outside.json')));
     assert.deepEqual(readdirSync(folder).sort(), [base, `${base}.okc.json`].sort());
+  });
+
+  it('a 50 MB layer description reaches the metadata panel shortened, and says how much', async function () {
+    // Fetching and parsing 50 MB under a loaded machine takes its time.
+    this.timeout(420_000);
+    const handle = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', datasetIn(okc, HUB, HOSTILE_LONG_DESCRIPTION_TITLE)))!;
+    try {
+      const view = await until('the layer description', () => (handle.view?.fields ? handle.view : undefined), 400_000);
+      assert.ok(view.descriptionHtml.startsWith(`<p>${LONG_DESCRIPTION_HEAD}</p>`), view.descriptionHtml.slice(0, 80));
+      assert.ok(view.descriptionHtml.length <= 200_000, `${view.descriptionHtml.length} characters crossed to the webview`);
+      assert.equal(view.descriptionChars, LONG_DESCRIPTION_CHARS);
+      assert.match(view.labels.descriptionShortened, new RegExp(`${view.descriptionHtml.length.toLocaleString()} of ${LONG_DESCRIPTION_CHARS.toLocaleString()} characters`));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('a 5,000-column layer shows every field in the metadata panel', async function () {
+    this.timeout(300_000);
+    try {
+      const handle = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', datasetIn(okc, HUB, HOSTILE_WIDE_TITLE)))!;
+      const view = await until('the 5,000 fields', () => (handle.view?.fields ? handle.view : undefined), 280_000);
+      assert.equal(view.fields!.length, WIDE_COLUMNS);
+      assert.match(view.labels.showAllFields, /5,000|5\.000|5 000/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 });

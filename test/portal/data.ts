@@ -56,6 +56,8 @@ export interface FakeDataset {
   description: string;
   /** Plain-text description the legacy portal lists. */
   legacyDescription: string;
+  /** The layer's own `description` when it differs from the catalog's (built when first read). */
+  readonly layerDescription?: string;
   license: string;
   /** The city's own sentence, e.g. "This dataset is updated on a daily basis." */
   updateFrequency: string;
@@ -129,6 +131,15 @@ export interface FakeCatalog {
 export const HOSTILE_TITLE = 'Hostile Test Data';
 export const BIG_TITLE = 'Synthetic Performance Records';
 export const HUGE_CELL_CHARS = 10 * 1024 * 1024;
+/** A layer of WIDE_COLUMNS fields (the object id among them): the grid and field table at width. */
+export const HOSTILE_WIDE_TITLE = 'Hostile Wide Layer';
+export const WIDE_COLUMNS = 5000;
+/** A layer whose description (layer metadata, not the catalog entry) is LONG_DESCRIPTION_CHARS long. */
+export const HOSTILE_LONG_DESCRIPTION_TITLE = 'Hostile Long Description';
+export const LONG_DESCRIPTION_CHARS = 50 * 1024 * 1024;
+/** First and last words of the long description, so a test can tell what reached the panel. */
+export const LONG_DESCRIPTION_HEAD = 'Start of the long description.';
+export const LONG_DESCRIPTION_TAIL = 'End of the long description.';
 export const LAND_DOCUMENT_SENTINELS = [228017980800000, 227923286400000, 227986444800000];
 
 // ---- deterministic randomness ------------------------------------------------------------------
@@ -622,6 +633,51 @@ function hostileAttributes(oid: number): Record<string, FakeValue> {
   return { OBJECTID: oid, Title: base.Title, Link: base.Link, Notes: notes, FileName: base.FileName, CON: base.CON, Amount: base.Amount };
 }
 
+// ---- hostile sizes: thousands of columns, a description of tens of megabytes ------------------
+
+function wideEntry(): CatalogEntry {
+  const fields = [{ name: 'OBJECTID', type: 'esriFieldTypeOID', alias: 'OBJECTID' }];
+  for (let k = 1; k < WIDE_COLUMNS; k++) {
+    const name = `C${String(k).padStart(4, '0')}`;
+    fields.push({ name, type: k % 2 ? 'esriFieldTypeString' : 'esriFieldTypeDouble', alias: `Column ${k}` });
+  }
+  return {
+    title: HOSTILE_WIDE_TITLE, legacyName: HOSTILE_WIDE_TITLE, itemId: 'bad2bad2bad2bad2bad2bad2bad2bad2', service: 'Testing_Wide', layer: 0,
+    topics: ['Testing'], updateInterval: null, maintainedBy: null, geometryType: 'none', rowCount: 30, maxRecordCount: 1000, fields, sample: {},
+  };
+}
+
+const wideRows = new Map<number, Record<string, FakeValue>>();
+/** A wide row, built once: 5,000 values a row, read several times a query. */
+function wideAttributes(oid: number): Record<string, FakeValue> {
+  const known = wideRows.get(oid);
+  if (known) return { ...known };
+  const out: Record<string, FakeValue> = { OBJECTID: oid };
+  for (let k = 1; k < WIDE_COLUMNS; k++) out[`C${String(k).padStart(4, '0')}`] = k % 2 ? `r${oid}c${k}` : oid * 10000 + k;
+  wideRows.set(oid, out);
+  return { ...out };
+}
+
+function longDescriptionEntry(): CatalogEntry {
+  return {
+    title: HOSTILE_LONG_DESCRIPTION_TITLE, legacyName: HOSTILE_LONG_DESCRIPTION_TITLE, itemId: 'bad3bad3bad3bad3bad3bad3bad3bad3', service: 'Testing_Long', layer: 0,
+    topics: ['Testing'], updateInterval: null, maintainedBy: null, geometryType: 'none', rowCount: 5, maxRecordCount: 1000,
+    fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID', alias: 'OBJECTID' }, { name: 'Name', type: 'esriFieldTypeString', alias: 'Name' }], sample: {},
+  };
+}
+
+let longDescription: string | undefined;
+/** LONG_DESCRIPTION_CHARS of paragraphs between LONG_DESCRIPTION_HEAD and LONG_DESCRIPTION_TAIL. */
+function longLayerDescription(): string {
+  if (longDescription) return longDescription;
+  const head = `<p>${LONG_DESCRIPTION_HEAD}</p>`;
+  const tail = `<p>${LONG_DESCRIPTION_TAIL}</p>`;
+  const paragraph = '<p>A paragraph of a very long layer description, repeated. </p>';
+  const body = paragraph.repeat(Math.ceil((LONG_DESCRIPTION_CHARS - head.length - tail.length) / paragraph.length));
+  longDescription = head + body.slice(0, LONG_DESCRIPTION_CHARS - head.length - tail.length) + tail;
+  return longDescription;
+}
+
 /** An old-server layer as a catalog entry; its geometry comes from oldServer.ts. */
 function oldServerEntry(old: OldServerEntry): CatalogEntry {
   return {
@@ -645,7 +701,7 @@ interface MutableState {
 }
 
 function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modifiedMs: number,
-  special?: 'big' | 'hostile' | 'names' | OldServerEntry): FakeDataset & { _state: MutableState } {
+  special?: 'big' | 'hostile' | 'names' | 'wide' | 'longDescription' | OldServerEntry): FakeDataset & { _state: MutableState } {
   const old = typeof special === 'object' ? special : undefined;
   const dsHash = hashString(entry.itemId + ':' + entry.layer);
   const oidStart = entry.oidStart ?? 1;
@@ -663,7 +719,9 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
   const attributeMaker: AttributeMaker =
     special === 'big' ? bigAttributes : special === 'hostile' ? (oid) => hostileAttributes(oid)
       : special === 'names' ? (oid) => hostileNamesAttributes(oid)
-        : buildAttributeMaker(entry, fields, oidField, oidStart, geometryOf);
+        : special === 'wide' ? (oid) => wideAttributes(oid)
+          : special === 'longDescription' ? (oid) => ({ OBJECTID: oid, Name: `Row ${oid}` })
+            : buildAttributeMaker(entry, fields, oidField, oidStart, geometryOf);
   const attributesOf = (oid: number): Record<string, FakeValue> => {
     const version = state.versions.get(oid) ?? 0;
     return attributeMaker(oid, randFor(oid, version), version);
@@ -702,6 +760,8 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
   const hubId = `${entry.itemId}_${entry.layer}`;
   const description =
     special === 'names' ? HOSTILE_NAMES_DESCRIPTION
+      // The catalog entry says nothing; the layer's own metadata carries the 50 MB.
+      : special === 'longDescription' ? ''
       : special === 'hostile'
       ? '<p>Hostile values for security tests: <script>alert("desc")</script><img src=x onerror=alert(1)>' +
         ' <a href="javascript:alert(2)">click me</a> \u202Etxt.exe</p>'
@@ -764,6 +824,8 @@ function createDataset(entry: CatalogEntry, seed: number, issuedMs: number, modi
     },
     rowByOid: (oid) => (indexOfOid(oid) < 0 ? undefined : { attributes: attributesOf(oid), geometry: geometryOf(oid) }),
   };
+  // A getter, not a value: the 50 MB are built only when the layer is asked for.
+  if (special === 'longDescription') Object.defineProperty(ds, 'layerDescription', { get: longLayerDescription, enumerable: false });
   return ds;
 }
 
@@ -786,6 +848,8 @@ export function createCatalog(options: CatalogOptions = {}): FakeCatalog {
   datasets.push(createDataset(bigEntry(options.bigRows ?? 1_000_000), seed, ...dates(BIG_TITLE), 'big'));
   datasets.push(createDataset(hostileEntry(), seed, ...dates(HOSTILE_TITLE), 'hostile'));
   datasets.push(createDataset(hostileNamesEntry(), seed, ...dates(HOSTILE_NAMES_TITLE), 'names'));
+  datasets.push(createDataset(wideEntry(), seed, ...dates(HOSTILE_WIDE_TITLE), 'wide'));
+  datasets.push(createDataset(longDescriptionEntry(), seed, ...dates(HOSTILE_LONG_DESCRIPTION_TITLE), 'longDescription'));
   for (const old of OLD_SERVER_ENTRIES) datasets.push(createDataset(oldServerEntry(old), seed, ...dates(old.title), old));
   let version = 0;
 

@@ -134,7 +134,7 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     serviceItemId: ds.itemId,
     cacheMaxAge: 30,
     displayField,
-    description: ds.description,
+    description: ds.layerDescription ?? ds.description,
     copyrightText: 'City of Oklahoma City',
     defaultVisibility: true,
     editingInfo: { lastEditDate: ds.lastEditDate },
@@ -210,7 +210,7 @@ export function oldLayerJson(ds: FakeDataset): Record<string, unknown> {
     id: ds.layer,
     name: ds.title,
     type: ds.geometryType ? 'Feature Layer' : 'Table',
-    description: ds.description,
+    description: ds.layerDescription ?? ds.description,
     ...(ds.geometryType ? { geometryType: ds.geometryType } : {}),
     copyrightText: '',
     parentLayer: null,
@@ -540,7 +540,9 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     // Own properties only, both ways: field names may be `__proto__` or `constructor`.
     for (const field of outFields) {
       const value = Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
-      Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+      // Only `__proto__` needs defineProperty; it would make thousands of fields slow for all.
+      if (field.name === '__proto__') Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+      else attributes[field.name] = value ?? null;
     }
     // Generalised in the answer's units, as a real server does with maxAllowableOffset.
     const geometry = full.geometry && maxAllowableOffset > 0 ? generalizeGeoJson(full.geometry, maxAllowableOffset, outSR) : full.geometry;

@@ -6,7 +6,7 @@ import type { FieldKind, QueryCapabilities } from '../../src/portal/types';
 import type { DatasetQuery } from '../../src/query/model';
 import type { SnippetRequest } from '../../src/snippets/index';
 import { esriFieldKind } from '../../src/portal/hub';
-import type { FakeDataset } from '../portal/data';
+import { HOSTILE_NAMES_TITLE, PROTOTYPE_FIELD_NAMES, type FakeDataset } from '../portal/data';
 
 export const HOSTILE_VALUE = "it's \"quoted\" \\ back\\slash\nnew line ${x} $HOME `whoami` $(id) 'single' ‘curly’ %20 & done";
 
@@ -113,6 +113,14 @@ export const CASES: SnippetCase[] = [
     },
     pageAll: true,
     datasetTitle: HOSTILE_VALUE,
+  },
+  // Field names an object inherits: a program that builds rows by assignment on `{}` loses them.
+  {
+    name: 'hub-prototype-field-names',
+    dataset: HOSTILE_NAMES_TITLE,
+    portalKind: 'hub',
+    query: { fields: ['OBJECTID', ...PROTOTYPE_FIELD_NAMES] },
+    pageAll: true,
   },
   {
     name: 'hub-typed-date-and-number',

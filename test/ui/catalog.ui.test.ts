@@ -443,6 +443,45 @@ describe('UI: catalog', function () {
     }
   });
 
+  it('keeps the description text around the markup it drops, and shortens a huge description with a note', async () => {
+    const { page, portal } = await session();
+    const hostile = portal.catalog.byTitle(HOSTILE_TITLE)!;
+    const originalDescription = hostile.description;
+    // Past 200,000 characters the host sends only the start, cut before the last whole tag.
+    hostile.description =
+      '<p>Before the drawing <svg><circle r="1"/><text>svg text</text></svg> after the drawing.</p>' +
+      '<p>A formula <math><mi>x</mi></math> after the formula, <span>in a span</span>, <font>in a font</font>, <style>p { color: red }</style>after the style.</p>' +
+      '<p>Unclosed <svg><g>inside</p><p>and the rest.</p>' +
+      `<p>${'filler '.repeat(40_000)}</p><p>Past the cut.</p>`;
+    try {
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      await waitForHealthyCatalog();
+      const frame = await openFromTree(HUB, 'Testing', HOSTILE_TITLE);
+      const note = frame.locator('#description-shortened');
+      await note.waitFor({ timeout: 30_000 });
+      const text = await frame.locator('#description').innerText();
+      for (const kept of ['Before the drawing svg text after the drawing.', 'A formula x after the formula, in a span, in a font, after the style.', 'Unclosed inside', 'and the rest.', 'filler filler']) {
+        assert.ok(text.replace(/\s+/g, ' ').includes(kept), `the panel lost ${JSON.stringify(kept)}`);
+      }
+      assert.ok(!text.includes('Past the cut.'), 'the whole huge description crossed to the webview');
+      const noteText = await note.innerText();
+      assert.match(noteText, /Description shortened: .+ characters shown/);
+      assert.ok(noteText.replace(/\D/g, '').endsWith(String(hostile.description.length)), `the note does not give the full length: ${noteText}`);
+      await screenshot('catalog-metadata-description-shortened');
+      await frame.locator('#open-full-description').click();
+      // The whole text opens in a focused editor: its last line is there.
+      await page.locator('.part.editor .monaco-editor.focused .view-lines', { hasText: 'Before the drawing' }).waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+End');
+      await page.locator('.editor-instance .view-lines', { hasText: 'Past the cut.' }).waitFor({ timeout: 30_000 });
+    } finally {
+      hostile.description = originalDescription;
+      await closeEditors();
+      await runCommand(commandTitle('okcOpenData.refreshCatalog'));
+      await waitForHealthyCatalog();
+      await collapseGroup(HUB, 'Testing');
+    }
+  });
+
   it('shows hostile text in the tree and its hovers as text: nothing runs or renders', async () => {
     const { page, portal } = await session();
     const hostile = portal.catalog.byTitle(HOSTILE_TITLE)!;

@@ -1,7 +1,7 @@
 // The fake portal's catalog: real OKC facts, deterministic lazy rows, hostile values, mutations.
 
 import assert from 'node:assert/strict';
-import { BIG_TITLE, createCatalog, HOSTILE_NAMES_TITLE, HOSTILE_TITLE, HUGE_CELL_CHARS, HUGE_CELL_ROW, LAND_DOCUMENT_SENTINELS, legacyShape } from '../../portal/data';
+import { BIG_TITLE, createCatalog, HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_NAMES_TITLE, HOSTILE_TITLE, HOSTILE_WIDE_TITLE, LONG_DESCRIPTION_CHARS, LONG_DESCRIPTION_HEAD, LONG_DESCRIPTION_TAIL, WIDE_COLUMNS, HUGE_CELL_CHARS, HUGE_CELL_ROW, LAND_DOCUMENT_SENTINELS, legacyShape } from '../../portal/data';
 import { fromStatePlane, parseWkt, shapesWithin, toLocalShape, toStatePlane } from '../../portal/geo';
 
 describe('fake portal data', () => {
@@ -88,6 +88,19 @@ describe('fake portal data', () => {
       if (d === hostile || d.title === HOSTILE_NAMES_TITLE) continue;
       assert.ok(!/<script|onerror|javascript:|\u202e/i.test(d.title + d.description + d.keywords.join()), d.title);
     }
+  });
+
+  it('holds hostile sizes: a 5,000-column layer and a layer whose own description is 50 MB, built when read', () => {
+    const wide = catalog.byTitle(HOSTILE_WIDE_TITLE)!;
+    assert.equal(wide.fields.length, WIDE_COLUMNS);
+    assert.equal(Object.keys(wide.attributesAt(0)).length, WIDE_COLUMNS);
+    const long = catalog.byTitle(HOSTILE_LONG_DESCRIPTION_TITLE)!;
+    // The catalog entry stays small; the layer's metadata carries the size.
+    assert.equal(long.description, '');
+    const text = long.layerDescription!;
+    assert.equal(text.length, LONG_DESCRIPTION_CHARS);
+    assert.ok(text.startsWith(`<p>${LONG_DESCRIPTION_HEAD}</p>`) && text.endsWith(`<p>${LONG_DESCRIPTION_TAIL}</p>`));
+    assert.equal(catalog.byTitle(HOSTILE_TITLE)!.layerDescription, undefined);
   });
 
   it('mutates rows: add, remove, change, and bumps modified', () => {

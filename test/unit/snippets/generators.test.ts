@@ -133,6 +133,14 @@ describe('snippet generators', () => {
     assert.ok(code.includes(JSON.stringify(HOSTILE_VALUE.replace(/'/g, "''")).slice(1, -1)), 'the SQL-quoted value in a Python string');
   });
 
+  it('show a bidi override of the title as <U+202E> in the comment, in every language', () => {
+    for (const language of LANGUAGES.filter((l) => l !== 'url')) {
+      const text = generateSnippet(language, request('hub-prototype-field-names', TOKEN_ENV)).text;
+      assert.ok(!text.includes('\u202E'), `${language} writes the raw override`);
+      assert.ok(text.includes('<U+202E>gnp.exe'), `${language} leaves the override out`);
+    }
+  });
+
   it('build requests from the catalog and schema, typing filter values by field kind', () => {
     const hubDataset = {
       portal: 'OKC', id: 'abc_4', title: 'Fire Stations', description: '', groups: ['Public Safety'], keywords: [], downloads: [],

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { externalLink } from '../../../src/util/links';
-import { htmlToText, showControls } from '../../../src/util/text';
+import { htmlToText, shortenHtml, showControls } from '../../../src/util/text';
 
 describe('util/text showControls', () => {
   it('shows bidi overrides, isolates, marks and C0/C1 controls as <U+XXXX>', () => {
@@ -20,6 +20,19 @@ describe('util/text showControls', () => {
 
   it('shows what htmlToText left of a hostile description, nothing dropped', () => {
     assert.equal(showControls(htmlToText('<p>a <svg><circle/></svg>\u202Eb</p>')), 'a <U+202E>b');
+  });
+});
+
+describe('util/text shortenHtml (descriptions too long to send whole)', () => {
+  it('leaves a description within the limit as it is', () => {
+    assert.deepEqual(shortenHtml('<p>short</p>', 12), { html: '<p>short</p>', shortened: false });
+  });
+
+  it('cuts at the limit, before a tag the limit would split, never inside a surrogate pair', () => {
+    assert.deepEqual(shortenHtml('<p>abcdef</p><p>tail</p>', 9), { html: '<p>abcdef', shortened: true });
+    assert.deepEqual(shortenHtml('<p>abcdef</p><p>tail</p>', 15), { html: '<p>abcdef</p>', shortened: true });
+    assert.deepEqual(shortenHtml('ab🚒cd', 3), { html: 'ab', shortened: true });
+    assert.deepEqual(shortenHtml('a > b then more text', 5), { html: 'a > b', shortened: true });
   });
 });
 

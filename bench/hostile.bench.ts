@@ -1,0 +1,135 @@
+// Hostile sizes in a real VS Code: how long the extension host's event loop stalls while a
+// 5,000-column layer opens in the metadata panel, while a layer with a 50 MB
+// description opens in the metadata panel, and while the row with a 10 MB cell is scrolled to
+// and its row detail opened. The fake portal runs in a child process so that its own work
+// (writing 50 MB of JSON) is not counted against the host. Run as a script it starts the
+// harness with this same file as the tests module; inside the host `run()` measures.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type * as vscodeApi from 'vscode';
+import type { DatasetSummary } from '../src/portal/types';
+import type { GridHandle } from '../src/preview/gridHost';
+import type { MetadataHandle } from '../src/preview/metadataPanel';
+import { HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_TITLE, HOSTILE_WIDE_TITLE, HUGE_CELL_ROW } from '../test/portal/data';
+import { hostBenchSteps, runHostBench } from './hostBench';
+
+const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 2);
+const EXTENSION_ID = 'okc-open-data.okc-open-data';
+const PORTAL = 'Hostile Bench Hub';
+/** After a metadata panel has its last message, how long lag is still watched (the webview
+ * renders it meanwhile; the host must stay free). */
+const SETTLE_MS = 1500;
+
+// ---- inside the extension host ---------------------------------------------------------------
+
+/** The longest event-loop stall, in ms, while `body` runs. */
+async function maxLagDuring(body: () => Promise<void>): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  try {
+    await body();
+  } finally {
+    histogram.disable();
+  }
+  return histogram.max / 1e6;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts the fake portal's command line in its own process and resolves with its URL. */
+function startPortalProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'portal', 'cli.js'), '--port', '0', '--big-rows', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the fake portal exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve({ url: match[1], child });
+    });
+  });
+}
+
+export async function run(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vscode = require('vscode') as typeof vscodeApi;
+  const { results, step } = hostBenchSteps(vscode.version, 'hostile');
+  const started = performance.now();
+  const m = results.measurements!;
+  const portal = await startPortalProcess();
+  const lags: Record<string, number[]> = { wide_metadata: [], long_description: [], huge_cell: [] };
+  const closeAll = () => vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  try {
+    const okc = await vscode.extensions.getExtension<{ refresh(): Promise<void>; store: { allDatasets(): DatasetSummary[] } }>(EXTENSION_ID)!.activate();
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', [{ name: PORTAL, kind: 'hub', url: portal.url }], vscode.ConfigurationTarget.Global);
+    await okc.refresh();
+    const find = (title: string): DatasetSummary => {
+      const found = okc.store.allDatasets().find((d) => d.portal === PORTAL && d.title === title);
+      if (!found) throw new Error(`${title} is not in the catalog`);
+      return found;
+    };
+    const wide = find(HOSTILE_WIDE_TITLE);
+    const long = find(HOSTILE_LONG_DESCRIPTION_TITLE);
+    const hostile = find(HOSTILE_TITLE);
+
+    for (let i = 0; i < RUNS; i++) {
+      await step(`5,000 fields in the metadata panel, run ${i + 1}`, async () => {
+        await closeAll();
+        lags.wide_metadata.push(await maxLagDuring(async () => {
+          const panel = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', wide))!;
+          await until(() => (panel.view?.fields?.length ?? 0) >= 5000, 120_000, 'the 5,000 fields');
+          await new Promise((r) => setTimeout(r, SETTLE_MS));
+        }));
+      });
+      await step(`a 50 MB description in the metadata panel, run ${i + 1}`, async () => {
+        await closeAll();
+        lags.long_description.push(await maxLagDuring(async () => {
+          const panel = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', long))!;
+          await until(() => panel.view?.fields !== undefined && panel.view.descriptionHtml.length > 0, 120_000, 'the long description');
+          await new Promise((r) => setTimeout(r, SETTLE_MS));
+        }));
+      });
+      await step(`the 10 MB cell and its row detail, run ${i + 1}`, async () => {
+        await closeAll();
+        lags.huge_cell.push(await maxLagDuring(async () => {
+          const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', hostile))!;
+          const painted = await grid.waitForPaint((p) => p.first === 0, 120_000);
+          grid.scrollTo(HUGE_CELL_ROW);
+          await grid.waitForPaint((p) => p.activeRow === HUGE_CELL_ROW, 120_000);
+          await grid.detail(painted.generation, HUGE_CELL_ROW);
+        }));
+      });
+    }
+    await closeAll();
+    // A scenario that failed has no figure; its failure is reported by `step`.
+    const keyOf: Record<string, string> = { wide_metadata: 'hostile_wide_metadata_lag_ms', long_description: 'hostile_long_description_lag_ms', huge_cell: 'hostile_huge_cell_lag_ms' };
+    for (const [name, values] of Object.entries(lags)) if (values.length) m[keyOf[name]] = Math.max(...values);
+    const all = Object.values(lags).flat();
+    if (all.length) m.hostile_max_lag_ms = Math.max(...all);
+  } finally {
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
+    portal.child.kill();
+    results.durationMs = performance.now() - started;
+    const target = process.env.OKC_TEST_RESULTS;
+    if (target) writeFileSync(target, JSON.stringify(results));
+  }
+}
+
+// ---- as a script -----------------------------------------------------------------------------
+
+if (/[\\/]hostile\.bench\.js$/.test(process.argv[1] ?? '')) {
+  runHostBench('hostile', ['hostile_max_lag_ms', 'hostile_wide_metadata_lag_ms', 'hostile_long_description_lag_ms', 'hostile_huge_cell_lag_ms'], {}).catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
