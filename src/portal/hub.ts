@@ -55,6 +55,8 @@ export class HubPortal implements Portal {
   private readonly schemas = new PromiseCache<string, DatasetSchema>();
   /** Layers' query capabilities once read, for the synchronous `queryUrl`. */
   private readonly capabilities = new Map<string, QueryCapabilities>();
+  /** ArcGIS servers (see arcgisServer) that ignored the token header: they get it in a form body. */
+  private readonly tokenInForm = new Set<string>();
   /** Object id lists of layers paged by id (ArcGIS Server 10.x). */
   private readonly idLists = new IdLists();
   /** Datasets the catalog offers only as CSV/JSON files. */
@@ -196,19 +198,16 @@ export class HubPortal implements Portal {
   private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
     const layerUrl = this.layerUrl(dataset);
     const params = new URLSearchParams({ f: 'json' });
-    await this.addToken(params);
     const countParams = new URLSearchParams({ f: 'json', where: '1=1', returnCountOnly: 'true' });
-    if (params.has('token')) countParams.set('token', params.get('token')!);
     const [layer, recordCount] = await Promise.all([
-      this.http.json({ url: layerUrl, searchParams: params, signal, conditional: true }, (v) => {
+      this.layerJson({ url: layerUrl, searchParams: params, signal, conditional: true }, (v) => {
         const o = asObject(v, 'the layer description');
         asArray(o.fields, 'the layer\'s fields');
         return o;
       }),
       // The size is part of what a user weighs before opening a dataset; a failed count
       // must not hide the schema.
-      this.http
-        .json({ url: `${layerUrl}/query`, searchParams: countParams, signal }, (v) => optionalNumber(asObject(v, 'the count answer').count))
+      this.layerJson({ url: `${layerUrl}/query`, searchParams: countParams, signal }, (v) => optionalNumber(asObject(v, 'the count answer').count))
         .catch(() => undefined),
     ]);
     const fields = (layer.fields as unknown[]).map((f) => esriField(asObject(f, 'a field')));
@@ -237,8 +236,8 @@ export class HubPortal implements Portal {
     const wantGeometry = wantsGeometry(query);
     const target = await this.target(dataset, signal);
     if (pagesByObjectId(target)) return this.objectIdPage(dataset, target, query, offset, count, signal);
-    const request = await this.pageRequest(target, query, offset, count, wantGeometry, signal);
-    return this.http.json(request, (v) => readPage(v, readMode(wantGeometry, target)));
+    const request = this.pageRequest(target, query, offset, count, wantGeometry, signal);
+    return this.layerJson(request, (v) => readPage(v, readMode(wantGeometry, target)));
   }
 
   async queryPageRaw(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RawRowPage | undefined> {
@@ -251,22 +250,22 @@ export class HubPortal implements Portal {
       if (!target.capabilities?.orderBy || !target.objectIdField || !sortsByObjectId(query.sort, target.objectIdField) || query.sort?.[0]?.descending) return undefined;
       const window = await this.objectIdWindow(dataset, target, query, offset, count, signal);
       if (!window.ids.length) return undefined;
-      request = await this.objectIdBatchRequest(target, query, window.ids, query.fields, signal);
+      request = this.objectIdBatchRequest(target, query, window.ids, query.fields, signal);
     } else {
-      request = await this.pageRequest(target, query, offset, count, false, signal);
+      request = this.pageRequest(target, query, offset, count, false, signal);
     }
-    const response = await this.http.bytes(request);
+    // The schema read before (target) learnt how this server takes the token.
+    const response = await this.http.bytes(await this.withToken(request));
     return { format: 'esri-json', bytes: response.bytes, parse: () => parseJsonResponse(decodeBody(response), request.url, (v) => readPage(v, 'attributes')) };
   }
 
-  private async pageRequest(target: LayerTarget, query: DatasetQuery, offset: number, count: number, wantGeometry: boolean, signal?: AbortSignal): Promise<HttpRequest> {
+  private pageRequest(target: LayerTarget, query: DatasetQuery, offset: number, count: number, wantGeometry: boolean, signal?: AbortSignal): HttpRequest {
     const params = hubQueryParams(query, target, { offset, count });
     // GeoJSON carries WGS84 geometry in a form every consumer reads; without geometry the
     // esri JSON form is smaller and keeps the same attributes. A layer without geoJSON gives
     // esri geometry in WGS84 (outSR), converted in readPage.
     params.set('f', wantGeometry && target.capabilities?.geoJson !== false ? 'geojson' : 'json');
     params.set('returnGeometry', String(wantGeometry));
-    await this.addToken(params);
     return { url: `${target.layerUrl}/query`, searchParams: params, signal };
   }
 
@@ -278,8 +277,8 @@ export class HubPortal implements Portal {
     const oid = target.objectIdField!;
     const asked = query.fields?.length ? query.fields : undefined;
     const addOid = !!asked && !asked.some((f) => f.toLowerCase() === oid.toLowerCase());
-    const request = await this.objectIdBatchRequest(target, query, window.ids, addOid ? [...asked!, oid] : asked, signal);
-    const page = await this.http.json(request, (v) => readPage(v, readMode(wantsGeometry(query), target)));
+    const request = this.objectIdBatchRequest(target, query, window.ids, addOid ? [...asked!, oid] : asked, signal);
+    const page = await this.layerJson(request, (v) => readPage(v, readMode(wantsGeometry(query), target)));
     const byId = new Map<number, DataRow>();
     for (const row of page.rows) byId.set(Number(attributeOf(row.attributes, oid)), row);
     const rows: DataRow[] = [];
@@ -302,12 +301,11 @@ export class HubPortal implements Portal {
       batchSize: batch,
       listIds: async (s) => {
         const params = hubObjectIdsParams(query, target);
-        await this.addToken(params);
-        return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal: s }, readObjectIds);
+        return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal: s }, readObjectIds);
       },
       attributes: async (ids, fields, s) => {
-        const request = await this.objectIdBatchRequest(target, { returnGeometry: false }, ids, [oid, ...fields.filter((f) => f.toLowerCase() !== oid.toLowerCase())], s);
-        return (await this.http.json(request, (v) => readPage(v, 'attributes'))).rows.map((r) => r.attributes);
+        const request = this.objectIdBatchRequest(target, { returnGeometry: false }, ids, [oid, ...fields.filter((f) => f.toLowerCase() !== oid.toLowerCase())], s);
+        return (await this.layerJson(request, (v) => readPage(v, 'attributes'))).rows.map((r) => r.attributes);
       },
     };
     const ids = await this.idLists.get(dataset.id, key, () => orderedObjectIds(source, query.sort, signal));
@@ -315,9 +313,8 @@ export class HubPortal implements Portal {
   }
 
   /** A batch of ids goes in a form body: a thousand ids make a URL longer than servers take. */
-  private async objectIdBatchRequest(target: LayerTarget, query: DatasetQuery, ids: number[], fields: string[] | undefined, signal?: AbortSignal): Promise<HttpRequest> {
+  private objectIdBatchRequest(target: LayerTarget, query: DatasetQuery, ids: number[], fields: string[] | undefined, signal?: AbortSignal): HttpRequest {
     const params = hubObjectIdBatchParams(query, target, ids, fields);
-    await this.addToken(params);
     return { url: `${target.layerUrl}/query`, method: 'POST', body: params.toString(), contentType: 'application/x-www-form-urlencoded', signal };
   }
 
@@ -325,8 +322,7 @@ export class HubPortal implements Portal {
     if (!hasLayer(dataset)) return this.downloads.count(dataset, query, signal);
     const target = await this.target(dataset, signal);
     const params = hubCountParams(query, target);
-    await this.addToken(params);
-    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
       const count = optionalNumber(asObject(v, 'the count answer').count);
       if (count === undefined) throw new Error('no count in the answer');
       return count;
@@ -336,16 +332,14 @@ export class HubPortal implements Portal {
   async queryStatistics(dataset: DatasetSummary, query: DatasetQuery, request: StatisticsRequest, signal?: AbortSignal): Promise<StatisticsTable> {
     const target = await this.target(dataset, signal);
     const params = hubStatisticsParams(query, target, request);
-    await this.addToken(params);
     const columns = [...(request.groupBy ?? []), ...request.statistics.map((s) => s.outName)];
-    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readStatistics(v, columns));
+    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readStatistics(v, columns));
   }
 
   async countDistinct(dataset: DatasetSummary, query: DatasetQuery, field: string, signal?: AbortSignal): Promise<number> {
     const target = await this.target(dataset, signal);
     const params = hubDistinctCountParams(query, target, field);
-    await this.addToken(params);
-    return this.http.json({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
       const count = optionalNumber(asObject(v, 'the distinct count answer').count);
       // A server that ignores returnDistinctValues answers with the plain row count or rows: refuse
       // anything but a count so a wrong figure is never shown as the distinct count.
@@ -392,10 +386,42 @@ export class HubPortal implements Portal {
     };
   }
 
-  private async addToken(params: URLSearchParams): Promise<void> {
-    const token = await this.credentials.token();
-    if (token) params.set('token', token);
+  /** A layer request answered as JSON, with the portal's token (see withToken). A server that
+   * answers 499 Token Required to the header ignores it (10.x): the request goes again as a
+   * POST with the token in the form body, as every later one to that server does. */
+  private async layerJson<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
+    const server = arcgisServer(request.url);
+    const tokenInForm = this.tokenInForm.has(server);
+    const sent = await this.withToken(request);
+    try {
+      return await this.http.json(sent, check);
+    } catch (error) {
+      if (tokenInForm || sent === request || !(error instanceof PortalError && error.details.status === 499)) throw error;
+      this.tokenInForm.add(server);
+      return this.http.json(await this.withToken(request), check);
+    }
   }
+
+  /** The request with the portal's token, never in the URL: proxies, and VS Code's own proxy
+   * resolver at debug level, log request URLs. ArcGIS Online and Enterprise read it from the
+   * X-Esri-Authorization header; servers known to ignore that get it in a POST form body. */
+  private async withToken(request: HttpRequest): Promise<HttpRequest> {
+    const token = await this.credentials.token();
+    if (!token) return request;
+    if (!this.tokenInForm.has(arcgisServer(request.url))) {
+      return { ...request, headers: { ...request.headers, 'X-Esri-Authorization': `Bearer ${token}` } };
+    }
+    const form = new URLSearchParams(request.body ?? request.searchParams);
+    form.set('token', token);
+    return { ...request, method: 'POST', searchParams: undefined, body: form.toString(), contentType: 'application/x-www-form-urlencoded', conditional: false };
+  }
+}
+
+/** The ArcGIS server a layer URL belongs to (all before `/rest/services`): the unit that does
+ * or does not read the token header. */
+function arcgisServer(url: string): string {
+  const at = url.search(/\/rest\/services\//i);
+  return at < 0 ? url : url.slice(0, at);
 }
 
 /** `.../FeatureServer/3` or `.../MapServer/3`: a layer with rows to query. */

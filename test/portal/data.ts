@@ -76,7 +76,8 @@ export interface FakeDataset {
   legacyDateStyle: 'mdy' | 'sql';
   /** [xmin, ymin, xmax, ymax] WGS84 covering every row. */
   extent: [number, number, number, number];
-  /** When set, the FeatureServer requires `token=<this>` (missing: 499, wrong: 498). */
+  /** When set, the FeatureServer requires this token (missing: 499, wrong: 498), as the `token`
+   * parameter (query or form body) or, but on the 10.x profile, a Bearer header. */
   token?: string;
   /** When set, `/query` refuses as real servers do: a where clause other than `1=1` gets
    * Enterprise's HTTP 200 `{"error":{"code":500,"message":"Syntax error [].",...}}`, any

@@ -28,6 +28,14 @@ export function arcgisError(code: number, message: string, details: string[] = [
 
 export const INVALID_QUERY = 'Cannot perform query. Invalid query parameters.';
 
+/** The token of an `X-Esri-Authorization: Bearer` header (web-tier auth) or the standard
+ * `Authorization` one, which ArcGIS Online and Enterprise read in place of the `token`
+ * parameter. The 10.x profile predates them and ignores both, as those servers do. */
+function bearerToken(req: FakeRequest): string | undefined {
+  const header = String(req.headers['x-esri-authorization'] ?? req.headers['authorization'] ?? '');
+  return /^Bearer (.+)$/.exec(header)?.[1];
+}
+
 /** Routes FeatureServer requests; null when the path is not one. */
 export function handleFeatureServer(req: FakeRequest): PlannedResponse | null {
   const m = FEATURE_SERVER.exec(req.pathname);
@@ -44,8 +52,9 @@ export function handleFeatureServer(req: FakeRequest): PlannedResponse | null {
   const ds = req.catalog.byLayer(service, Number(layerText));
   if (!ds) return arcgisError(400, 'Invalid URL', ['Invalid URL']);
   if (ds.token !== undefined) {
-    const header = String(req.headers['x-esri-authorization'] ?? req.headers['authorization'] ?? '');
-    const token = req.params.get('token') || /^Bearer (.+)$/.exec(header)?.[1];
+    const token = req.params.get('token') || (ds.serverProfile === 'old' ? undefined : bearerToken(req));
+    // 499 is the body an Enterprise 11.1 secured folder sent (query-error-variants.json), with
+    // HTTP 200 as ArcGIS sends its errors; the 498 body has no captured sample.
     if (!token) return json({ error: { code: 499, message: 'Token Required' } });
     if (token !== ds.token) return arcgisError(498, 'Invalid token.', ['Invalid token.']);
   }

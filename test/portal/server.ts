@@ -31,6 +31,8 @@ export interface RequestLogEntry {
   path: string;
   /** Lower-case names, as node gives them. */
   headers: Record<string, string | string[] | undefined>;
+  /** The form-encoded body of a POST, as sent (a token may travel there). */
+  form?: string;
   /** Status written; 0 when the socket was cut before one was sent. */
   status: number;
   /** The fault that bent the answer, if any. */
@@ -123,7 +125,8 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       const params = new URLSearchParams(url.search);
       if (/application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
-        for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
+        entry.form = body.toString('utf8');
+        for (const [k, v] of new URLSearchParams(entry.form)) params.set(k, v);
       }
       const fake: FakeRequest = { method: req.method ?? 'GET', pathname: url.pathname, params, headers: req.headers, body, baseUrl, catalog };
       const controlAnswer = url.pathname.startsWith('/__fake/') ? control(fake, faults, requests) : null;

@@ -134,13 +134,46 @@ describe('portals against the fake OKC portal', function () {
       assert.ok(geometry.coordinates[1] > 34 && geometry.coordinates[1] < 37, `latitude ${geometry.coordinates[1]}`);
     });
 
-    it('sends a token as the token parameter and keeps it out of the API URL', async () => {
+    it('sends a token in the X-Esri-Authorization header, never in a URL, and a protected layer answers', async () => {
       const p = new HubPortal({ name: 'OKC', kind: 'hub', url: fake.baseUrl }, client(), { token: async () => 'TOKEN-abc' });
       const stations = find(await p.listDatasets(), 'Fire Stations');
-      fake.requests.length = 0;
-      await p.queryPage(stations, {}, 0, 1);
-      assert.ok(fake.requests.some((r) => r.url.includes('token=TOKEN-abc')));
-      assert.ok(!p.queryUrl(stations, {}).includes('TOKEN-abc'));
+      const truth = fake.catalog.byTitle('Fire Stations')!;
+      truth.token = 'TOKEN-abc';
+      try {
+        fake.requests.length = 0;
+        const page = await p.queryPage(stations, {}, 0, 1);
+        assert.equal(page.rows.length, 1);
+        assert.equal(await p.countRows(stations, {}), truth.rowCount);
+        const layerRequests = fake.requests.filter((r) => r.url.includes('/FeatureServer'));
+        assert.ok(layerRequests.length >= 3, `${layerRequests.length} layer requests`);
+        assert.deepEqual(layerRequests.filter((r) => r.headers['x-esri-authorization'] !== 'Bearer TOKEN-abc').map((r) => r.url), []);
+        assert.deepEqual(fake.requests.filter((r) => r.url.includes('TOKEN-abc')).map((r) => r.url), []);
+        assert.ok(!p.queryUrl(stations, {}).includes('TOKEN-abc'));
+      } finally {
+        delete truth.token;
+      }
+    });
+
+    it('sends the token in a POST form body to a 10.x server that ignores the header', async () => {
+      const p = new HubPortal({ name: 'OKC', kind: 'hub', url: fake.baseUrl }, client(), { token: async () => 'TOKEN-old' });
+      const hydrants = find(await p.listDatasets(), 'Old Server Fire Hydrants');
+      const truth = fake.catalog.byTitle('Old Server Fire Hydrants')!;
+      truth.token = 'TOKEN-old';
+      try {
+        fake.requests.length = 0;
+        assert.equal((await p.queryPage(hydrants, {}, 0, 5)).rows.length, 5);
+        assert.equal(await p.countRows(hydrants, {}), truth.rowCount);
+        const layerRequests = fake.requests.filter((r) => r.url.includes('/FeatureServer'));
+        // The first request tried the header and met 499; each since went as a form.
+        assert.equal(layerRequests[0].headers['x-esri-authorization'], 'Bearer TOKEN-old');
+        const afterFirst = layerRequests.filter((r) => !r.headers['x-esri-authorization']);
+        assert.ok(afterFirst.length >= 3, `${afterFirst.length} requests with the token in a form`);
+        assert.deepEqual(afterFirst.filter((r) => r.method !== 'POST' || new URLSearchParams(r.form).get('token') !== 'TOKEN-old').map((r) => r.url), []);
+        assert.ok(layerRequests.filter((r) => r.headers['x-esri-authorization']).length <= 2, 'the header is tried once per request in flight, then dropped');
+        assert.deepEqual(fake.requests.filter((r) => r.url.includes('TOKEN-old')).map((r) => r.url), []);
+      } finally {
+        delete truth.token;
+      }
     });
 
     it('reports a malformed feed, a truncated feed and a bot-challenge page as typed errors', async () => {

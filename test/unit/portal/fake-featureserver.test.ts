@@ -171,8 +171,29 @@ describe('fake portal FeatureServer', () => {
       assert.deepEqual(await q(council, { where: '1=1', returnCountOnly: true, f: 'json' }), { error: { code: 499, message: 'Token Required' } });
       assert.equal((await q(council, { where: '1=1', returnCountOnly: true, f: 'json', token: 'wrong' })).error.code, 498);
       assert.deepEqual(await q(council, { where: '1=1', returnCountOnly: true, f: 'json', token: 's3cret' }), { count: council.rowCount });
+      const count = { where: '1=1', returnCountOnly: true, f: 'json' };
+      for (const header of ['X-Esri-Authorization', 'Authorization']) {
+        assert.deepEqual(await q(council, count, { headers: { [header]: 'Bearer s3cret' } }), { count: council.rowCount }, header);
+        assert.equal((await q(council, count, { headers: { [header]: 'Bearer wrong' } })).error.code, 498, header);
+      }
     } finally {
       delete council.token;
+    }
+  });
+
+  it('takes a token on the 10.x profile in the query or a form body, not in a header', async () => {
+    const hydrants = portal.catalog.byTitle('Old Server Fire Hydrants')!;
+    hydrants.token = 's3cret';
+    try {
+      const count = { where: '1=1', returnCountOnly: true, f: 'json' };
+      assert.deepEqual(await q(hydrants, count, { headers: { 'X-Esri-Authorization': 'Bearer s3cret' } }), { error: { code: 499, message: 'Token Required' } });
+      assert.deepEqual(await q(hydrants, { ...count, token: 's3cret' }), { count: hydrants.rowCount });
+      const form = await fetch(`${portal.baseUrl}${hydrants.layerPath}/query`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...count, returnCountOnly: 'true', token: 's3cret' }),
+      });
+      assert.deepEqual(await form.json(), { count: hydrants.rowCount });
+    } finally {
+      delete hydrants.token;
     }
   });
 
