@@ -17,7 +17,6 @@ import {
   logDebugLines,
   logFiles,
   outputChannelText,
-  PROXY_RESOLVER_LINE,
   recordOpenedUrls,
   recordUserMessages,
   setPortalToken,
@@ -167,7 +166,7 @@ describe('Catalog view', function () {
     assert.ok(!copied.includes(canary), 'the token is in the copied URL');
   });
 
-  it('sends a token set with Set Portal Token to FeatureServer requests only, and shows it nowhere, retries and errors included', async () => {
+  it('sends a token set with Set Portal Token to FeatureServer requests only, outside their URLs, and shows it nowhere, retries and errors included', async () => {
     await logDebugLines();
     const okc = await usePortals([{ name: 'OKC Hub', kind: 'hub', url: fake.baseUrl }]);
     const canary = `canary-${randomBytes(8).toString('hex')}`;
@@ -193,6 +192,13 @@ describe('Catalog view', function () {
       });
     fake.faults.set([{ path: `${layer}/query`, kind: 'status5xx', status: 503, times: 2 }]);
     assert.ok(await save('csv'), 'saved after the retries');
+    // A dataset the feed offers only as a CSV file: saved from its download, which must not
+    // carry the token.
+    const codes = await datasetNode(okc, 'OKC Hub', 'ZIP Codes and County FIPS');
+    const savedCodes = await vscode.commands.executeCommand<{ uri: vscode.Uri } | undefined>('okcOpenData.saveDataset', codes.dataset, {
+      folder: vscode.Uri.file(folder).toString(), overwrite: true, format: 'csv', fileName: 'codes',
+    });
+    assert.ok(savedCodes, 'the CSV file dataset saved');
     // Errors: the layer keeps failing a save; the feed fails a refresh (logged as a warning).
     fake.faults.set([{ path: `${layer}/query`, kind: 'status5xx', status: 500 }, { path: '/api/feed', kind: 'status5xx', status: 503 }]);
     assert.equal(await save('geojson'), undefined, 'the save failed');
@@ -230,10 +236,14 @@ describe('Catalog view', function () {
       'saved files and sidecars': savedFiles.join('\n'),
       'the output channel': output,
     };
-    // Every log file, but VS Code's proxy resolver lines (see PROXY_RESOLVER_LINE).
-    for (const [path, log] of logFiles()) places[path] = log.split('\n').filter((line) => !PROXY_RESOLVER_LINE.test(line)).join('\n');
+    // Every log file, VS Code's own among them: its proxy resolver logs each URL fetched at
+    // debug level, so a token in a URL would be here.
+    const logs = logFiles();
+    for (const [path, log] of logs) places[path] = log;
     for (const [where, value] of Object.entries(places)) assert.ok(!value.includes(canary), `the token is in ${where}`);
-    expectTokenOnlyOnFeatureServer(fake.requests.slice(from), canary, ['feed', 'search']);
+    for (const [path, log] of logs) assert.doesNotMatch(log, /[?&]token=/, `a URL with a token parameter is in ${path}`);
+    assert.ok([...logs.values()].some((log) => log.includes('/FeatureServer/')), 'no log names a FeatureServer URL: the scan would not see one with a token');
+    expectTokenOnlyOnFeatureServer(fake.requests.slice(from), canary, ['feed', 'search', 'download']);
   });
 
   it('filters the tree to matching datasets', async () => {

@@ -143,11 +143,6 @@ export function logFiles(): Map<string, string> {
   return new Map(files.map((path) => [path, readFileSync(path, 'utf8')]));
 }
 
-/** Lines of VS Code's own extension host log that name every URL fetched (the proxy resolver, at
- * debug level): a token sent as a query parameter is in them. Known, and reported; any other
- * log line with a token is a leak. */
-export const PROXY_RESOLVER_LINE = /\[debug\] ProxyResolver#resolveProxy /;
-
 /** The extension's output channel, as written to its log file. */
 export function outputChannelText(): string {
   return [...logFiles()].filter(([path]) => path.endsWith('OKC Open Data.log')).map(([, text]) => text).join('\n');
@@ -195,9 +190,18 @@ export function recordOpenedUrls(): string[] {
 
 const FEATURE_SERVER = /\/FeatureServer(\/|\?|$)/;
 
-/** Fails unless `token` went to every FeatureServer request among `requests` (at least one) as
- * its `token` parameter, and to no other request (URL or header): not the DCAT feed, the Hub
- * search or the download API, each of which must be among `requests` when listed in `mustSee`. */
+/** The token a request carried the ways ArcGIS reads it outside the URL: the
+ * X-Esri-Authorization Bearer header, or the `token` field of a POST form. */
+function tokenSent(r: RequestLogEntry): string | undefined {
+  const header = String(r.headers['x-esri-authorization'] ?? '');
+  return /^Bearer (.+)$/.exec(header)?.[1] ?? (r.form !== undefined ? new URLSearchParams(r.form).get('token') ?? undefined : undefined);
+}
+
+/** Fails unless `token` went to every FeatureServer request among `requests` (at least one) in
+ * its X-Esri-Authorization header or its form body, never in a URL (proxies and VS Code's
+ * proxy resolver log URLs), and to no other request (URL, header or body): not the DCAT feed,
+ * the Hub search or a file download, each of which must be among `requests` when listed in
+ * `mustSee`. */
 export function expectTokenOnlyOnFeatureServer(
   requests: readonly RequestLogEntry[],
   token: string,
@@ -205,11 +209,14 @@ export function expectTokenOnlyOnFeatureServer(
 ): void {
   const featureServer = requests.filter((r) => FEATURE_SERVER.test(r.path));
   assert.ok(featureServer.length > 0, 'no FeatureServer request to check the token on');
-  const without = featureServer.filter((r) => new URLSearchParams(r.path.split('?')[1] ?? '').get('token') !== token);
+  const without = featureServer.filter((r) => tokenSent(r) !== token);
   assert.deepEqual(without.map((r) => r.path), [], 'FeatureServer requests without the token');
+  const inUrl = requests.filter((r) => /[?&]token=/i.test(r.path) || r.path.includes(token) || r.path.includes(encodeURIComponent(token)));
+  assert.deepEqual(inUrl.map((r) => r.path), [], 'requests with a token in the URL');
   const others = requests.filter((r) => !FEATURE_SERVER.test(r.path));
-  const leaked = others.filter((r) => r.path.includes(token) || r.path.includes(encodeURIComponent(token)) || JSON.stringify(r.headers).includes(token));
+  const leaked = others.filter((r) => JSON.stringify(r).includes(token));
   assert.deepEqual(leaked.map((r) => r.path), [], 'requests other than FeatureServer ones carry the token');
-  const kinds = { feed: '/api/feed/', search: '/api/search/', download: '/api/download/' } as const;
-  for (const kind of mustSee) assert.ok(others.some((r) => r.path.includes(kinds[kind])), `no ${kind} request was made to check`);
+  // A file download is the Hub download API or an item's data (a CSV file item of the feed).
+  const kinds = { feed: /\/api\/feed\//, search: /\/api\/search\//, download: /\/api\/download\/|\/sharing\/rest\/content\/items\/\w+\/data/ } as const;
+  for (const kind of mustSee) assert.ok(others.some((r) => kinds[kind].test(r.path)), `no ${kind} request was made to check`);
 }
