@@ -203,8 +203,11 @@ export async function clickActivity(label = EXTENSION_TITLE, page?: Page): Promi
   if (await isShown()) return;
   // A hover or menu left by the step before would take the click.
   await dismissOverlays(p).catch(() => undefined);
-  await entry.click();
-  if (!(await waitFor('the view container shown', isShown, { timeoutMs: 3000 }).catch(() => false))) await entry.click();
+  // Click the label's item, not the label: while a view of the container shows progress, its
+  // badge lies over the label and would take a click meant for the label (it is inside the item).
+  const item = entry.locator('xpath=..');
+  await item.click();
+  if (!(await waitFor('the view container shown', isShown, { timeoutMs: 3000 }).catch(() => false))) await item.click();
 }
 
 /** The side bar pane showing the view named `viewName` (its header title). */
