@@ -140,6 +140,18 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** Hovers `target` until a hover showing `text` is up. A re-render of the tree (the catalog's
+ * late updates, later under load) closes a hover it had opened, so one hover is not enough. */
+async function hoverUntilShown(page: Page, target: Locator, text: string): Promise<void> {
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: text }).first();
+  await waitFor(`a hover showing ${JSON.stringify(text)}`, async () => {
+    if (await hover.isVisible()) return true;
+    await page.mouse.move(2, 450);
+    await target.hover();
+    return hover.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  }, { timeoutMs: 45_000 });
+}
+
 describe('UI: catalog', function () {
   this.timeout(180_000);
 
@@ -494,9 +506,7 @@ describe('UI: catalog', function () {
       const dataset = await datasetRowIn(HUB, 'Testing', HOSTILE_TITLE);
       // The dataset's tooltip carries the description; its fields' tooltips carry the hostile aliases.
       const row = await treeRow(dataset.index);
-      await row.locator('.label-name').hover();
-      const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Marker payloads' }).first();
-      await tooltip.waitFor({ state: 'visible', timeout: 20_000 });
+      await hoverUntilShown(page, row.locator('.label-name'), 'Marker payloads');
       await screenshot('catalog-tree-hostile-hover');
       await expectNothingRan(page, markers, { workbenchScopes: ['.part.sidebar .pane', '.monaco-hover'], mustShow: [HOSTILE_TITLE, 'Marker payloads', 'beacon'] });
       await page.mouse.move(2, 450);
@@ -504,8 +514,7 @@ describe('UI: catalog', function () {
       const field = await until('the Title field under Hostile Test Data', async () =>
         (await treeRows('Catalog')).find((r) => r.index > dataset.index && r.level === 4 && r.label === 'Title'),
       );
-      await (await treeRow(field.index)).locator('.label-name').hover();
-      await page.locator('.monaco-hover:not(.hidden)', { hasText: 'onerror' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await hoverUntilShown(page, (await treeRow(field.index)).locator('.label-name'), 'onerror');
       await expectNothingRan(page, markers, { workbenchScopes: ['.part.sidebar .pane', '.monaco-hover'], mustShow: ['<img src=x onerror=alert("alias")>'] });
       await screenshot('catalog-tree-hostile-field');
     } finally {
