@@ -8,7 +8,7 @@
 
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { describePlan, planSave, runTool, TOOL_DEFINITIONS, type AssistantContext, type ToolName } from '../assistant/index';
+import { describePlan, planSave, runTool, SAVE_DECLINED, TOOL_DEFINITIONS, type AssistantContext, type ToolName } from '../assistant/index';
 
 export const MCP_SERVER_NAME = 'okc-open-data';
 
@@ -59,5 +59,5 @@ async function askToSave(server: Server, context: AssistantContext, input: Recor
     requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Save the file', default: true } }, required: ['confirm'] },
   });
   if (result.action === 'accept' && result.content?.confirm !== false) return undefined;
-  return 'The user did not confirm the save. Nothing was written.';
+  return SAVE_DECLINED;
 }
