@@ -5,6 +5,7 @@
 // only once the user agreed to the file and row count the tool named.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,7 +13,7 @@ import { TOOL_DEFINITIONS } from '../../src/assistant/definitions';
 import type { OkcOpenDataApi } from '../../src/extension';
 import { BIG_TITLE, HOSTILE_TITLE } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
-import { usePortals } from './helpers';
+import { expectTokenOnlyOnFeatureServer, logFiles, PROXY_RESOLVER_LINE, setPortalToken, usePortals } from './helpers';
 import { afterThisTest } from './reset';
 
 const HUB = 'Tools Hub';
@@ -185,6 +186,43 @@ describe('OKC tools in VS Code (vscode.lm)', function () {
       assert.match(text, /must be a plain name or a path inside the workspace folder/);
       assert.equal(asked.length, 0);
       assert.ok(!existsSync(join(vscode.workspace.workspaceFolders![0].uri.fsPath, '..', 'outside.csv')));
+    });
+  });
+
+  describe('the MCP server VS Code starts', () => {
+    const SERVER_ID = 'okc-open-data.okc-open-data/OKC Open Data';
+
+    it('gets the token set with Set Portal Token, sends it to FeatureServer requests only, and answers without it', async () => {
+      const truth = fake.catalog.byTitle('Garage Sales')!;
+      const canary = `canary-${randomBytes(8).toString('hex')}`;
+      truth.token = canary;
+      afterThisTest('Garage Sales token', () => {
+        truth.token = undefined;
+      });
+      await setPortalToken(okc, HUB, canary);
+      // The harness turns chat (and with it MCP) off for a quiet workbench; this test needs it.
+      const chat = vscode.workspace.getConfiguration('chat');
+      const aiOff = chat.inspect('disableAIFeatures')?.globalValue;
+      await chat.update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+      afterThisTest('chat.disableAIFeatures', () => vscode.workspace.getConfiguration('chat').update('disableAIFeatures', aiOff, vscode.ConfigurationTarget.Global));
+      afterThisTest('MCP server', () => vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID));
+      const from = fake.requests.length;
+      await vscode.commands.executeCommand('workbench.mcp.startServer', SERVER_ID, { waitForLiveTools: true });
+      const mcpTool = (name: string): string => {
+        const found = vscode.lm.tools.find((t) => t.name !== name && t.name.endsWith(name));
+        assert.ok(found, `no MCP tool ${name} among ${vscode.lm.tools.map((t) => t.name).join(', ')}`);
+        return found.name;
+      };
+      const answers = [
+        await invoke(mcpTool('okcOpenData_queryDataset'), { dataset: truth.hubId, portal: HUB, limit: 2 }),
+        await invoke(mcpTool('okcOpenData_describeDataset'), { dataset: truth.hubId, portal: HUB }),
+      ];
+      assert.match(answers[0], /^\d+ rows? match/, 'the protected layer answered the MCP server: the token reached it');
+      for (const answer of answers) assert.ok(!answer.includes(canary), answer);
+      expectTokenOnlyOnFeatureServer(fake.requests.slice(from), canary);
+      const settings = join(process.env.OKC_USER_DATA_DIR ?? '', 'User', 'settings.json');
+      assert.ok(!readFileSync(settings, 'utf8').includes(canary), 'the token is in settings.json');
+      for (const [path, text] of logFiles()) assert.ok(!text.replace(new RegExp(`^.*${PROXY_RESOLVER_LINE.source}.*$`, 'gm'), '').includes(canary), `the token is in ${path}`);
     });
   });
 });
