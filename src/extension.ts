@@ -105,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
   })();
   // The catalog as tools for chat and agents: LM tools, and the MCP server where VS Code has MCP.
   context.subscriptions.push(registerLanguageModelTools(vscodeAssistantContext(store, tokens, firstLoad)));
-  const mcp = registerMcpServerProvider(context);
+  const mcp = registerMcpServerProvider(context, tokens);
   if (mcp) context.subscriptions.push(mcp);
   return { store, tree, firstLoad, refresh, timings: { loadStart, loadEnd, activateStart, activateEnd: performance.now() } };
 }

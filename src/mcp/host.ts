@@ -1,7 +1,7 @@
 // The MCP server's host outside VS Code: its command line (portals from --portal /
 // --legacy / --portals-json, default the city's two portals; saving only with --allow-save
-// DIR and only inside DIR) and the assistant context on plain Node (token from
-// OKC_PORTAL_TOKEN, catalog in memory). No `vscode` import.
+// DIR and only inside DIR) and the assistant context on plain Node (tokens from the
+// environment, see tokens.ts; catalog in memory). No `vscode` import.
 
 import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
@@ -13,6 +13,7 @@ import { createPortal, readPortalConfigs } from '../portal/index';
 import type { PortalConfig } from '../portal/types';
 import { NodeSaveFs } from '../save/index';
 import { TOKEN_ENV_VAR } from '../snippets/request';
+import { envTokens, PORTAL_TOKENS_ENV_VAR } from './tokens';
 
 const USAGE = `Usage: node dist/mcp.js [--portal URL]... [--legacy URL]... [--portals-json JSON]
                       [--allow-save DIR [--save-folder SUBDIR]] [--timeout SECONDS]
@@ -25,7 +26,8 @@ OKC open data as MCP tools over stdio (search, describe, query, snippet, save).
   --save-folder SUB   where a bare file name goes inside DIR (default: DIR itself)
   --timeout SECONDS   per request (default 30)
 Without portals, the city's Hub site and legacy portal are used.
-A portal token is read from the ${TOKEN_ENV_VAR} environment variable.`;
+A portal token is read from the ${TOKEN_ENV_VAR} environment variable (every portal), or per
+portal from ${PORTAL_TOKENS_ENV_VAR}, a JSON object of portal names and tokens.`;
 
 const DEFAULT_PORTALS: PortalConfig[] = [
   { name: 'OKC Open Data', kind: 'hub', url: 'https://open-okc.hub.arcgis.com' },
@@ -102,9 +104,9 @@ function saveTarget(root: string, saveFolder: string): SaveTarget {
 /** `http` overrides the client's settings (tests shorten retries). */
 export function nodeAssistantContext(options: McpOptions, env: NodeJS.ProcessEnv, log: (line: string) => void, http: Partial<HttpSettings> = {}): AssistantContext {
   const client = new PortalHttp({ userAgent: `okc-open-data-mcp/${version} (Node ${process.versions.node})`, timeoutMs: options.timeoutSeconds * 1000, ...http });
-  const token = async (): Promise<string | undefined> => env[TOKEN_ENV_VAR] || undefined;
+  const tokens = envTokens(env, log);
   const store = new CatalogStore(
-    options.portals.map((config) => createPortal(config, client, { token })),
+    options.portals.map((config) => createPortal(config, client, { token: async () => tokens.tokenFor(config.name) })),
     { read: async () => undefined, write: async () => undefined },
   );
   let loading: Promise<void> | undefined;
@@ -119,7 +121,7 @@ export function nodeAssistantContext(options: McpOptions, env: NodeJS.ProcessEnv
     ready,
     // Field names make datasets findable by a column; read once, after the catalog.
     fieldsIndexed: () => (indexing ??= ready().then(() => store.indexFields(4))),
-    secrets: async () => [env[TOKEN_ENV_VAR]].filter((t): t is string => !!t),
+    secrets: async () => tokens.all(),
     save: options.allowSave ? saveTarget(options.allowSave, options.saveFolder) : undefined,
     saveDisabledReason: 'Saving is off in this MCP server. Whoever starts it can allow it with --allow-save <folder> (files are then written only inside that folder); meanwhile use okcOpenData_generateSnippet for code that downloads the rows.',
     tokenEnvVar: TOKEN_ENV_VAR,

@@ -17,10 +17,18 @@ async function main(): Promise<void> {
   }
   const log = (line: string): void => void process.stderr.write(`[okc-open-data-mcp] ${line}\n`);
   const context = nodeAssistantContext(options, process.env, log);
-  const server = createMcpServer(context, version);
+  // The catalog loads in the background, the first tool call waits for it. It starts once the
+  // client has its tool list (what clients ask first), or soon after the handshake, so its first
+  // request (which loads Node's fetch) does not hold up the handshake.
+  let loading = false;
+  const startLoading = (): void => {
+    if (loading) return;
+    loading = true;
+    void context.fieldsIndexed?.();
+  };
+  const server = createMcpServer(context, version, startLoading);
+  server.oninitialized = () => void setTimeout(startLoading, 200);
   await server.connect(new StdioServerTransport());
-  // Start loading the catalog at once; the first tool call waits for it.
-  void context.fieldsIndexed?.();
   log(`serving ${options.portals.map((p) => `${p.name} (${p.kind}) ${p.url}`).join(', ')}${options.allowSave ? `; saves allowed inside ${options.allowSave}` : '; saving off'}`);
 }
 

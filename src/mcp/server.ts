@@ -7,8 +7,10 @@
 // server asks first, naming the file and the row count, as VS Code's confirmation does.
 
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { describePlan, planSave, runTool, TOOL_DEFINITIONS, type AssistantContext, type ToolName } from '../assistant/index';
+import { describePlan, planSave, runTool, SAVE_DECLINED, TOOL_DEFINITIONS, type AssistantContext, type ToolName } from '../assistant/index';
 
 export const MCP_SERVER_NAME = 'okc-open-data';
 
@@ -29,9 +31,20 @@ function toolList(): Tool[] {
   }));
 }
 
-export function createMcpServer(context: AssistantContext, version: string): Server {
-  const server = new Server({ name: MCP_SERVER_NAME, version }, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolList() }));
+/** The SDK's default validator, built on first use: building Ajv (with its formats) costs
+ * start-up time, and only an elicitation answer (the save confirmation) is ever validated. */
+function lazyValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
+}
+
+/** `onToolsListed` runs once a tool list has been sent (the host starts its background work then). */
+export function createMcpServer(context: AssistantContext, version: string, onToolsListed?: () => void): Server {
+  const server = new Server({ name: MCP_SERVER_NAME, version }, { capabilities: { tools: {} }, jsonSchemaValidator: lazyValidator() });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    if (onToolsListed) setImmediate(onToolsListed);
+    return { tools: toolList() };
+  });
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const name = request.params.name as ToolName;
     const input = request.params.arguments ?? {};
@@ -59,5 +72,5 @@ async function askToSave(server: Server, context: AssistantContext, input: Recor
     requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Save the file', default: true } }, required: ['confirm'] },
   });
   if (result.action === 'accept' && result.content?.confirm !== false) return undefined;
-  return 'The user did not confirm the save. Nothing was written.';
+  return SAVE_DECLINED;
 }

@@ -2,8 +2,18 @@
 // text, so timeouts, retries, Retry-After, per-host limits, the User-Agent, conditional
 // requests and the mapping of failures to PortalError live here and nowhere else.
 
-import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { PortalError, classifyArcgisError, redactUrl } from './errors';
+
+// ky is loaded with the first request, not with this module: its import builds a Request,
+// which loads Node's fetch (undici), a cost a process that may never fetch (the MCP server
+// answering its handshake, the extension activating) should not pay up front.
+type KyModule = typeof import('ky');
+let kyModule: KyModule | undefined;
+let kyLoading: Promise<KyModule> | undefined;
+function loadKy(): Promise<KyModule> {
+  return (kyLoading ??= import('ky').then((module) => (kyModule = module)));
+}
 
 export interface HttpSettings {
   /** Sent on every request so the city can see who calls it. */
@@ -88,14 +98,21 @@ class Gate {
 }
 
 export class PortalHttp {
-  private readonly client: KyInstance;
+  private client?: Promise<KyInstance>;
   private readonly gates = new Map<string, Gate>();
   private readonly stored = new Map<string, StoredResponse>();
   private storedBytes = 0;
 
-  constructor(private readonly settings: HttpSettings) {
+  constructor(private readonly settings: HttpSettings) {}
+
+  private kyClient(): Promise<KyInstance> {
+    return (this.client ??= loadKy().then((ky) => this.createClient(ky)));
+  }
+
+  private createClient(ky: KyModule): KyInstance {
+    const settings = this.settings;
     const log = settings.log;
-    this.client = ky.create({
+    return ky.default.create({
       timeout: settings.timeoutMs ?? 30_000,
       throwHttpErrors: (status) => status >= 400,
       headers: { 'user-agent': settings.userAgent },
@@ -194,7 +211,7 @@ export class PortalHttp {
     const signal = request.signal ? AbortSignal.any([request.signal, bodyTimeout.signal]) : bodyTimeout.signal;
     let response: Response;
     try {
-      response = await this.client(url, { method: request.method ?? 'GET', headers, body: request.body, signal });
+      response = await (await this.kyClient())(url, { method: request.method ?? 'GET', headers, body: request.body, signal });
     } catch (error) {
       throw toPortalError(error, url, request.signal);
     }
@@ -372,7 +389,7 @@ function safeHost(url: string): string {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof HTTPError) return `HTTP ${error.response.status}`;
+  if (kyModule && error instanceof kyModule.HTTPError) return `HTTP ${error.response.status}`;
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ?? cause?.message ?? error.message;
@@ -383,8 +400,8 @@ function describe(error: unknown): string {
 function toPortalError(error: unknown, rawUrl: string, signal: AbortSignal | undefined): PortalError {
   const url = redactUrl(rawUrl);
   if (signal?.aborted) return new PortalError('cancelled', 'The request was cancelled.', { url });
-  if (error instanceof TimeoutError) return new PortalError('timeout', 'The portal did not answer in time.', { url });
-  if (error instanceof HTTPError) {
+  if (kyModule && error instanceof kyModule.TimeoutError) return new PortalError('timeout', 'The portal did not answer in time.', { url });
+  if (kyModule && error instanceof kyModule.HTTPError) {
     const status = error.response.status;
     if (status === 429) {
       return new PortalError('rateLimited', 'The portal is limiting requests (HTTP 429).', {

@@ -1,9 +1,11 @@
 // The OKC tools as VS Code runs them: listed in vscode.lm.tools and called through
 // vscode.lm.invokeTool with no chat session (toolInvocationToken undefined) against the fake
 // portal: answers from the fake's data, cut answers that say so, hostile text as data,
-// faults as error results, saves through the save engine inside the workspace folder.
+// faults as error results, saves through the save engine inside the workspace folder and
+// only once the user agreed to the file and row count the tool named.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -11,7 +13,8 @@ import { TOOL_DEFINITIONS } from '../../src/assistant/definitions';
 import type { OkcOpenDataApi } from '../../src/extension';
 import { BIG_TITLE, HOSTILE_TITLE } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
-import { usePortals } from './helpers';
+import { expectTokenOnlyOnFeatureServer, logFiles, PROXY_RESOLVER_LINE, setPortalToken, usePortals } from './helpers';
+import { afterThisTest } from './reset';
 
 const HUB = 'Tools Hub';
 const LEGACY = 'Tools Legacy';
@@ -125,24 +128,101 @@ describe('OKC tools in VS Code (vscode.lm)', function () {
 
   describe('the save tool', () => {
     const folder = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'tool-saves');
+    const fireStations = (): string => fake.catalog.byTitle('Fire Stations')!.hubId;
     beforeEach(() => rmSync(folder, { recursive: true, force: true }));
     afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-    // Through invokeTool with no chat session, VS Code 1.139 (code-server) ran this call
-    // without showing a confirmation; see the report. What is checked here: the file comes
-    // through the save engine, atomically, inside the workspace folder.
-    it('writes atomically inside the workspace folder', async () => {
-      const text = await invoke('okcOpenData_saveDataset', { dataset: fake.catalog.byTitle('Fire Stations')!.hubId, format: 'csv', fileName: 'tool-saves/fire' });
+    /** Answers the save tool's modal question with `answer` (the button, or undefined for
+     * Cancel) for the rest of the test, recording what was asked and whether the file existed
+     * already when it was. Extension tests skip VS Code's own dialogs, so the stub stands in. */
+    function answerSaveQuestion(answer: 'Save' | undefined, file: string): { title: string; detail?: string; modal?: boolean; fileExisted: boolean }[] {
+      const asked: { title: string; detail?: string; modal?: boolean; fileExisted: boolean }[] = [];
+      const window = vscode.window as unknown as { showWarningMessage: unknown };
+      const real = window.showWarningMessage;
+      window.showWarningMessage = async (title: string, options: vscode.MessageOptions, ...items: string[]) => {
+        asked.push({ title, detail: options?.detail, modal: options?.modal, fileExisted: existsSync(file) });
+        assert.deepEqual(items, ['Save']);
+        return answer;
+      };
+      afterThisTest('save question stub', () => {
+        window.showWarningMessage = real;
+      });
+      return asked;
+    }
+
+    it('asks first, naming the file and the row count, and writes atomically only once the user agreed', async () => {
+      const asked = answerSaveQuestion('Save', join(folder, 'fire.csv'));
+      const text = await invoke('okcOpenData_saveDataset', { dataset: fireStations(), format: 'csv', fileName: 'tool-saves/fire' });
+      assert.equal(asked.length, 1, 'asked once');
+      assert.equal(asked[0].modal, true);
+      assert.equal(asked[0].title, 'Save 36 rows to tool-saves/fire.csv?');
+      assert.match(asked[0].detail ?? '', /36 rows .* as CSV to tool-saves\/fire\.csv/);
+      assert.equal(asked[0].fileExisted, false, 'the file was written before the user agreed');
       assert.match(text, /^Saved 36 rows .* to tool-saves\/fire\.csv/);
       assert.equal(readFileSync(join(folder, 'fire.csv'), 'utf8').trim().split(/\r?\n/).length, 37);
       assert.ok(existsSync(join(folder, 'fire.csv.okc.json')));
       assert.deepEqual(readdirSync(folder).filter((f) => f.includes('.okc-tmp-')), []);
     });
 
-    it('refuses a path outside the workspace folder', async () => {
+    it('writes nothing when the user refuses', async () => {
+      const asked = answerSaveQuestion(undefined, join(folder, 'fire.csv'));
+      const text = await invoke('okcOpenData_saveDataset', { dataset: fireStations(), format: 'csv', fileName: 'tool-saves/fire' });
+      assert.equal(asked.length, 1, 'asked once');
+      assert.equal(text, 'The user did not confirm the save. Nothing was written.');
+      assert.ok(!existsSync(folder), `something was written: ${existsSync(folder) ? readdirSync(folder).join(', ') : ''}`);
+    });
+
+    it('answers a bad dataset id with a clear result, asking nothing', async () => {
+      const asked = answerSaveQuestion('Save', join(folder, 'nothing.csv'));
+      const text = await invoke('okcOpenData_saveDataset', { dataset: 'no-such-dataset', format: 'csv', fileName: 'tool-saves/nothing' });
+      assert.match(text, /^No dataset has the id "no-such-dataset".*okcOpenData_searchDatasets/);
+      assert.equal(asked.length, 0, 'asked to save what cannot be saved');
+      assert.ok(!existsSync(folder));
+    });
+
+    it('refuses a path outside the workspace folder, asking nothing', async () => {
+      const asked = answerSaveQuestion('Save', join(vscode.workspace.workspaceFolders![0].uri.fsPath, '..', 'outside.csv'));
       const text = await invoke('okcOpenData_saveDataset', { dataset: big(), format: 'csv', fileName: '../outside' });
       assert.match(text, /must be a plain name or a path inside the workspace folder/);
+      assert.equal(asked.length, 0);
       assert.ok(!existsSync(join(vscode.workspace.workspaceFolders![0].uri.fsPath, '..', 'outside.csv')));
+    });
+  });
+
+  describe('the MCP server VS Code starts', () => {
+    const SERVER_ID = 'okc-open-data.okc-open-data/OKC Open Data';
+
+    it('gets the token set with Set Portal Token, sends it to FeatureServer requests only, and answers without it', async () => {
+      const truth = fake.catalog.byTitle('Garage Sales')!;
+      const canary = `canary-${randomBytes(8).toString('hex')}`;
+      truth.token = canary;
+      afterThisTest('Garage Sales token', () => {
+        truth.token = undefined;
+      });
+      await setPortalToken(okc, HUB, canary);
+      // The harness turns chat (and with it MCP) off for a quiet workbench; this test needs it.
+      const chat = vscode.workspace.getConfiguration('chat');
+      const aiOff = chat.inspect('disableAIFeatures')?.globalValue;
+      await chat.update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+      afterThisTest('chat.disableAIFeatures', () => vscode.workspace.getConfiguration('chat').update('disableAIFeatures', aiOff, vscode.ConfigurationTarget.Global));
+      afterThisTest('MCP server', () => vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID));
+      const from = fake.requests.length;
+      await vscode.commands.executeCommand('workbench.mcp.startServer', SERVER_ID, { waitForLiveTools: true });
+      const mcpTool = (name: string): string => {
+        const found = vscode.lm.tools.find((t) => t.name !== name && t.name.endsWith(name));
+        assert.ok(found, `no MCP tool ${name} among ${vscode.lm.tools.map((t) => t.name).join(', ')}`);
+        return found.name;
+      };
+      const answers = [
+        await invoke(mcpTool('okcOpenData_queryDataset'), { dataset: truth.hubId, portal: HUB, limit: 2 }),
+        await invoke(mcpTool('okcOpenData_describeDataset'), { dataset: truth.hubId, portal: HUB }),
+      ];
+      assert.match(answers[0], /^\d+ rows? match/, 'the protected layer answered the MCP server: the token reached it');
+      for (const answer of answers) assert.ok(!answer.includes(canary), answer);
+      expectTokenOnlyOnFeatureServer(fake.requests.slice(from), canary);
+      const settings = join(process.env.OKC_USER_DATA_DIR ?? '', 'User', 'settings.json');
+      assert.ok(!readFileSync(settings, 'utf8').includes(canary), 'the token is in settings.json');
+      for (const [path, text] of logFiles()) assert.ok(!text.replace(new RegExp(`^.*${PROXY_RESOLVER_LINE.source}.*$`, 'gm'), '').includes(canary), `the token is in ${path}`);
     });
   });
 });
