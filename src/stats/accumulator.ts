@@ -90,7 +90,7 @@ export class DistinctSketch {
   private readonly registers = new Uint8Array(1 << DistinctSketch.P);
 
   add(key: string | number): void {
-    const h = hash32(typeof key === 'number' ? `n${key}` : `s${key}`);
+    const h = typeof key === 'number' ? hashNumber(key) : hashText(key);
     const index = h >>> (32 - DistinctSketch.P);
     const rest = (h << DistinctSketch.P) | (1 << (DistinctSketch.P - 1));
     const rank = Math.clz32(rest) + 1;
@@ -112,16 +112,41 @@ export class DistinctSketch {
   }
 }
 
-/** FNV-1a, then a murmur3 finaliser so nearby keys spread over all bits. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+/** murmur3's finaliser, so nearby keys spread over all bits. */
+function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** FNV-1a of the text, started as if after an 's' so text keys and number keys hash apart. */
+function hashText(text: string): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x73, 0x01000193);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return mix32(h);
+}
+
+// A number's eight bytes, read as two words: hashing them costs no string per value (a column
+// past the exact cap sends every value here).
+const numberBits = new Float64Array(1);
+const numberWords = new Uint32Array(numberBits.buffer);
+
+/** murmur3 of the number's IEEE-754 bits (with its own seed, apart from text keys). Equal numbers
+ * hash equal and -0 hashes as 0, as the exact counts' Map keys compare them. */
+function hashNumber(value: number): number {
+  numberBits[0] = value === 0 ? 0 : value;
+  let h = 0x6e756d62;
+  for (let w = 0; w < 2; w++) {
+    let k = Math.imul(numberWords[w], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  return mix32(h ^ 8);
 }
 
 export interface AccumulatorOptions {

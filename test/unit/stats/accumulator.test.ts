@@ -139,4 +139,27 @@ describe('RunningStats and DistinctSketch', () => {
       assert.ok(Math.abs(sketch.estimate() - n) / n < 0.03, `${n}: ${sketch.estimate()}`);
     }
   });
+
+  it('estimates decimals (amounts in cents, coordinates) as well as integers', () => {
+    for (const [n, value] of [[300_000, (i: number) => i / 100], [150_000, (i: number) => 35.3 + i * 1e-6]] as const) {
+      const sketch = new DistinctSketch();
+      for (let i = 0; i < n; i++) sketch.add(value(i));
+      assert.ok(Math.abs(sketch.estimate() - n) / n < 0.03, `${n}: ${sketch.estimate()}`);
+    }
+  });
+
+  it('counts a number once however often it comes, -0 as 0, and apart from the same text', () => {
+    const numbers = new DistinctSketch();
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 5000; i++) numbers.add(i);
+    numbers.add(-0);
+    const once = new DistinctSketch();
+    for (let i = 0; i < 5000; i++) once.add(i);
+    assert.equal(numbers.estimate(), once.estimate());
+    const mixed = new DistinctSketch();
+    for (let i = 0; i < 5000; i++) {
+      mixed.add(i);
+      mixed.add(String(i));
+    }
+    assert.ok(Math.abs(mixed.estimate() - 10_000) / 10_000 < 0.03, `mixed: ${mixed.estimate()}`);
+  });
 });
