@@ -3,6 +3,9 @@
 // groups, and `returnDistinctValues` (with `returnCountOnly`), answered in the envelope of the real
 // samples (query-outstatistics-*.json). Values are read as cached typed columns per dataset state,
 // so a grouped count over the million-row layer is one pass over arrays, not a million rows built.
+// As a real server answers from its indexes, numeric columns keep sorted copies of their values
+// (per where clause, a few at a time): a histogram bucket's count is two binary searches and a
+// numeric distinct count a walk over sorted values, each correct for any where.
 //
 // Choices where real servers differ (see README.md beside this file):
 // - `outStatisticFieldName` comes back as sent, except on layers served as from a PostgreSQL
@@ -209,9 +212,8 @@ function columnTerms(ds: FakeDataset, where: string): Term[] | undefined {
     const compare = COMPARE[m[4]];
     if (m[5] !== undefined || m[6] !== undefined) {
       if (!column.numbers) return undefined;
-      const dateLiteral = m[6] !== undefined;
-      if (dateLiteral !== isDate(field)) return undefined;
-      const value = dateLiteral ? Date.UTC(+m[6], +m[7] - 1, +m[8], +m[9], +m[10], +m[11]) : Number(m[5]);
+      const value = numericLiteral(field, m);
+      if (value === undefined) return undefined;
       const numbers = column.numbers;
       terms.push((i) => !Number.isNaN(numbers[i]) && compare(numbers[i], value));
     } else {
@@ -228,12 +230,196 @@ function columnTerms(ds: FakeDataset, where: string): Term[] | undefined {
 }
 
 function selectByTerms(rowCount: number, terms: Term[]): Int32Array {
-  const out: number[] = [];
+  const out = new Int32Array(rowCount);
+  let found = 0;
   outer: for (let i = 0; i < rowCount; i++) {
     for (const term of terms) if (!term(i)) continue outer;
-    out.push(i);
+    out[found++] = i;
   }
-  return Int32Array.from(out);
+  return out.slice(0, found);
+}
+
+// ---- sorted values: range counts and distinct counts -------------------------------------------
+
+/** One numeric column's non-NULL values over the rows a where selects, ascending, and its NULLs. */
+interface SortedValues {
+  values: Float64Array;
+  nulls: number;
+}
+
+/** Most sorted copies kept per dataset (each 8 bytes a row): the last few where clauses asked. */
+const SORTED_KEPT = 6;
+const sortedCache = new WeakMap<FakeDataset, { stamp: string; entries: Map<string, SortedValues> }>();
+
+/** The column's values over the rows `where` selects, sorted (built once per where and state). */
+function sortedValuesFor(ds: FakeDataset, where: string, field: FakeField, column: Column): SortedValues {
+  const stamp = `${ds.rowCount}:${ds.lastEditDate}`;
+  let cache = sortedCache.get(ds);
+  if (!cache || cache.stamp !== stamp) {
+    cache = { stamp, entries: new Map() };
+    sortedCache.set(ds, cache);
+  }
+  const key = `${field.name}\u0000${TRIVIAL_WHERE.test(where) ? '' : where}`;
+  const found = cache.entries.get(key);
+  if (found) {
+    // Most recently used last, so the oldest goes first when the cache is full.
+    cache.entries.delete(key);
+    cache.entries.set(key, found);
+    return found;
+  }
+  const positions = selectPositions(ds, where, undefined, undefined);
+  const numbers = column.numbers!;
+  const n = positions ? positions.length : ds.rowCount;
+  const values = new Float64Array(n);
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const v = numbers[positions ? positions[k] : k];
+    if (!Number.isNaN(v)) values[kept++] = v;
+  }
+  const entry: SortedValues = { values: values.slice(0, kept).sort(), nulls: n - kept };
+  cache.entries.set(key, entry);
+  if (cache.entries.size > SORTED_KEPT) cache.entries.delete(cache.entries.keys().next().value!);
+  return entry;
+}
+
+/** First index of sorted `values` whose value is >= `x` (`strict`: > `x`). */
+function lowerBound(values: Float64Array, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? values[mid] <= x : values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A comparison of a numeric column with a literal, read as columnTerms reads it. */
+interface RangeTerm {
+  field: FakeField;
+  column: Column;
+  op: '<' | '<=' | '>' | '>=';
+  value: number;
+}
+
+/** The where's top-level AND-ed parts, outer parentheses removed, nested ANDs flattened; undefined
+ * when it is not a plain conjunction (an OR or BETWEEN at the top, a part starting with NOT). */
+function conjuncts(where: string): string[] | undefined {
+  const parts: string[] = [];
+  const visit = (text: string): boolean => {
+    let part = text.trim();
+    while (part.startsWith('(') && closingParen(part, 0) === part.length - 1) part = part.slice(1, -1).trim();
+    const pieces: string[] = [];
+    let depth = 0;
+    let from = 0;
+    for (let i = 0; i < part.length; i++) {
+      const c = part[i];
+      if (c === "'") {
+        i = part.indexOf("'", i + 1);
+        while (i >= 0 && part[i + 1] === "'") i = part.indexOf("'", i + 2);
+        if (i < 0) return false;
+      } else if (c === '"') {
+        i = part.indexOf('"', i + 1);
+        if (i < 0) return false;
+      } else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (depth === 0 && /\s/.test(c)) {
+        const word = /^\s+(AND|OR|BETWEEN)\s/i.exec(part.slice(i));
+        // OR binds looser than AND; BETWEEN's own AND is no conjunction: such wheres are left whole.
+        if (word && word[1].toUpperCase() !== 'AND') return false;
+        if (word) {
+          pieces.push(part.slice(from, i));
+          i += word[0].length - 1;
+          from = i + 1;
+        }
+      }
+    }
+    pieces.push(part.slice(from));
+    if (pieces.length === 1) {
+      if (/^NOT\s/i.test(part)) return false;
+      parts.push(part);
+      return true;
+    }
+    return pieces.every(visit);
+  };
+  return visit(where) ? parts : undefined;
+}
+
+/** Index of the parenthesis closing the one at `open` (quotes skipped), or -1. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      i = text.indexOf("'", i + 1);
+      while (i >= 0 && text[i + 1] === "'") i = text.indexOf("'", i + 2);
+      if (i < 0) return -1;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function rangeTerm(ds: FakeDataset, part: string): RangeTerm | undefined {
+  const m = TERM.exec(part);
+  if (!m || m[3] || !['<', '<=', '>', '>='].includes(m[4])) return undefined;
+  const name = (m[1] ?? m[2]).toLowerCase();
+  const field = ds.fields.find((f) => f.name.toLowerCase() === name);
+  if (!field || !isNumeric(field)) return undefined;
+  const value = numericLiteral(field, m);
+  if (value === undefined) return undefined;
+  return { field, column: columnOf(ds, field), op: m[4] as RangeTerm['op'], value };
+}
+
+/** The number a TERM match compares with, as columnTerms reads it; undefined when it is text or a
+ * date literal against a number (or the reverse), which the where engine judges instead. */
+function numericLiteral(field: FakeField, m: RegExpExecArray): number | undefined {
+  if (m[5] === undefined && m[6] === undefined) return undefined;
+  const dateLiteral = m[6] !== undefined;
+  if (dateLiteral !== isDate(field)) return undefined;
+  return dateLiteral ? Date.UTC(+m[6], +m[7] - 1, +m[8], +m[9], +m[10], +m[11]) : Number(m[5]);
+}
+
+/**
+ * Counts for a where that is some filter AND ranges of one numeric column (a histogram bucket),
+ * when every statistic is a count of that column or of a field without NULLs (the object id):
+ * two binary searches in the column's sorted values over the rest of the where. Undefined when
+ * the request is any other shape.
+ */
+function rangeCounts(ds: FakeDataset, where: string, specs: StatisticSpec[]): number | undefined {
+  const parts = conjuncts(where);
+  if (!parts) return undefined;
+  const ranges: RangeTerm[] = [];
+  const rest: string[] = [];
+  for (const part of parts) {
+    const term = rangeTerm(ds, part);
+    if (term && (ranges.length === 0 || ranges[0].field === term.field)) ranges.push(term);
+    else rest.push(part);
+  }
+  if (ranges.length === 0) return undefined;
+  const { field, column } = ranges[0];
+  const countsRows = (spec: StatisticSpec) => spec.type === 'count' && (spec.field === field || noNulls(spec.column));
+  if (!specs.every(countsRows)) return undefined;
+  const { values } = sortedValuesFor(ds, rest.map((p) => `(${p})`).join(' AND '), field, column);
+  let lo = 0;
+  let hi = values.length;
+  for (const r of ranges) {
+    if (r.op === '>=' || r.op === '>') lo = Math.max(lo, lowerBound(values, r.value, r.op === '>'));
+    else hi = Math.min(hi, lowerBound(values, r.value, r.op === '<='));
+  }
+  return Math.max(0, hi - lo);
+}
+
+const nullFree = new WeakMap<Column, boolean>();
+
+/** True when the column holds no NULL (an object id column). */
+function noNulls(column: Column): boolean {
+  let known = nullFree.get(column);
+  if (known === undefined) {
+    known = column.numbers ? !column.numbers.some(Number.isNaN) : !column.codes!.includes(-1);
+    nullFree.set(column, known);
+  }
+  return known;
 }
 
 // ---- statistics ----------------------------------------------------------------------------
@@ -332,10 +518,87 @@ interface Group {
   running: Running[];
 }
 
+/** Every row's figures of one column, in row order (Welford's running mean and variance). */
+function runColumn(column: Column, rank: Int32Array | undefined, positions: Int32Array | null, rowCount: number): Running {
+  const r = newRunning();
+  const n = positions ? positions.length : rowCount;
+  if (column.numbers) {
+    const numbers = column.numbers;
+    for (let k = 0; k < n; k++) {
+      const v = numbers[positions ? positions[k] : k];
+      if (Number.isNaN(v)) continue;
+      r.n++;
+      r.sum += v;
+      const delta = v - r.mean;
+      r.mean += delta / r.n;
+      r.m2 += delta * (v - r.mean);
+      if (v < r.min) r.min = v;
+      if (v > r.max) r.max = v;
+    }
+    return r;
+  }
+  const codes = column.codes!;
+  for (let k = 0; k < n; k++) {
+    const code = codes[positions ? positions[k] : k];
+    if (code < 0) continue;
+    r.n++;
+    const v = rank ? rank[code] : 0;
+    if (v < r.min) r.min = v;
+    if (v > r.max) r.max = v;
+  }
+  return r;
+}
+
+/**
+ * Ungrouped statistics: one tight pass per column asked about (several statistics of one column
+ * share it), with the same arithmetic in the same row order as the grouped pass.
+ */
+function aggregateAll(specs: StatisticSpec[], ranks: (Int32Array | undefined)[], positions: Int32Array | null, rowCount: number): Group {
+  const byColumn = new Map<Column, Running>();
+  const running = specs.map((spec, s) => {
+    const shared = !ranks[s] ? byColumn.get(spec.column) : undefined;
+    if (shared) return { ...shared };
+    const r = runColumn(spec.column, ranks[s], positions, rowCount);
+    if (!ranks[s]) byColumn.set(spec.column, r);
+    return { ...r };
+  });
+  return { keys: [], running };
+}
+
+/**
+ * Counts per value of one text column (top values): per-code tallies in typed arrays, groups in
+ * the order their values first appear, as the general pass makes them.
+ */
+function countByCode(specs: StatisticSpec[], group: Column, positions: Int32Array | null, rowCount: number): Group[] {
+  const codes = group.codes!;
+  const size = group.dictionary!.length + 1;
+  const rows = new Int32Array(size);
+  const firstSeen: number[] = [];
+  const tallies = specs.map((spec) => (noNulls(spec.column) ? undefined : new Int32Array(size)));
+  const n = positions ? positions.length : rowCount;
+  for (let k = 0; k < n; k++) {
+    const i = positions ? positions[k] : k;
+    const code = codes[i] + 1;
+    if (rows[code]++ === 0) firstSeen.push(i);
+    for (let s = 0; s < specs.length; s++) {
+      const tally = tallies[s];
+      if (!tally) continue;
+      const column = specs[s].column;
+      if (column.numbers ? !Number.isNaN(column.numbers[i]) : column.codes![i] >= 0) tally[code]++;
+    }
+  }
+  return firstSeen.map((i) => {
+    const code = codes[i] + 1;
+    return { keys: [valueIn(group, i)], running: specs.map((_, s) => ({ ...newRunning(), n: (tallies[s] ?? rows)[code] })) };
+  });
+}
+
 function aggregate(specs: StatisticSpec[], groupColumns: Column[], positions: Int32Array | null, rowCount: number): Group[] {
+  const ranks = specs.map((s) => (s.type === 'min' || s.type === 'max' ? codeRanks(s.column) : undefined));
+  if (groupColumns.length === 0) return ranksToCodes([aggregateAll(specs, ranks, positions, rowCount)], ranks);
+  if (groupColumns.length === 1 && groupColumns[0].codes && specs.every((s) => s.type === 'count')) return countByCode(specs, groupColumns[0], positions, rowCount);
   const groups = new Map<string | number, Group>();
   const n = positions ? positions.length : rowCount;
-  const ranks = specs.map((s) => (s.type === 'min' || s.type === 'max' ? codeRanks(s.column) : undefined));
   const single = groupColumns.length === 1 ? groupColumns[0] : undefined;
   // One string field (the usual "count per category"): groups found by code, no hashing.
   const byCode: (Group | undefined)[] | undefined = single?.codes ? [] : undefined;
@@ -389,12 +652,16 @@ function aggregate(specs: StatisticSpec[], groupColumns: Column[], positions: In
       if (v > r.max) r.max = v;
     }
   }
-  // Ranks back to codes for string min / max.
+  return ranksToCodes([...groups.values()], ranks);
+}
+
+/** Ranks back to codes for string min / max. */
+function ranksToCodes(groups: Group[], ranks: (Int32Array | undefined)[]): Group[] {
   ranks.forEach((rank, s) => {
     if (!rank) return;
     const codeOf = new Int32Array(rank.length);
     rank.forEach((rk, code) => (codeOf[rk] = code));
-    for (const group of groups.values()) {
+    for (const group of groups) {
       const r = group.running[s];
       if (r.n) {
         r.min = codeOf[r.min];
@@ -402,7 +669,7 @@ function aggregate(specs: StatisticSpec[], groupColumns: Column[], positions: In
       }
     }
   });
-  return [...groups.values()];
+  return groups;
 }
 
 const AGGREGATE_CALL = /\b(COUNT|SUM|MIN|MAX|AVG|STDDEV|VAR)\s*\(\s*("[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s*\)/gi;
@@ -497,9 +764,11 @@ export function runStatistics(ds: FakeDataset, params: URLSearchParams, where: s
   if (havingText && !groupFields.length) throw new QueryError(INVALID_QUERY, ["'having' parameter is invalid", 'having needs groupByFieldsForStatistics']);
   const having = havingText ? compileHaving(ds, havingText, groupFields) : undefined;
   const allSpecs = having ? [...specs, ...having.specs] : specs;
-  const positions = selectPositions(ds, where, objectIds, spatial);
   const groupColumns = groupFields.map((f) => columnOf(ds, f));
-  let groups = aggregate(allSpecs, groupColumns, positions, ds.rowCount);
+  const counted = !groupFields.length && !objectIds && !spatial ? rangeCounts(ds, where, specs) : undefined;
+  let groups = counted !== undefined
+    ? [{ keys: [], running: specs.map(() => ({ ...newRunning(), n: counted })) }]
+    : aggregate(allSpecs, groupColumns, selectPositions(ds, where, objectIds, spatial), ds.rowCount);
   if (having) {
     groups = groups.filter((g) => {
       const row: Record<string, unknown> = {};
@@ -528,6 +797,10 @@ function distinctValues(ds: FakeDataset, params: URLSearchParams, where: string,
   if (!outText) throw new QueryError(INVALID_QUERY, ["'outFields' parameter is invalid", 'returnDistinctValues needs outFields']);
   const fields = resolveFields(ds, outText, 'outFields');
   const columns = fields.map((f) => columnOf(ds, f));
+  if (countOnly && columns.length === 1 && columns[0].numbers && !objectIds && !spatial) {
+    const { values, nulls } = sortedValuesFor(ds, where, fields[0], columns[0]);
+    return json({ count: distinctSorted(values) + (nulls > 0 ? 1 : 0) });
+  }
   const positions = selectPositions(ds, where, objectIds, spatial);
   if (countOnly && columns.length === 1) return json({ count: distinctCount(columns[0], positions, ds.rowCount) });
   const seen = new Map<string | number, number>();
@@ -570,5 +843,12 @@ function distinctCount(column: Column, positions: Int32Array | null, rowCount: n
   values.sort(); // NaN (NULL) sorts last
   let count = 0;
   for (let k = 0; k < n; k++) if (k === 0 || !(values[k] === values[k - 1] || (Number.isNaN(values[k]) && Number.isNaN(values[k - 1])))) count++;
+  return count;
+}
+
+/** Distinct values among sorted numbers (no NaN). */
+function distinctSorted(values: Float64Array): number {
+  let count = values.length ? 1 : 0;
+  for (let k = 1; k < values.length; k++) if (values[k] !== values[k - 1]) count++;
   return count;
 }
