@@ -19,7 +19,7 @@ export type CatalogNode =
   | { type: 'dataset'; dataset: DatasetSummary; section?: 'favorites' | 'recent'; group?: string }
   | { type: 'missing'; ref: DatasetRef; section: 'favorites' | 'recent' }
   | { type: 'field'; dataset: DatasetSummary; field: DatasetField; section?: string; group?: string }
-  | { type: 'message'; portal: string; text: string; icon: string; command?: vscode.Command };
+  | { type: 'message'; portal: string; text: string; icon: string; command?: vscode.Command; description?: string; tooltip?: string };
 
 const GEOMETRY_ICONS: Record<GeometryKind, string> = {
   point: 'location',
@@ -147,7 +147,8 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.tooltip = node.text;
+        item.description = node.description;
+        item.tooltip = node.tooltip ?? node.text;
         item.command = node.command;
         item.contextValue = 'message';
         return item;
@@ -192,6 +193,17 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
         text: portalProblem(portal, state.error),
         icon: 'warning',
         command: { command: 'okcOpenData.refreshCatalog', title: vscode.l10n.t('Retry'), arguments: [portal] },
+      });
+    }
+    if (state.notes?.groupsUnavailable && !this.filterText) {
+      // The datasets still list, grouped by their feed themes; say why not by the site's categories.
+      const why = state.notes.groupsUnavailable;
+      nodes.push({
+        type: 'message',
+        portal,
+        text: vscode.l10n.t('Groups unavailable: {0}', why),
+        icon: 'info',
+        tooltip: vscode.l10n.t("The site's categories could not be read from its Hub Search API ({0}). Datasets are grouped by the themes of the catalog feed instead.", why),
       });
     }
     if (!state.datasets.length && state.loading) nodes.push({ type: 'message', portal, text: vscode.l10n.t('Loading catalog…'), icon: 'loading~spin' });

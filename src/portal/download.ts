@@ -7,8 +7,8 @@
 
 import Papa from 'papaparse';
 import type { DatasetQuery } from '../query/model';
-import { rowTest } from '../query/localFilter';
-import { compareCells, ownCell, setCell } from './cells';
+import { compareCaseless, rowTest } from '../query/localFilter';
+import { ownCell, setCell } from './cells';
 import { PortalError } from './errors';
 import type { PortalHttp } from './http';
 import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, RowPage } from './types';
@@ -68,7 +68,7 @@ export class DownloadTables {
     if (sort.length) {
       rows = [...rows].sort((a, b) => {
         for (const key of sort) {
-          const c = compareCells(ownCell(a.attributes, key.field) ?? null, ownCell(b.attributes, key.field) ?? null);
+          const c = compareCaseless(ownCell(a.attributes, key.field) ?? null, ownCell(b.attributes, key.field) ?? null);
           if (c) return key.descending ? -c : c;
         }
         return 0;

@@ -410,6 +410,13 @@ function toPortalError(error: unknown, rawUrl: string, signal: AbortSignal | und
         retryAfterSeconds: retryAfterSeconds(error.response.headers.get('retry-after')),
       });
     }
+    // ky has read the body already (bounded by the timeout and 10 MiB): what it says decides,
+    // as for an error sent with HTTP 200 ("Unable to complete operation." plus details).
+    const said = errorBodyOf(error.data);
+    if (said) {
+      const code = said.code ?? status;
+      return new PortalError(classifyArcgisError(code, said.message, said.details), said.message, { url, status: code, portalDetails: said.details });
+    }
     if (status === 401 || status === 403) return new PortalError('auth', `The portal refused access (HTTP ${status}).`, { url, status });
     if (status === 404) return new PortalError('notFound', 'The portal has nothing at this address (HTTP 404).', { url, status });
     if (status >= 500) return new PortalError('server', `The portal had a server error (HTTP ${status}).`, { url, status });
@@ -437,6 +444,30 @@ function looksLikeHtml(contentType: string, trimmedBody: string): boolean {
 /** Incapsula's page: a tiny HTML document whose only content is an iframe to its resource. */
 function isBotChallenge(body: string): boolean {
   return body.length < 4096 && /incapsula|_Incapsula_Resource|<iframe/i.test(body);
+}
+
+/** What an error body says: an ArcGIS `{"error": {code, message, details}}` or a Hub API
+ * (NestJS) `{"statusCode", "message", "error"}`; undefined for anything else (an HTML page). */
+export function errorBodyOf(data: unknown): { code?: number; message: string; details: string[] } | undefined {
+  let value = data;
+  if (typeof value === 'string') {
+    const text = value.trimStart();
+    if (!text.startsWith('{') || text.length > 65_536) return undefined;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const body = value as { error?: unknown; message?: unknown; statusCode?: unknown };
+  if (body.error && typeof body.error === 'object') {
+    const { code, message, details } = body.error as { code?: unknown; message?: unknown; details?: unknown };
+    if (typeof message !== 'string' || !message) return undefined;
+    return { code: typeof code === 'number' ? code : undefined, message, details: Array.isArray(details) ? details.map(String).filter(Boolean) : [] };
+  }
+  if (typeof body.message === 'string' && body.message) return { code: typeof body.statusCode === 'number' ? body.statusCode : undefined, message: body.message, details: [] };
+  return undefined;
 }
 
 /** ArcGIS reports failures as HTTP 200 with an `error` object. */

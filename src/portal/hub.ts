@@ -41,7 +41,8 @@ import type {
 
 
 export const DCAT_FEED_PATH = '/api/feed/dcat-us/1.1.json';
-const SEARCH_PATH = '/api/search/v1/collections/dataset/items';
+/** The Hub Search API (OGC API Records); `/collections` lists the collections of the site's catalog. */
+const SEARCH_API_PATH = '/api/search/v1';
 const SEARCH_PAGE = 100;
 /** DCAT themes that say nothing about the subject. */
 const UNINFORMATIVE_THEMES = new Set(['geospatial', 'dataset', '']);
@@ -61,6 +62,8 @@ export class HubPortal implements Portal {
   private readonly idLists = new IdLists();
   /** Datasets the catalog offers only as CSV/JSON files. */
   private readonly downloads: DownloadTables;
+  /** The items URL of the site's own dataset collection, found once per portal. */
+  private readonly siteCollection = new PromiseCache<string, string>();
 
   constructor(
     readonly config: PortalConfig,
@@ -83,7 +86,7 @@ export class HubPortal implements Portal {
   }
 
   async listDatasets(signal?: AbortSignal): Promise<DatasetSummary[]> {
-    const [feed, categories] = await Promise.all([
+    const [feed, search] = await Promise.all([
       this.http.json({ url: this.feedUrl, signal, conditional: true }, (v) => asArray(asObject(v, 'the DCAT feed').dataset, 'the feed\'s dataset list')),
       this.searchCategories(signal),
     ]);
@@ -91,26 +94,27 @@ export class HubPortal implements Portal {
     const leftOut: LeftOutItem[] = [];
     const seen = new Set<string>();
     for (const entry of feed) {
-      const read = this.fromDcat(entry, categories);
+      const read = this.fromDcat(entry, search.categories);
       if ('leftOut' in read) leftOut.push(read.leftOut);
       else if (!seen.has(read.id)) {
         seen.add(read.id);
         datasets.push(read);
       }
     }
-    this.listingNotes = { leftOut };
+    this.listingNotes = { leftOut, groupsUnavailable: search.unavailable };
     return datasets;
   }
 
   /** What the last listing left out of the catalog, and why (the extension logs it). */
   listingNotes: ListingNotes | undefined;
 
-  /** itemId -> categories from the Hub Search API; empty when the site has none (a plain DCAT catalog). */
-  private async searchCategories(signal?: AbortSignal): Promise<Map<string, string[]>> {
+  /** itemId -> categories from the Hub Search API; empty when the site has none (a plain DCAT
+   * catalog), with the reason when the site should have them and they could not be read. */
+  private async searchCategories(signal?: AbortSignal): Promise<{ categories: Map<string, string[]>; unavailable?: string }> {
     const categories = new Map<string, string[]>();
-    if (/\.json$/i.test(this.config.url)) return categories;
-    let next: string | undefined = `${this.siteUrl}${SEARCH_PATH}?limit=${SEARCH_PAGE}&startindex=1`;
+    if (/\.json$/i.test(this.config.url)) return { categories };
     try {
+      let next: string | undefined = `${await this.siteCollectionItems(signal)}?limit=${SEARCH_PAGE}&startindex=1`;
       for (let pages = 0; next && pages < 50; pages++) {
         const page: JsonObject = await this.http.json({ url: next, signal, conditional: true }, (v) => asObject(v, 'the search page'));
         for (const feature of asArray(page.features ?? [], 'features')) {
@@ -124,10 +128,28 @@ export class HubPortal implements Portal {
         next = optionalString(link?.href);
       }
     } catch (error) {
-      // Categories only improve the grouping; a site without the Search API still lists.
+      // Categories only improve the grouping: the catalog still lists, grouped by the feed's
+      // themes, and the tree says why the site's categories are missing.
       if (error instanceof PortalError && error.kind === 'cancelled') throw error;
+      return { categories, unavailable: error instanceof Error ? error.message : String(error) };
     }
-    return categories;
+    return { categories };
+  }
+
+  /** The items URL of the site's own dataset collection. A Hub site searches its catalog's
+   * collections, which the Search API lists at `/api/search/v1/collections`, each under an id
+   * of the site's (OKC: `collectiondm3n84mi`) and a `key` naming its kind. The well-known
+   * `dataset` id answers 404 on a site whose catalog names it otherwise, and `all` is every
+   * public item of ArcGIS Online, so neither is used. */
+  private siteCollectionItems(signal?: AbortSignal): Promise<string> {
+    const api = `${this.siteUrl}${SEARCH_API_PATH}`;
+    return this.siteCollection.get(api, async () => {
+      const listing = await this.http.json({ url: `${api}/collections`, signal, conditional: true }, (v) =>
+        asArray(asObject(v, 'the collection list').collections, 'the collection list\'s collections'));
+      const items = siteDatasetCollection(listing, api);
+      if (!items) throw new PortalError('notFound', 'The site\'s catalog lists no dataset collection.', { url: `${api}/collections` });
+      return items;
+    });
   }
 
   private fromDcat(value: unknown, categories: Map<string, string[]>): DatasetSummary | { leftOut: LeftOutItem } {
@@ -422,6 +444,23 @@ export class HubPortal implements Portal {
 function arcgisServer(url: string): string {
   const at = url.search(/\/rest\/services\//i);
   return at < 0 ? url : url.slice(0, at);
+}
+
+/** The items URL of the dataset collection in a Search API collection list: the one whose
+ * `key` is `dataset` (the site's catalog), else one whose id is `dataset`; never `all`. A
+ * listed `items` link is used only when it stays on the site. */
+export function siteDatasetCollection(collections: unknown[], api: string): string | undefined {
+  const entries = collections.filter((c): c is JsonObject => !!c && typeof c === 'object' && typeof (c as JsonObject).id === 'string' && (c as JsonObject).id !== 'all');
+  const chosen = entries.find((c) => String(c.key ?? '').toLowerCase() === 'dataset') ?? entries.find((c) => String(c.id).toLowerCase() === 'dataset');
+  if (!chosen) return undefined;
+  const fallback = `${api}/collections/${encodeURIComponent(String(chosen.id))}/items`;
+  const listed = Array.isArray(chosen.links) ? chosen.links.find((l): l is JsonObject => !!l && typeof l === 'object' && (l as JsonObject).rel === 'items') : undefined;
+  const href = optionalString(listed?.href);
+  try {
+    return href && new URL(href).origin === new URL(api).origin ? href.replace(/[?#].*$/, '') : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /** `.../FeatureServer/3` or `.../MapServer/3`: a layer with rows to query. */

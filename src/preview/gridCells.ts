@@ -4,6 +4,7 @@
 
 import Papa from 'papaparse';
 import type { GridCell, GridColumn, GridFilter, GridSortKey } from '../protocol';
+import { compareCaseless } from '../query/localFilter';
 import type { FieldFilter, SortKey } from '../query/model';
 
 /** Longest cell text sent for the grid; the row detail gets more (DETAIL_CHARS). */
@@ -40,16 +41,13 @@ export function rowsToCsv(header: string[] | undefined, rows: GridCell[][]): str
   return Papa.unparse(header ? [header, ...data] : data, { newline: '\r\n', escapeFormulae: false });
 }
 
-/** Orders rows by one column, nulls last, numbers numerically, text by locale; stable. */
+/** Orders rows by one column as the portal would (`compareCaseless`: nulls lowest, numbers
+ * numerically, text case-insensitively), so a sort done here matches the server's; stable. */
 export function sortRowsLocally(rows: GridCell[][], column: number, descending: boolean): GridCell[][] {
-  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
   return rows
     .map((row, i) => ({ row, i }))
     .sort((a, b) => {
-      const x = a.row[column] ?? null;
-      const y = b.row[column] ?? null;
-      if (x === null || y === null) return x === y ? a.i - b.i : x === null ? 1 : -1;
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+      const c = compareCaseless(a.row[column] ?? null, b.row[column] ?? null);
       return (descending ? -c : c) || a.i - b.i;
     })
     .map((e) => e.row);

@@ -1,7 +1,8 @@
 // Filters evaluated here rather than on a portal: over a download-only dataset's rows, over
 // the grid's loaded rows when the portal refused a filter, and for the legacy portal, whose
 // documented API has no filter parameters. Strings compare as hosted layers and SQL Server
-// do by default: case-insensitively. No `vscode` import.
+// do by default (`..._CI_AS`): case-insensitively, accents kept, trailing spaces ignored. No
+// `vscode` import.
 
 import { compareCells } from '../portal/cells';
 import type { CellValue, FieldKind } from '../portal/types';
@@ -9,9 +10,16 @@ import type { FieldFilter } from './model';
 
 const caseless = new Intl.Collator('en', { sensitivity: 'accent' });
 
+/** SQL compares strings padded to one length: `'abc' = 'abc  '`. */
+function withoutTrailingSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
 /** Case-insensitive for text, numeric for numbers, nulls first: the portal's collation. */
 export function compareCaseless(a: CellValue, b: CellValue): number {
-  if (typeof a === 'string' && typeof b === 'string') return caseless.compare(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return caseless.compare(withoutTrailingSpaces(a), withoutTrailingSpaces(b));
   return compareCells(a, b);
 }
 

@@ -135,6 +135,27 @@ describe('Portal faults in every panel', function () {
       await okc.refresh();
       assert.equal(failing().error, undefined);
     });
+
+    it('catalog: categories that cannot be had show as an info row under the portal, saying why; it goes once they load', async () => {
+      const portalNode = async () => (await okc.tree.getChildren(undefined))!.find((n) => n.type === 'portal' && n.portal === PORTAL)!;
+      const infoRows = async () => {
+        const rows = (await okc.tree.getChildren(await portalNode()))!.filter((n) => n.type === 'message');
+        return rows.map((n) => okc.tree.getTreeItem(n));
+      };
+      // Only the site collection's first page fails, persistently (past the retries).
+      fake.faults.set([{ path: '/api/search/v1/collections/', query: 'startindex=1(&|$)', kind: 'status5xx', status: 503 }]);
+      await okc.refresh();
+      assert.equal(failing().error, undefined, 'the catalog itself loads');
+      assert.ok(failing().datasets.length > 30);
+      const rows = await infoRows();
+      assert.equal(rows.length, 1, rows.map((r) => String(r.label)).join(' | '));
+      assert.match(String(rows[0].label), /^Groups unavailable: The portal had a server error \(HTTP 503\)/);
+      assert.equal((rows[0].iconPath as vscode.ThemeIcon).id, 'info');
+      assert.match(String(rows[0].tooltip), /categories could not be read .*HTTP 503/);
+      fake.faults.clear();
+      await okc.refresh();
+      assert.deepEqual((await infoRows()).map((r) => String(r.label)), []);
+    });
   });
 
   // ---------------------------------------------------------------- metadata panel

@@ -162,6 +162,26 @@ describe('Grid preview', function () {
     assert.equal(grid.view?.total, 1_000_000);
   });
 
+  it('reads a refusal sent as HTTP 400 with an ArcGIS body, falls back to filtering here and says the portal\'s words', async () => {
+    const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
+    await grid.waitForPaint(() => true);
+    await grid.query([], []);
+    const layer = fake.catalog.byTitle(BIG_TITLE)!;
+    const tail = layer.layerPath.replace(/^.*(\/rest\/services\/)/, '$1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    fake.faults.set([{ path: `${tail}/query$`, query: 'where=[^&]*Category', kind: 'arcgisError', httpStatus: 400, status: 400, message: 'Unable to complete operation.', details: ["'where' parameter is invalid"] }]);
+    try {
+      await grid.query([], [{ field: 'Category', op: '=', value: 'permit' }]);
+      const total = grid.view!.total;
+      assert.ok(total > 0 && total < 5_000, `${total}`);
+      assert.ok(grid.view!.warnings.some((w) => /refused this filter \(Unable to complete operation\. 'where' parameter is invalid\)/.test(w)), grid.view!.warnings.join(' | '));
+      assert.ok(fake.requests.some((r) => r.status === 400), 'the portal answered 400');
+    } finally {
+      fake.faults.clear();
+    }
+    await grid.query([], []);
+    assert.equal(grid.view?.total, 1_000_000);
+  });
+
   it('shows a sort during a 5xx outage as a failure to retry, not as "sorted locally"', async () => {
     const grid = await preview(dataset(okc, 'Grid Hub', BIG_TITLE));
     await grid.waitForPaint(() => true);

@@ -34,6 +34,11 @@ export interface FaultRule {
   retryAfterDate?: boolean;
   /** arcgisError: `error.message` (default "Unable to complete operation.", as real servers say). */
   message?: string;
+  /** arcgisError: `error.details` (default none). */
+  details?: string[];
+  /** arcgisError: the HTTP status to send it with (default 200, as ArcGIS Server and Online do;
+   * some servers and proxies send the same body with 400). */
+  httpStatus?: number;
   /** Apply to the next N matching requests, then expire; unlimited when absent. */
   times?: number;
   /** Let the first N matching requests through untouched, then apply (a fault mid-download). */
@@ -173,11 +178,11 @@ export async function sendWithFaults(
       break;
     }
     case 'arcgisError':
-      // What ArcGIS Server and Online do: HTTP 200, the failure in the body.
+      // What ArcGIS Server and Online do: HTTP 200, the failure in the body (or `httpStatus`).
       out = {
-        status: 200,
+        status: rule.httpStatus ?? 200,
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: Buffer.from(JSON.stringify({ error: { code: rule.status ?? 400, message: rule.message ?? 'Unable to complete operation.', details: [] } })),
+        body: Buffer.from(JSON.stringify({ error: { code: rule.status ?? 400, message: rule.message ?? 'Unable to complete operation.', details: rule.details ?? [] } })),
       };
       break;
     case 'botChallenge':

@@ -8,8 +8,14 @@ import { selectRows } from './featureserver';
 import { FEED_FILES, FEED_OTHERS, ORG_KEY, multiLayerServices, resolveSlug, serviceTitle, slugOf } from './feed-items';
 import { conditional, escapeHtml, htmlPage, json, text, type FakeRequest } from './respond';
 
-/** The site-scoped collection the real OKC site names `collectiondm3n84mi`; `dataset` and `all` answer too. */
-export const SITE_COLLECTIONS = ['dataset', 'all', 'collectiondm3n84mi'];
+/** The site's own dataset collection: the id the real OKC site's catalog gives it. Only this
+ * id and `all` answer; `dataset` is a 404 here, as on the real site. */
+export const SITE_COLLECTION_ID = 'collectiondm3n84mi';
+/** `all` is every public item of ArcGIS Online, not this site: a huge result set in which the
+ * site's own items are lost among other organisations' ones. */
+export const ALL_COLLECTION_ID = 'all';
+/** How many items `all` claims to match (ArcGIS Online holds millions of public items). */
+export const ALL_ITEMS_MATCHED = 2_431_877;
 export const ORG_ID = 'Fak3OkcOrg1d2026';
 
 /** The feed names landing pages by slug, `/datasets/{org}::{slug}`, as the real feed does;
@@ -161,6 +167,27 @@ function matchesQ(ds: FakeDataset, q: string): boolean {
   return q.toLowerCase().split(/\s+/).filter(Boolean).every((word) => hay.includes(word.replace(/^"|"$/g, '')));
 }
 
+/** An item of another organisation, as `all` lists them: deterministic from its rank. */
+function otherOrgFeature(base: string, rank: number): Record<string, unknown> {
+  const id = (rank.toString(16).padStart(8, '0') + 'a11a11a11a11a11a11a11a11').slice(0, 32);
+  return {
+    id,
+    type: 'Feature',
+    geometry: null,
+    properties: {
+      id, owner: `user${rank % 997}`, created: 1577836800000 + rank * 1000, modified: 1577836800000 + rank * 1000, guid: null,
+      name: `Layer_${rank}`, title: `Parcels ${rank} (another organisation)`, type: 'Feature Service',
+      typeKeywords: ['ArcGIS Server', 'Data', 'Feature Access', 'Service'], description: 'An item of another ArcGIS Online organisation.',
+      tags: ['parcels'], snippet: 'Not an Oklahoma City item.', thumbnail: null, documentation: null, extent: null,
+      categories: ['/Categories/Elsewhere'], spatialReference: '102100', url: `https://services.example.invalid/${id}/FeatureServer/0`,
+      access: 'public', source: 'Another organisation', numViews: rank % 101, orgId: `OtherOrg${rank % 89}`, accessInformation: null,
+      license: 'none', licenseInfo: null, size: 8192, scoreCompleteness: 50,
+    },
+    time: null,
+    links: [{ rel: 'self', type: 'application/geo+json', title: 'This document as GeoJSON', href: `${base}/api/search/v1/collections/all/items/${id}` }],
+  };
+}
+
 function searchItems(req: FakeRequest, collection: string): PlannedResponse {
   const p = req.params;
   const limitText = p.get('limit');
@@ -172,18 +199,24 @@ function searchItems(req: FakeRequest, collection: string): PlannedResponse {
   }
   const effective = Math.min(limit, 100);
   const q = p.get('q') ?? '';
-  const matched = req.catalog.datasets.filter((ds) => !q.trim() || matchesQ(ds, q));
-  const page = matched.slice(start - 1, start - 1 + effective);
+  const siteItems = req.catalog.datasets.filter((ds) => !q.trim() || matchesQ(ds, q));
+  // `all` ranks other organisations' items first: the site's own come after millions of them.
+  const others = collection === ALL_COLLECTION_ID ? (q.trim() ? 4_213 : ALL_ITEMS_MATCHED - siteItems.length) : 0;
+  const total = others + siteItems.length;
+  const features: Record<string, unknown>[] = [];
+  for (let k = start - 1; k < Math.min(total, start - 1 + effective); k++) {
+    features.push(k < others ? otherOrgFeature(req.baseUrl, k) : searchFeature(req.baseUrl, collection, siteItems[k - others]));
+  }
   const selfUrl = `${req.baseUrl}/api/search/v1/collections/${collection}/items`;
   const links: Record<string, string>[] = [
     { rel: 'self', type: 'application/geo+json', title: 'This document as GeoJSON', href: selfUrl },
     { rel: 'collection', type: 'application/json', title: 'Datasets', href: `${req.baseUrl}/api/search/v1/collections/${collection}` },
   ];
-  if (start - 1 + page.length < matched.length && effective > 0) {
+  if (start - 1 + features.length < total && effective > 0) {
     const next = new URLSearchParams();
     if (q) next.set('q', q);
     next.set('limit', String(effective));
-    next.set('startindex', String(start + page.length));
+    next.set('startindex', String(start + features.length));
     links.push({ rel: 'next', type: 'application/geo+json', title: 'items (next)', href: `${selfUrl}?${next}` });
   }
   if (start > 1) {
@@ -195,12 +228,31 @@ function searchItems(req: FakeRequest, collection: string): PlannedResponse {
   }
   return conditional(req, json({
     type: 'FeatureCollection',
-    features: page.map((ds) => searchFeature(req.baseUrl, collection, ds)),
+    features,
     timestamp: new Date(req.catalog.lastModified()).toISOString(),
-    numberMatched: matched.length,
-    numberReturned: page.length,
+    numberMatched: total,
+    numberReturned: features.length,
     links,
   }), req.catalog.lastModified());
+}
+
+/** A collection as the Search API describes it. `key` is the kind the site's catalog gives the
+ * collection (hub.js `IHubCollection.key`: `dataset`, `appAndMap`, `document`...); the API
+ * fetches a collection "with a provided ID/key" (its definition page). */
+function collectionDocument(base: string, id: string): Record<string, unknown> {
+  const site = id === SITE_COLLECTION_ID;
+  return {
+    id,
+    key: site ? 'dataset' : 'all',
+    title: site ? 'Data' : 'All',
+    description: site ? 'Datasets of the Open OKC site' : 'Every public item of ArcGIS Online',
+    itemType: 'record',
+    type: 'collection',
+    links: [
+      { rel: 'self', type: 'application/json', title: 'This document as JSON', href: `${base}/api/search/v1/collections/${id}` },
+      { rel: 'items', type: 'application/geo+json', title: 'Items as GeoJSON', href: `${base}/api/search/v1/collections/${id}/items` },
+    ],
+  };
 }
 
 // ---- downloads ----------------------------------------------------------------------------
@@ -289,25 +341,19 @@ export function handleHub(req: FakeRequest): PlannedResponse | null {
     return conditional(req, json(dcatFeed(req.baseUrl, req.catalog)), req.catalog.lastModified());
   }
   if (path === '/api/search/v1/collections' || path === '/api/search/v1/collections/') {
-    return json({
-      collections: SITE_COLLECTIONS.map((id) => ({ id, title: id === 'all' ? 'All' : 'Datasets', description: 'Open OKC datasets',
-        links: [{ rel: 'items', type: 'application/geo+json', href: `${req.baseUrl}/api/search/v1/collections/${id}/items` }] })),
-      links: [{ rel: 'self', type: 'application/json', href: `${req.baseUrl}/api/search/v1/collections` }],
-    });
+    return json({ collections: [ALL_COLLECTION_ID, SITE_COLLECTION_ID].map((id) => collectionDocument(req.baseUrl, id)), links: [{ rel: 'self', type: 'application/json', title: 'This document as JSON', href: `${req.baseUrl}/api/search/v1/collections` }] });
   }
   let m = /^\/api\/search\/v1\/collections\/([^/]+)(\/items)?(?:\/([0-9a-f]{32}))?\/?$/.exec(path);
   if (m) {
     const collection = decodeURIComponent(m[1]);
-    if (!SITE_COLLECTIONS.includes(collection)) {
+    if (collection !== SITE_COLLECTION_ID && collection !== ALL_COLLECTION_ID) {
       return json({ statusCode: 404, message: `Collection with id "${collection}" not found`, error: 'Not Found' }, 404);
     }
     if (m[3]) {
       const ds = req.catalog.byItemId(m[3]);
       return ds ? json(searchFeature(req.baseUrl, collection, ds)) : json({ statusCode: 404, message: `Item with id "${m[3]}" not found`, error: 'Not Found' }, 404);
     }
-    if (!m[2]) {
-      return json({ id: collection, title: 'Datasets', description: 'Open OKC datasets', links: [{ rel: 'items', href: `${req.baseUrl}/api/search/v1/collections/${collection}/items` }] });
-    }
+    if (!m[2]) return json(collectionDocument(req.baseUrl, collection));
     return searchItems(req, collection);
   }
   m = /^\/(datasets|maps|apps)\/[^/:]+::([a-z0-9-]+)(\/about|\/explore)?\/?$/.exec(path);

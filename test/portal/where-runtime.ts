@@ -114,8 +114,46 @@ export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
 export const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
+/** SQL Server's default collation behind hosted layers (`..._CI_AS`): case-insensitive,
+ * accent-sensitive, trailing spaces ignored (SQL pads the shorter string). Written here for
+ * the fake on its own, not taken from the client, so a client bug is not mirrored. */
+const SQL_COLLATOR = new Intl.Collator('en', { sensitivity: 'accent' });
+
+function withoutTrailingSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** Compares two strings as the server's collation does: <0, 0 or >0. */
+export function collateText(a: string, b: string): number {
+  return SQL_COLLATOR.compare(withoutTrailingSpaces(a), withoutTrailingSpaces(b));
+}
+
+/** Compares two non-null values of one type: strings by the collation, others by value. */
+export function compareSqlValues(a: number | string, b: number | string): number {
+  if (typeof a === 'string' && typeof b === 'string') return collateText(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const TESTS: Record<CompareOp, (c: number) => boolean> = {
+  '=': (c) => c === 0,
+  '<>': (c) => c !== 0,
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};
+
 export function compareWithConstant(op: CompareOp, left: Evaluate, right: unknown): Evaluate {
-  const b = right as number | string;
+  if (typeof right === 'string') {
+    const test = TESTS[op];
+    return (row) => {
+      const a = left(row) as string | null;
+      return a === null ? null : test(collateText(a, right));
+    };
+  }
+  const b = right as number;
   switch (op) {
     case '=':
       return (row) => {
@@ -129,49 +167,34 @@ export function compareWithConstant(op: CompareOp, left: Evaluate, right: unknow
       };
     case '<':
       return (row) => {
-        const a = left(row) as number | string | null;
+        const a = left(row) as number | null;
         return a === null ? null : a < b;
       };
     case '<=':
       return (row) => {
-        const a = left(row) as number | string | null;
+        const a = left(row) as number | null;
         return a === null ? null : a <= b;
       };
     case '>':
       return (row) => {
-        const a = left(row) as number | string | null;
+        const a = left(row) as number | null;
         return a === null ? null : a > b;
       };
     case '>=':
       return (row) => {
-        const a = left(row) as number | string | null;
+        const a = left(row) as number | null;
         return a === null ? null : a >= b;
       };
   }
 }
 
 export function compareValues(op: CompareOp, left: Evaluate, right: Evaluate): Evaluate {
-  const test = ((): ((a: number | string, b: number | string) => boolean) => {
-    switch (op) {
-      case '=':
-        return (a, b) => a === b;
-      case '<>':
-        return (a, b) => a !== b;
-      case '<':
-        return (a, b) => a < b;
-      case '<=':
-        return (a, b) => a <= b;
-      case '>':
-        return (a, b) => a > b;
-      case '>=':
-        return (a, b) => a >= b;
-    }
-  })();
+  const test = TESTS[op];
   return (row) => {
     const a = left(row) as number | string | null;
     if (a === null) return null;
     const b = right(row) as number | string | null;
-    return b === null ? null : test(a, b);
+    return b === null ? null : test(compareSqlValues(a, b));
   };
 }
 

@@ -2,15 +2,16 @@
 // (recursive descent) and compiled once into closures, with SQL's three-valued NULL logic.
 //
 // Choices where real ArcGIS back ends differ (documented for the server and its tests):
-// - LIKE is case-insensitive, as on ArcGIS Online hosted layers; `=`, `<`, ... on strings are
-//   exact and ordinal (UTF-16 code units). Use UPPER()/LOWER() for case-insensitive equality.
+// - Strings compare as SQL Server's default collation behind hosted layers (`..._CI_AS`):
+//   case-insensitive, accent-sensitive, trailing spaces ignored, in `=`, `<>`, `<`, `>`, IN,
+//   BETWEEN and orderByFields (`collateText`); LIKE is case-insensitive too.
 // - Date fields hold epoch milliseconds; `date '...'`, `timestamp '...'` and date strings
 //   compared with a date field are read as UTC. CURRENT_DATE is today's UTC midnight and
 //   CURRENT_TIMESTAMP the time of compilation (each request compiles its own clause).
 // - A number compared with a string is an error, not an implicit cast (as the brief asks).
 // - Division by zero yields NULL rather than failing the whole query.
 // - orderBy: NULL sorts as the lowest value (first ascending, last descending), as on SQL
-//   Server behind hosted layers; strings sort ordinally; ties return 0 so a stable sort keeps
+//   Server behind hosted layers; strings sort by the collation above; ties return 0 so a stable sort keeps
 //   input order (the server should add the object id as a last key for stable paging).
 // - Attribute values are read as `attributes[field.name]` with the schema's spelling; a
 //   missing key is NULL. Values of the wrong JS type are coerced (numeric strings for number
@@ -18,6 +19,8 @@
 
 import { parseDateText, tokenize, WhereError, type Token } from './where-lexer';
 import {
+  collateText,
+  compareSqlValues,
   compareValues,
   compareWithConstant,
   compileLike,
@@ -366,6 +369,8 @@ class WhereParser {
     this.expectSymbol(')');
     this.requireValue(left, 'IN');
     const members = new Set<unknown>();
+    /** String members compare by the collation, not by identity. */
+    const texts: string[] = [];
     let hasNull = false;
     for (let item of items) {
       if (!item.constant) throw new WhereError('Invalid where clause: IN lists take literals only', item.position);
@@ -374,7 +379,8 @@ class WhereParser {
         continue;
       }
       if (left.type !== 'null') [, item] = this.unify(left, item, `compare ${left.describe} with ${item.describe} in IN`, item.position);
-      members.add(item.value);
+      if (typeof item.value === 'string') texts.push(item.value);
+      else members.add(item.value);
     }
     const describe = `${left.describe} IN (...)`;
     if (left.type === 'null') return constantExpr('bool', null, describe, position);
@@ -382,7 +388,8 @@ class WhereParser {
     const evaluate: Evaluate = (row) => {
       const value = read(row);
       if (value === null) return null;
-      return members.has(value) ? true : hasNull ? null : false;
+      const found = typeof value === 'string' ? texts.some((t) => collateText(value, t) === 0) : members.has(value);
+      return found ? true : hasNull ? null : false;
     };
     return makeExpr('bool', evaluate, [left], describe, position);
   }
@@ -696,8 +703,8 @@ export function parseOrderBy(
       if (x === y) continue;
       if (x === null) return -direction;
       if (y === null) return direction;
-      if (x < y) return -direction;
-      if (x > y) return direction;
+      const c = compareSqlValues(x, y);
+      if (c) return c * direction;
     }
     return 0;
   };

@@ -38,11 +38,11 @@ describe('grid cells on the host', () => {
     assert.deepEqual(back, [['id', 'text', 'flag'], ['1', 'Line\r\nBreak,"quoted",cell', ''], ['2', '<script>alert(1)</script>', 'true']]);
   });
 
-  it('sorts loaded rows locally: numbers numerically, nulls last, stable', () => {
+  it('sorts loaded rows locally as the portal does: numbers numerically, nulls lowest, text case-insensitively, stable', () => {
     const rows = [[1, 10], [2, null], [3, 9], [4, 10], [5, 100]];
-    assert.deepEqual(sortRowsLocally(rows, 1, false).map((r) => r[0]), [3, 1, 4, 5, 2]);
+    assert.deepEqual(sortRowsLocally(rows, 1, false).map((r) => r[0]), [2, 3, 1, 4, 5]);
     assert.deepEqual(sortRowsLocally(rows, 1, true).map((r) => r[0]), [5, 1, 4, 3, 2]);
-    assert.deepEqual(sortRowsLocally([['b'], ['a10'], ['a9']], 0, false).map((r) => r[0]), ['a9', 'a10', 'b']);
+    assert.deepEqual(sortRowsLocally([['b'], ['a9'], ['A10'], ['B']], 0, false).map((r) => r[0]), ['A10', 'a9', 'b', 'B']);
   });
 
   it('types filter values by field kind and wraps a plain like in wildcards', () => {

@@ -1,6 +1,7 @@
 // ArcGIS error bodies as real servers send them (copies in ./samples), classified by what
 // they say: a refused query, a token problem, a server failure. Each body goes through
-// PortalHttp as an HTTP 200 answer, as the servers send them.
+// PortalHttp as an HTTP 200 answer, as the servers send them, and again with its code as the
+// HTTP status (400 "Unable to complete operation.", 498/499 tokens), as other servers do.
 
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -31,15 +32,22 @@ describe('ArcGIS error classification', () => {
   let server: http.Server;
   let base: string;
   let answer: unknown;
+  let httpStatus = 200;
+  let contentType = 'application/json';
   before(async () => {
     server = http.createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(answer));
+      res.statusCode = httpStatus;
+      res.setHeader('content-type', contentType);
+      res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(() => {
+    httpStatus = 200;
+    contentType = 'application/json';
+  });
 
   it('has every real sample in the table', () => {
     assert.equal(variants.length, 6);
@@ -60,6 +68,43 @@ describe('ArcGIS error classification', () => {
       });
     });
   }
+
+  for (const [body, kind] of EXPECTED) {
+    it(`${body.error.code} "${body.error.message}" sent with HTTP ${body.error.code} is ${kind}, in the portal's words`, async () => {
+      answer = body;
+      httpStatus = body.error.code!;
+      const client = new PortalHttp({ userAgent: 'test', retries: 0 });
+      await assert.rejects(client.json({ url: `${base}/query` }, (v) => v), (e: unknown) => {
+        assert.ok(e instanceof PortalError);
+        assert.equal(e.kind, kind);
+        assert.equal(e.message, body.error.message);
+        assert.deepEqual(e.details.portalDetails, (body.error.details ?? []).filter(Boolean));
+        return true;
+      });
+    });
+  }
+
+  it('reads a Hub API (NestJS) error body, and falls back to the status for a page that says nothing', async () => {
+    const client = new PortalHttp({ userAgent: 'test', retries: 0 });
+    const failure = async (): Promise<PortalError> => {
+      try {
+        await client.json({ url: `${base}/x` }, (v) => v);
+      } catch (error) {
+        assert.ok(error instanceof PortalError);
+        return error;
+      }
+      throw new Error('no failure');
+    };
+    answer = { statusCode: 404, message: 'Collection with id "dataset" not found', error: 'Not Found' };
+    httpStatus = 404;
+    const missing = await failure();
+    assert.deepEqual([missing.kind, missing.message], ['notFound', 'Collection with id "dataset" not found']);
+    answer = '<html><body>Bad Request</body></html>';
+    contentType = 'text/html';
+    httpStatus = 400;
+    const page = await failure();
+    assert.deepEqual([page.kind, page.message], ['rejected', 'The portal rejected the request (HTTP 400).']);
+  });
 
   it('reads the words before the code: Enterprise\'s 500 "Syntax error []." is a refusal', () => {
     assert.equal(classifyArcgisError(500, 'Syntax error [].'), 'refused');

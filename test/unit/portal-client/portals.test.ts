@@ -5,9 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { PortalError } from '../../../src/portal/errors';
 import { PortalHttp } from '../../../src/portal/http';
-import { HubPortal } from '../../../src/portal/hub';
+import { HubPortal, siteDatasetCollection } from '../../../src/portal/hub';
 import { LegacyPortal } from '../../../src/portal/legacy';
 import type { DatasetSummary } from '../../../src/portal/types';
+import { SITE_COLLECTION_ID } from '../../portal/hub';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 
 const noToken = { token: async () => undefined };
@@ -25,6 +26,25 @@ async function kindOf(promise: Promise<unknown>): Promise<string> {
     return error.kind;
   }
 }
+
+describe('siteDatasetCollection', () => {
+  const api = 'https://open-okc.hub.arcgis.com/api/search/v1';
+  const items = (id: string, href?: string) => ({ id, links: [{ rel: 'items', href: href ?? `${api}/collections/${id}/items` }] });
+  it('takes the collection the site\'s catalog keys `dataset`, whatever its id, and never `all`', () => {
+    const list = [{ ...items('all'), key: 'dataset' }, { ...items('collectionab12'), key: 'appAndMap' }, { ...items('collectiondm3n84mi'), key: 'dataset' }];
+    assert.equal(siteDatasetCollection(list, api), `${api}/collections/collectiondm3n84mi/items`);
+  });
+  it('falls back to the id `dataset`, and finds nothing in a list of `all` only', () => {
+    assert.equal(siteDatasetCollection([items('all'), { id: 'dataset', title: 'Data' }], api), `${api}/collections/dataset/items`);
+    assert.equal(siteDatasetCollection([items('all'), 'x', null, { key: 'dataset' }], api), undefined);
+  });
+  it('follows a listed items link only on the site itself', () => {
+    const elsewhere = { ...items('collectiondm3n84mi', 'https://evil.example/collect?x=1'), key: 'dataset' };
+    assert.equal(siteDatasetCollection([elsewhere], api), `${api}/collections/collectiondm3n84mi/items`);
+    const onSite = { ...items('c1', `${api}/collections/c1/items?limit=5`), key: 'dataset' };
+    assert.equal(siteDatasetCollection([onSite], api), `${api}/collections/c1/items`);
+  });
+});
 
 describe('portals against the fake OKC portal', function () {
   this.timeout(30_000);
@@ -207,6 +227,27 @@ describe('portals against the fake OKC portal', function () {
       assert.equal(await kindOf(hub().listDatasets()), 'ok');
       fake.faults.set([{ path: '/api/feed', kind: 'latency', ms: 300 }]);
       assert.equal(await kindOf(hub().listDatasets()), 'ok');
+    });
+
+    it('finds the site\'s dataset collection in the Search API\'s collection list, once per portal, never `all` or `dataset`', async () => {
+      const portal = hub();
+      const from = fake.requests.length;
+      await portal.listDatasets();
+      await portal.listDatasets();
+      const paths = fake.requests.slice(from).map((r) => r.url.split('?')[0]).filter((u) => u.startsWith('/api/search/'));
+      assert.equal(paths.filter((u) => u === '/api/search/v1/collections').length, 1, 'the list is read once');
+      assert.ok(paths.includes(`/api/search/v1/collections/${SITE_COLLECTION_ID}/items`), paths.join(' '));
+      assert.deepEqual(paths.filter((u) => /\/collections\/(all|dataset)\b/.test(u)), []);
+      assert.equal(portal.listingNotes?.groupsUnavailable, undefined);
+    });
+
+    it('lists the catalog and says why when the site\'s categories cannot be had', async () => {
+      fake.faults.set([{ path: '/api/search/v1/collections/', query: 'startindex=1(&|$)', kind: 'status5xx', status: 503 }]);
+      const portal = hub();
+      const list = await portal.listDatasets();
+      assert.ok(list.length >= 60, `${list.length} datasets`);
+      assert.match(portal.listingNotes?.groupsUnavailable ?? '', /server error \(HTTP 503\)/);
+      assert.notDeepEqual(find(list, 'Work Zones').groups, fake.catalog.byTitle('Work Zones')!.groups, 'grouped by feed themes instead');
     });
   });
 

@@ -31,7 +31,7 @@ describe('fake portal CLI', () => {
       });
       const health = await fetch(`${url}/__fake/health`);
       assert.equal(health.status, 200);
-      const limited = await fetch(`${url}/api/search/v1/collections/dataset/items`);
+      const limited = await fetch(`${url}/api/search/v1/collections/collectiondm3n84mi/items`);
       assert.equal(limited.status, 429);
       assert.equal(limited.headers.get('retry-after'), '9');
       await limited.text();

@@ -171,13 +171,13 @@ describe('fake portal faults', () => {
   it('switches faults through /__fake/faults and logs requests', async () => {
     const set = await getJson(portal, '/__fake/faults', { method: 'POST', body: JSON.stringify([{ kind: 'rateLimit', path: '/api/search', times: 2 }]) });
     assert.equal(set.rules.length, 1);
-    assert.equal((await fetchText(portal, '/api/search/v1/collections/dataset/items')).status, 429);
+    assert.equal((await fetchText(portal, '/api/search/v1/collections/collectiondm3n84mi/items')).status, 429);
     assert.equal((await getJson(portal, '/__fake/faults')).rules[0].times, 1);
     await fetchText(portal, '/__fake/faults', { method: 'DELETE' });
-    assert.equal((await fetchText(portal, '/api/search/v1/collections/dataset/items')).status, 200);
+    assert.equal((await fetchText(portal, '/api/search/v1/collections/collectiondm3n84mi/items')).status, 200);
     assert.equal((await fetchText(portal, '/__fake/faults', { method: 'POST', body: '[{"kind":"nope"}]' })).status, 400);
     const log = await getJson(portal, '/__fake/requests');
-    const limited = log.filter((e: { url: string; status: number }) => e.url === '/api/search/v1/collections/dataset/items');
+    const limited = log.filter((e: { url: string; status: number }) => e.url === '/api/search/v1/collections/collectiondm3n84mi/items');
     assert.deepEqual(limited.map((e: { status: number }) => e.status).slice(-2), [429, 200]);
     assert.equal(portal.requests.at(-1)!.url, '/__fake/requests');
     await fetchText(portal, RECORDS, { headers: { 'X-Api-Key': 'abc' } });

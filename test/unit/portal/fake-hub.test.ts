@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
 import type { FakeDataset } from '../../portal/data';
+import { ALL_ITEMS_MATCHED, ORG_ID, SITE_COLLECTION_ID } from '../../portal/hub';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 import { fetchText, getJson, type Loose } from './fake-http';
 import { FEED_FILES, FEED_OTHERS, multiLayerServices } from '../../portal/feed-items';
@@ -72,7 +73,7 @@ describe('fake portal Hub site', () => {
 
   it('pages Hub Search with limit, 1-based startindex and rel=next', async () => {
     const seen: string[] = [];
-    let url: string | undefined = '/api/search/v1/collections/dataset/items?limit=25';
+    let url: string | undefined = `/api/search/v1/collections/${SITE_COLLECTION_ID}/items?limit=25`;
     let pages = 0;
     while (url) {
       const page: Loose = await getJson(portal, url);
@@ -89,18 +90,34 @@ describe('fake portal Hub site', () => {
     }
     assert.equal(pages, Math.ceil(portal.catalog.datasets.length / 25));
     assert.equal(new Set(seen).size, portal.catalog.datasets.length);
-    const capped = await getJson(portal, '/api/search/v1/collections/dataset/items?limit=500');
+    const capped = await getJson(portal, `/api/search/v1/collections/${SITE_COLLECTION_ID}/items?limit=500`);
     assert.equal(capped.numberReturned, Math.min(100, portal.catalog.datasets.length));
-    const fire = await getJson(portal, '/api/search/v1/collections/dataset/items?q=fire%20stations');
+    const fire = await getJson(portal, `/api/search/v1/collections/${SITE_COLLECTION_ID}/items?q=fire%20stations`);
     assert.ok(fire.features.some((f: Loose) => f.properties.title === 'Fire Stations'));
     assert.ok(fire.numberMatched < portal.catalog.datasets.length);
     assert.equal(fire.features.find((f: Loose) => f.id === fs.itemId).properties.url, `${portal.baseUrl}${fs.layerPath}`);
   });
 
-  it('answers 404 for an unknown collection', async () => {
-    const answer = await fetchText(portal, '/api/search/v1/collections/nope/items');
-    assert.equal(answer.status, 404);
-    assert.equal(answer.json().message, 'Collection with id "nope" not found');
+  it('answers 404 for an unknown collection, `dataset` included, as the real site does', async () => {
+    for (const id of ['nope', 'dataset']) {
+      const answer = await fetchText(portal, `/api/search/v1/collections/${id}/items`);
+      assert.equal(answer.status, 404);
+      assert.equal(answer.json().message, `Collection with id "${id}" not found`);
+    }
+  });
+
+  it('lists the site\'s collection by its key, and `all` as every item of ArcGIS Online, the site\'s own last', async () => {
+    const list: Loose = await getJson(portal, '/api/search/v1/collections');
+    const site = list.collections.find((c: Loose) => c.key === 'dataset');
+    assert.equal(site.id, SITE_COLLECTION_ID);
+    assert.ok(site.links.some((l: Loose) => l.rel === 'items' && l.href === `${portal.baseUrl}/api/search/v1/collections/${SITE_COLLECTION_ID}/items`));
+    const all: Loose = await getJson(portal, '/api/search/v1/collections/all/items?limit=100');
+    assert.equal(all.numberMatched, ALL_ITEMS_MATCHED);
+    assert.equal(all.features.length, 100);
+    assert.ok(all.features.every((f: Loose) => f.properties.orgId !== ORG_ID), 'other organisations first');
+    const last: Loose = await getJson(portal, `/api/search/v1/collections/all/items?limit=100&startindex=${ALL_ITEMS_MATCHED - portal.catalog.datasets.length + 1}`);
+    assert.ok(last.features.every((f: Loose) => f.properties.orgId === ORG_ID));
+    assert.equal(last.links.find((l: Loose) => l.rel === 'next'), undefined);
   });
 
   it('serves landing and about pages', async () => {

@@ -20,8 +20,11 @@ describe('parseOrderBy', () => {
     assert.deepEqual(order('Date desc'), [5, 4, 2, 1, 3]);
   });
 
-  it('sorts strings ordinally, case-sensitively', () => {
-    assert.deepEqual(order('Name'), [4, 5, 1, 3, 2]);
+  it('sorts strings case-insensitively, as SQL Server behind hosted layers does', () => {
+    assert.deepEqual(order('Name'), [4, 5, 1, 2, 3]);
+    assert.deepEqual(order('Name DESC'), [3, 2, 1, 5, 4]);
+    const mixed = [{ OBJECTID: 1, Name: 'b' }, { OBJECTID: 2, Name: 'B' }, { OBJECTID: 3, Name: 'a' }, { OBJECTID: 4, Name: 'C' }];
+    assert.deepEqual(order('Name, OBJECTID DESC', mixed), [3, 2, 1, 4]);
   });
 
   it('breaks ties with later keys and keeps input order on full ties', () => {

@@ -49,11 +49,19 @@ describe('compileWhere: comparisons', () => {
     assert.deepEqual(ids("'Republic' = \"Service Provider\""), [1, 4]);
   });
 
-  it('compares strings exactly and ordinally', () => {
+  it('compares strings as SQL Server behind hosted layers: case-insensitive, accents kept, trailing spaces ignored', () => {
     assert.deepEqual(ids("Name = 'Fire Station 1'"), [1]);
-    assert.deepEqual(ids("Name = 'fire station 1'"), []);
-    assert.deepEqual(ids("Name < 'G'"), [1, 5]);
-    assert.deepEqual(ids("Name >= 'f'"), [2]);
+    assert.deepEqual(ids("Name = 'fire station 1'"), [1]);
+    assert.deepEqual(ids("Name = 'FIRE STATION 2  '"), [2]);
+    assert.deepEqual(ids("Name = 'Fire Statión 1'"), []);
+    assert.deepEqual(ids("Name <> 'FIRE STATION 1'"), [2, 3, 5]);
+    assert.deepEqual(ids("Name < 'G'"), [1, 2, 5]);
+    assert.deepEqual(ids("Name >= 'f'"), [1, 2, 3]);
+    assert.deepEqual(ids("Name > 'fire station 1'"), [2, 3]);
+    assert.deepEqual(ids("Name BETWEEN 'FIRE' AND 'fire station 9'"), [1, 2]);
+    assert.deepEqual(ids("Name IN ('FIRE STATION 1', 'o''brien park')"), [1, 3]);
+    assert.deepEqual(ids("Name NOT IN ('fire station 1', NULL)"), []);
+    assert.deepEqual(ids('Name = "Service Provider"', undefined, [{ OBJECTID: 7, Name: 'CITY', 'Service Provider': 'city ' }]), [7]);
   });
 
   it("unescapes '' inside string literals", () => {
@@ -250,7 +258,7 @@ describe('compileWhere: IN and BETWEEN', () => {
     assert.deepEqual(ids('Pop BETWEEN 0 AND 100'), [1, 5]);
     assert.deepEqual(ids('Pop NOT BETWEEN 0 AND 100'), [2, 4]);
     assert.deepEqual(ids('Pop BETWEEN -5 AND 0 AND OBJECTID > 4'), [5]);
-    assert.deepEqual(ids("Name BETWEEN 'A' AND 'Z'"), [1, 3]);
+    assert.deepEqual(ids("Name BETWEEN 'A' AND 'Z'"), [1, 2, 3], 'case-insensitive, as SQL Server');
   });
 
   it('short-circuits BETWEEN with a NULL bound like SQL', () => {
