@@ -45,11 +45,6 @@ export const CSV_ENCODING_NAMES: Readonly<Record<CsvEncoding, string>> = {
   'windows-1252': 'Windows-1252 (Latin-1)',
 };
 
-/** A delimiter as a person reads it: tab and space by name, other invisible characters by code point. */
-export function delimiterName(delimiter: string, names: { tab: string; space: string }): string {
-  if (delimiter === '\t') return names.tab;
-  if (delimiter === ' ') return names.space;
-  const code = delimiter.codePointAt(0) ?? 0;
-  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return delimiter;
-}
+
+/** What a control or a quick pick item asks for: a change, or an input box for another delimiter. */
+export type CsvOptionRequest = CsvOptionChange | { option: 'otherDelimiter' };

@@ -3,7 +3,8 @@ import { buildRowIndex } from '../../../src/csv/rowIndex';
 import { memorySource } from '../../../src/csv/source';
 import { readHeader, readRows } from '../../../src/csv/window';
 import { applyCsvOptionChange, parseCsvOverrides, parseDelimiterInput, resolveCsvOptions } from '../../../src/csv/options';
-import { delimiterName, type CsvOverrides } from '../../../src/csv/optionTypes';
+import { csvOptionItems, delimiterName } from '../../../src/csv/optionText';
+import type { CsvOverrides } from '../../../src/csv/optionTypes';
 
 /** Resolves the options of `data` and reads its header and every row as the preview would. */
 async function preview(data: string | Uint8Array, overrides: CsvOverrides, defaults: { delimiter?: string } = {}) {
@@ -124,7 +125,46 @@ describe('csv preview options', () => {
   });
 
   it('names delimiters a person cannot see', () => {
-    const names = { tab: 'Tab', space: 'Space' };
-    assert.deepEqual([',', '\t', ' ', '\u0001', '|'].map((d) => delimiterName(d, names)), [',', 'Tab', 'Space', 'U+0001', '|']);
+    const labels = { 'csv.tab': 'Tab', 'csv.space': 'Space' };
+    assert.deepEqual([',', '\t', ' ', '\u0001', '|'].map((d) => delimiterName(d, labels)), [',', 'Tab', 'Space', '<U+0001>', '|']);
+  });
+
+  it('lists each option with its guess first and marks the one in force', () => {
+    const labels: Record<string, string> = {
+      'csv.header.guessed.yes': 'Header: guessed yes',
+      'csv.header.guessed.no': 'Header: guessed no',
+      'csv.header.yes': 'Header: yes',
+      'csv.header.no': 'Header: no',
+      'csv.delimiter.guessed': 'Delimiter: {0} (guessed)',
+      'csv.delimiter': 'Delimiter: {0}',
+      'csv.delimiter.other': 'Delimiter: other…',
+      'csv.encoding.guessed': 'Encoding: {0} (guessed)',
+      'csv.encoding': 'Encoding: {0}',
+      'csv.tab': 'Tab',
+      'csv.space': 'Space',
+    };
+    const guessed = csvOptionItems(labels, {
+      hasHeader: { value: true, guessed: true, guess: true },
+      delimiter: { value: ',', guessed: true, guess: ',' },
+      encoding: { value: 'utf-8', guessed: true, guess: 'utf-8' },
+    });
+    const current = (items: { text: string; current: boolean }[]) => items.filter((i) => i.current).map((i) => i.text);
+    assert.deepEqual(current(guessed.hasHeader), ['Header: guessed yes']);
+    assert.deepEqual(current(guessed.delimiter), ['Delimiter: , (guessed)']);
+    assert.deepEqual(current(guessed.encoding), ['Encoding: UTF-8 (guessed)']);
+    assert.deepEqual(guessed.delimiter.map((i) => i.text), ['Delimiter: , (guessed)', 'Delimiter: ,', 'Delimiter: ;', 'Delimiter: Tab', 'Delimiter: |', 'Delimiter: other…']);
+    assert.deepEqual(guessed.encoding.map((i) => i.text).slice(1), ['Encoding: UTF-8', 'Encoding: UTF-16 LE', 'Encoding: UTF-16 BE', 'Encoding: Windows-1252 (Latin-1)']);
+
+    const chosen = csvOptionItems(labels, {
+      hasHeader: { value: false, guessed: false, guess: true },
+      delimiter: { value: ':', guessed: false, guess: ',' },
+      encoding: { value: 'windows-1252', guessed: false, guess: 'utf-8' },
+    });
+    assert.deepEqual(current(chosen.hasHeader), ['Header: no']);
+    assert.deepEqual(chosen.hasHeader[0].text, 'Header: guessed yes');
+    assert.deepEqual(current(chosen.delimiter), ['Delimiter: :']);
+    assert.deepEqual(chosen.delimiter.find((i) => i.current)?.request, { option: 'delimiter', value: ':' });
+    assert.deepEqual(current(chosen.encoding), ['Encoding: Windows-1252 (Latin-1)']);
+    assert.deepEqual(chosen.encoding[0].request, { option: 'encoding', value: null });
   });
 });
