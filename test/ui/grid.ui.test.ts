@@ -294,13 +294,13 @@ describe('UI: CSV preview options', function () {
     await waitFor(`columns ${columns.join(' | ')} and row 1 ${firstRow.join(' | ')}`, async () => {
       if ((await columnNames(frame)).join('\u0000') !== columns.join('\u0000')) return false;
       const cells = await frame.locator('.grid-row[aria-rowindex="2"] .grid-cell:not(.loading)').allInnerTexts().catch(() => []);
-      return cells.join('\u0000') === firstRow.join('\u0000');
+      return cells.map((c) => c.trim()).join('\u0000') === firstRow.join('\u0000');
     }, { timeoutMs: 30_000, intervalMs: 250 });
   }
 
   it('overrides the guessed delimiter from the command and the header from the toolbar, then resets; the file is untouched', async () => {
     const { server } = await session();
-    // Each line has one comma and one semicolon: the guess takes the comma (wrongly) and a header.
+    // Each line has one comma and one semicolon: the guess takes the comma (wrongly).
     const text = 'Park, North;Ward 3\nLibrary, Main;Ward 5\nPool, East;Ward 7\n';
     const path = join(server.workspaceDir, 'semicolons.csv');
     writeFileSync(path, text);
@@ -314,9 +314,9 @@ describe('UI: CSV preview options', function () {
   async function optionsRoundTrip(path: string, text: string): Promise<void> {
     const { page } = await session();
     const frame = await csvPreview('semicolons.csv');
-    await expectGrid(frame, ['Park', 'North;Ward 3'], ['Library', 'Main;Ward 5']);
+    await expectGrid(frame, ['Column 1', 'Column 2'], ['Park', 'North;Ward 3']);
     assert.match(await frame.locator('#csv-delimiter option:checked').innerText(), /^Delimiter: , \(guessed\)$/);
-    assert.match(await frame.locator('#csv-hasHeader option:checked').innerText(), /^Header: guessed yes$/);
+    assert.match(await frame.locator('#csv-hasHeader option:checked').innerText(), /^Header: guessed no$/);
     assert.match(await frame.locator('#csv-encoding option:checked').innerText(), /^Encoding: UTF-8 \(guessed\)$/);
     assert.equal(await frame.locator('#csv-reset').count(), 0, 'nothing to reset while every option is guessed');
 
@@ -337,7 +337,7 @@ describe('UI: CSV preview options', function () {
     await screenshot('grid-csv-options');
 
     await frame.locator('#csv-reset').click();
-    await expectGrid(frame, ['Park', 'North;Ward 3'], ['Library', 'Main;Ward 5']);
+    await expectGrid(frame, ['Column 1', 'Column 2'], ['Park', 'North;Ward 3']);
     assert.match(await frame.locator('#csv-delimiter option:checked').innerText(), /^Delimiter: , \(guessed\)$/);
     assert.equal(readFileSync(path, 'utf8'), text, 'the file on disk is unchanged');
   }
