@@ -2,6 +2,8 @@
 // by both sides, so a renamed field breaks the build instead of the user. Requests carry
 // an id and always get a response with a result or an error.
 
+import type { CsvChoices, CsvOptionRequest } from './csv/optionTypes';
+
 /** Plain data only: this crosses a postMessage boundary. */
 export interface FieldView {
   name: string;
@@ -110,6 +112,8 @@ export interface GridView {
   actions?: GridAction[];
   /** Non-fatal problems (encoding errors, a sort the portal refused), shown as warnings. */
   warnings: string[];
+  /** CSV files: header, delimiter and encoding in force and what was guessed (the toolbar's selects). */
+  csvOptions?: CsvChoices;
   /** Scroll position to keep after a reload or a file change. */
   keepRow?: number;
   /** The first window, sent with the frame so the first rows need no round trip. */
@@ -301,6 +305,8 @@ export interface HostRequests {
   'grid/copyValue': { params: { generation: number; row: number; column: number }; result: void };
   /** Asks the host to sort and filter (pushed to the portal when it can); a new `grid/show` follows. */
   'grid/query': { params: { sort: GridSortKey[]; filters: GridFilter[] }; result: void };
+  /** CSV files: override a guess (or go back to it); the file is read again and a new `grid/show` follows. */
+  'grid/csvOption': { params: CsvOptionRequest; result: void };
   /** Runs Save or Insert Snippet on the grid's current query. */
   'grid/action': { params: { action: GridAction }; result: void };
   /** The profile of one column over the grid's current query (remote datasets). */

@@ -2,8 +2,9 @@
 // UTF-8 check that counts invalid bytes (they decode to U+FFFD; the preview warns, never fails).
 
 import { isUtf8 } from 'node:buffer';
+import type { CsvEncoding } from './optionTypes';
 
-export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type { CsvEncoding } from './optionTypes';
 
 /** Byte order mark at the start of `bytes`, if any. */
 export function detectBom(bytes: Uint8Array): { encoding: CsvEncoding; bom: number } | undefined {

@@ -3,12 +3,13 @@
 // warnings, and a change to the file rebuilds the index while the grid keeps its place.
 
 import * as vscode from 'vscode';
-import { buildRowIndex, memorySource, nodeFileSource, readHeader, readRows, sniffDialect, type CsvDialect, type RandomAccessSource, type RowIndex } from '../csv/index';
+import { buildRowIndex, memorySource, nodeFileSource, readHeader, readRows, resolveCsvOptions, type CsvChoices, type CsvDialect, type CsvOptionRequest, type RandomAccessSource, type RowIndex } from '../csv/index';
 import type { GridCell, GridColumn, GridPanelState, GridView, ProfileView } from '../protocol';
 import { profileCsvColumn } from '../stats/csvProfile';
 import { profileCsvInWorker } from '../stats/csvProfileInWorker';
 import type { ColumnProfile } from '../stats/types';
 import { Disposable } from '../util/disposable';
+import { askOtherDelimiter, csvOptionLabels, CsvOverrideStore, pickCsvOption } from './csvOptions';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
 import { profileLabels, toProfileView } from './profileView';
 import { webviewOptions } from './webviewHost';
@@ -25,8 +26,13 @@ const MAX_REMOTE_BYTES = 512 * 1024 * 1024;
 
 export class CsvPreviews extends Disposable {
   private readonly open = new Map<string, CsvGrid>();
+  /** Every grid, the custom editors' too: CSV Preview Options… acts on the active one. */
+  private readonly all = new Set<CsvGrid>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly overrides: CsvOverrideStore,
+  ) {
     super();
     this.register(
       vscode.window.registerWebviewPanelSerializer(CSV_PANEL_VIEW_TYPE, {
@@ -68,19 +74,32 @@ export class CsvPreviews extends Disposable {
   private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, keepRow?: number, track = true): CsvGrid {
     panel.title = previewTitle(uri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'okc-open-data.svg');
-    const grid = new CsvGrid(panel, this.extensionUri, uri);
+    const grid = new CsvGrid(panel, this.extensionUri, uri, this.overrides);
     if (track) this.open.set(uri.toString(), grid);
+    this.all.add(grid);
     panel.onDidDispose(() => {
       grid.dispose();
+      this.all.delete(grid);
       if (this.open.get(uri.toString()) === grid) this.open.delete(uri.toString());
     });
     void grid.load(keepRow);
     return grid;
   }
 
+  /** The preview beside the editor of `uri`, if open. */
+  of(uri: vscode.Uri): CsvGrid | undefined {
+    return this.open.get(uri.toString());
+  }
+
+  /** The preview in the active tab, if one is. */
+  active(): CsvGrid | undefined {
+    return [...this.all].find((grid) => grid.host.panel.active);
+  }
+
   override dispose(): void {
-    for (const grid of this.open.values()) grid.dispose();
+    for (const grid of this.all) grid.dispose();
     this.open.clear();
+    this.all.clear();
     super.dispose();
   }
 }
@@ -88,13 +107,15 @@ export class CsvPreviews extends Disposable {
 interface LoadedFile {
   source: RandomAccessSource & { close?(): Promise<void> };
   dialect: CsvDialect;
+  /** What was guessed and what the user chose instead (the toolbar's selects). */
+  choices: CsvChoices;
   index: RowIndex;
   controller: AbortController;
   rowErrors: Map<number, string[]>;
 }
 
 /** One file's grid; `load` runs again (new generation) whenever the file changes. */
-class CsvGrid extends Disposable implements GridData {
+export class CsvGrid extends Disposable implements GridData {
   readonly host: GridHost;
   generation = 0;
   columns: GridColumn[] = [];
@@ -104,10 +125,13 @@ class CsvGrid extends Disposable implements GridData {
   constructor(
     panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly uri: vscode.Uri,
+    readonly uri: vscode.Uri,
+    private readonly overrides: CsvOverrideStore,
   ) {
     super();
     this.host = this.register(new GridHost(panel, extensionUri, () => this));
+    // A choice made here, in another preview of the file or in CSV Preview Options…: read the file again.
+    this.register(overrides.onDidChange((changed) => changed === uri.toString() && void this.load(this.host.lastPaint?.first)));
     const folder = vscode.Uri.joinPath(uri, '..');
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, name)));
@@ -135,7 +159,7 @@ class CsvGrid extends Disposable implements GridData {
     try {
       const source = await this.openSource();
       const isTsv = /\.tsv$/i.test(this.uri.path);
-      const dialect = await sniffDialect(source, isTsv ? { delimiter: '\t' } : {});
+      const { dialect, choices } = await resolveCsvOptions(source, this.overrides.get(this.uri), isTsv ? { delimiter: '\t' } : {});
       // The scan of a big file competes with the webview for the CPU; let the first rows paint first.
       let release!: () => void;
       const firstPaint = new Promise<void>((resolve) => (release = resolve));
@@ -152,7 +176,7 @@ class CsvGrid extends Disposable implements GridData {
         signal: controller.signal,
         onProgress: (bytes) => this.progress(generation, bytes),
       });
-      const file: LoadedFile = { source, dialect, index, controller, rowErrors: new Map() };
+      const file: LoadedFile = { source, dialect, choices, index, controller, rowErrors: new Map() };
       if (this.isDisposed || generation !== this.generation) {
         controller.abort();
         await source.close?.();
@@ -242,6 +266,24 @@ class CsvGrid extends Disposable implements GridData {
     return toProfileView(profile, this.columns[column].label, generation);
   }
 
+  /** Changes one option (nothing on disk changes); every preview of the file reads it again. */
+  async csvOption(request: CsvOptionRequest): Promise<void> {
+    const change = request.option === 'otherDelimiter' ? await askOtherDelimiter() : request;
+    if (change) await this.overrides.change(this.uri, change);
+  }
+
+  /** What CSV Preview Options… offers for this file, once it has been read. */
+  get choices(): CsvChoices | undefined {
+    return this.file?.choices;
+  }
+
+  /** The choices once the file's first rows are on screen (undefined if it could not be read). */
+  async whenRead(): Promise<CsvChoices | undefined> {
+    const generation = this.generation;
+    await this.host.waitForPaint((p) => p.generation >= generation, 30_000).catch(() => undefined);
+    return this.file?.choices;
+  }
+
   rowErrors(row: number): string[] {
     return this.file?.rowErrors.get(row) ?? [];
   }
@@ -292,10 +334,11 @@ class CsvGrid extends Disposable implements GridData {
       canQuery: false,
       canProfile: true,
       warnings: this.warnings(file),
+      csvOptions: file.choices,
       keepRow,
       state: { kind: 'csv', uri: this.uri.toString() },
       locale: vscode.env.language,
-      labels: { ...gridLabels(), ...profileLabels() },
+      labels: { ...gridLabels(), ...profileLabels(), ...csvOptionLabels() },
     };
   }
 
@@ -320,9 +363,26 @@ function previewTitle(uri: vscode.Uri): string {
 
 /** The commands and editors of CSV previews; `okcOpenData.openCsvPreview` takes a URI or uses the active editor's. */
 export function registerCsvPreview(context: vscode.ExtensionContext): vscode.Disposable {
-  const previews = new CsvPreviews(context.extensionUri);
+  const overrides = new CsvOverrideStore(context.workspaceState);
+  const previews = new CsvPreviews(context.extensionUri, overrides);
   return vscode.Disposable.from(
     previews,
+    overrides,
+    vscode.commands.registerCommand('okcOpenData.csvPreviewOptions', async () => {
+      let grid = previews.active();
+      const editorUri = vscode.window.activeTextEditor?.document.uri;
+      if (!grid && editorUri && /\.(csv|tsv)$/i.test(editorUri.path)) {
+        await previews.show(editorUri);
+        grid = previews.active() ?? previews.of(editorUri);
+      }
+      if (!grid) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a CSV preview first.'));
+        return;
+      }
+      const choices = grid.choices ?? (await grid.whenRead());
+      const request = choices && (await pickCsvOption(grid.uri.path.slice(grid.uri.path.lastIndexOf('/') + 1), choices));
+      if (request) await grid.csvOption(request);
+    }),
     vscode.commands.registerCommand('okcOpenData.openCsvPreview', async (arg?: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri) {

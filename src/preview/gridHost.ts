@@ -3,6 +3,7 @@
 // webview painted so tests and benchmarks can see what a user sees.
 
 import * as vscode from 'vscode';
+import type { CsvOptionRequest } from '../csv/optionTypes';
 import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction, GridPaint, ProfileView } from '../protocol';
 import { Disposable } from '../util/disposable';
 import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, rowsToCsv } from './gridCells';
@@ -22,6 +23,8 @@ export interface GridData {
   action?(action: GridAction): Promise<void>;
   /** One column's profile over the current query (remote datasets). */
   profile?(field: string): Promise<ProfileView>;
+  /** Overrides a guess of how a CSV file is read (CSV files). */
+  csvOption?(request: CsvOptionRequest): Promise<void>;
 }
 
 /** What the webview last drew of a profile (for tests). */
@@ -99,6 +102,11 @@ export class GridHost extends Disposable implements GridHandle {
         },
         'panel/retry': async () => {
           await this.data()?.retry?.();
+        },
+        'grid/csvOption': async (request) => {
+          const data = this.data();
+          if (!data?.csvOption) throw new Error(vscode.l10n.t('This preview has no CSV options.'));
+          await this.recording(() => data.csvOption!(request));
         },
         'grid/action': async ({ action }) => {
           await this.data()?.action?.(action);

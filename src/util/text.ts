@@ -47,3 +47,8 @@ export function shortenHtml(html: string, max: number): { html: string; shortene
   if (cut > 0 && /[\uD800-\uDBFF]/.test(html[cut - 1])) cut--;
   return { html: html.slice(0, cut), shortened: true };
 }
+
+/** `template` with `{0}`, `{1}`… replaced by `values` (the shape of vscode.l10n.t's templates). */
+export function fillTemplate(template: string, ...values: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => (values[Number(i)] !== undefined ? String(values[Number(i)]) : whole));
+}

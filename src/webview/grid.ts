@@ -3,6 +3,7 @@
 // columns, keyboard navigation, row detail, copy as CSV, and ARIA grid roles. Every value is
 // a text node; nothing from the data is parsed as markup.
 
+import type { CsvOptionRequest } from '../csv/optionTypes';
 import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
 import { CellFormatter } from './grid/format';
 import { ProfileSection } from './grid/profile';
@@ -54,7 +55,20 @@ const toolbar = new Toolbar({
   copyRow: () => void copy('row'),
   copySelection: () => void copy('selection'),
   run: (action) => void request('grid/action', { action }),
+  csvOption: (option) => void setCsvOption(option),
 });
+
+/** A header, delimiter or encoding choice: the host reads the file again and sends a new frame. */
+async function setCsvOption(option: CsvOptionRequest): Promise<void> {
+  const before = view;
+  try {
+    await request('grid/csvOption', option);
+  } catch (error) {
+    showError((error as Error).message);
+  }
+  // No new frame yet (a cancelled "other…", a failure): show again what is in force.
+  if (view && view === before) toolbar.render(view);
+}
 const messages = h('div', { class: 'grid-messages', id: 'grid-messages' });
 const scroller = h('div', { class: 'grid-scroller', id: 'grid', role: 'grid', tabindex: '0', 'aria-multiselectable': 'true' });
 const sizer = h('div', { class: 'grid-sizer' });

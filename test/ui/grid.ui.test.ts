@@ -5,7 +5,7 @@
 // the harness closes it after. Screenshots of each.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { executionMarkers, serveMarkerRows } from '../harness/markers';
@@ -18,6 +18,7 @@ import {
   commandTitle,
   openWorkbench,
   quickInput,
+  quickPickRow,
   runCommand,
   screenshot,
   session,
@@ -275,4 +276,69 @@ describe('UI: Profile Column', function () {
     await frame.waitForFunction("document.querySelectorAll('#profile-top-table tbody tr').length === 1", undefined, { timeout: 120_000 });
     await screenshot('profile-filtered');
   });
+});
+
+describe('UI: CSV preview options', function () {
+  this.timeout(240_000);
+
+  before(async () => {
+    await openWorkbench();
+  });
+
+  /** The column headers the grid shows, row number column left out. */
+  async function columnNames(frame: Frame): Promise<string[]> {
+    return (await frame.locator('.grid-header .grid-colheader').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '' && t !== 'Row');
+  }
+
+  async function expectGrid(frame: Frame, columns: string[], firstRow: string[]): Promise<void> {
+    await waitFor(`columns ${columns.join(' | ')} and row 1 ${firstRow.join(' | ')}`, async () => {
+      if ((await columnNames(frame)).join('\u0000') !== columns.join('\u0000')) return false;
+      const cells = await frame.locator('.grid-row[aria-rowindex="2"] .grid-cell:not(.loading)').allInnerTexts().catch(() => []);
+      return cells.map((c) => c.trim()).join('\u0000') === firstRow.join('\u0000');
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+  }
+
+  it('overrides the guessed delimiter from the command and the header from the toolbar, then resets; the file is untouched', async () => {
+    const { server } = await session();
+    // Each line has one comma and one semicolon: the guess takes the comma (wrongly).
+    const text = 'Park, North;Ward 3\nLibrary, Main;Ward 5\nPool, East;Ward 7\n';
+    const path = join(server.workspaceDir, 'semicolons.csv');
+    writeFileSync(path, text);
+    try {
+      await optionsRoundTrip(path, text);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  async function optionsRoundTrip(path: string, text: string): Promise<void> {
+    const { page } = await session();
+    const frame = await csvPreview('semicolons.csv');
+    await expectGrid(frame, ['Column 1', 'Column 2'], ['Park', 'North;Ward 3']);
+    assert.match(await frame.locator('#csv-delimiter option:checked').innerText(), /^Delimiter: , \(guessed\)$/);
+    assert.match(await frame.locator('#csv-hasHeader option:checked').innerText(), /^Header: guessed no$/);
+    assert.match(await frame.locator('#csv-encoding option:checked').innerText(), /^Encoding: UTF-8 \(guessed\)$/);
+    assert.equal(await frame.locator('#csv-reset').count(), 0, 'nothing to reset while every option is guessed');
+
+    // Keyboard users: the palette command, then the option, then its value.
+    await runCommand(commandTitle('okcOpenData.csvPreviewOptions'));
+    await acceptQuickPickRow(page, quickPickRow(page, 'Delimiter: , (guessed)'));
+    await acceptQuickPickRow(page, quickPickRow(page, 'Delimiter: ;'));
+    // Under ';' the second column is same-width codes under a same-width label: no header.
+    await expectGrid(frame, ['Column 1', 'Column 2'], ['Park, North', 'Ward 3']);
+    assert.match(await frame.locator('#csv-delimiter option:checked').innerText(), /^Delimiter: ;$/);
+    assert.match(await frame.locator('#csv-hasHeader option:checked').innerText(), /^Header: guessed no$/);
+    await frame.locator('#grid-status', { hasText: '3' }).waitFor({ timeout: 30_000 });
+
+    // The toolbar control: the first row names the columns after all.
+    await frame.locator('#csv-hasHeader').selectOption({ label: 'Header: yes' });
+    await expectGrid(frame, ['Park, North', 'Ward 3'], ['Library, Main', 'Ward 5']);
+    await frame.locator('#grid-status', { hasText: '2' }).waitFor({ timeout: 30_000 });
+    await screenshot('grid-csv-options');
+
+    await frame.locator('#csv-reset').click();
+    await expectGrid(frame, ['Column 1', 'Column 2'], ['Park', 'North;Ward 3']);
+    assert.match(await frame.locator('#csv-delimiter option:checked').innerText(), /^Delimiter: , \(guessed\)$/);
+    assert.equal(readFileSync(path, 'utf8'), text, 'the file on disk is unchanged');
+  }
 });

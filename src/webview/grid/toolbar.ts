@@ -1,6 +1,9 @@
 // The grid's toolbar: row count and who sorted the rows, a filter form (field, operator,
-// value) with the active filters as removable chips, and the copy buttons.
+// value) with the active filters as removable chips, the copy buttons, and for CSV files
+// how the file is read (header, delimiter, encoding: each guess, and a choice instead).
 
+import { csvOptionItems } from '../../csv/optionText';
+import type { CsvChoices, CsvOptionRequest } from '../../csv/optionTypes';
 import type { GridAction, GridFilter, GridView } from '../../protocol';
 import { showControls } from '../../util/text';
 import { h, icon } from '../shared/dom';
@@ -14,6 +17,7 @@ export interface ToolbarActions {
   copyRow(): void;
   copySelection(): void;
   run(action: GridAction): void;
+  csvOption(request: CsvOptionRequest): void;
 }
 
 export function fill(template: string, ...values: (string | number)[]): string {
@@ -45,6 +49,7 @@ export class Toolbar {
     const parts: Node[] = [h('span', { class: 'grid-title' }, icon('table'), ' ', showControls(view.title)), this.status, this.sortStatus];
     this.sortStatus.textContent = view.sortMode === 'portal' ? L.sortedByPortal : view.sortMode === 'local' ? L.sortedLocally : view.source === 'csv' ? L.fileOrder : L.unsorted;
     this.sortStatus.className = `grid-sort-status sort-${view.sortMode}`;
+    if (view.csvOptions) parts.push(this.csvControls(view, view.csvOptions));
     if (view.canQuery) parts.push(this.filterForm(view));
     const copies = h('span', { class: 'grid-copy' });
     for (const [id, label, iconName, run] of [
@@ -67,11 +72,44 @@ export class Toolbar {
       }
       parts.push(commands);
     }
+    // A choice in a select draws the toolbar again: keep the keyboard where it was.
+    const focused = this.element.contains(document.activeElement) ? document.activeElement?.id : undefined;
     this.element.replaceChildren(...parts);
+    if (focused) document.getElementById(focused)?.focus();
   }
 
   setStatus(text: string): void {
     this.status.textContent = text;
+  }
+
+  /** One select per option, showing the value in force ("Delimiter: ; (guessed)"); a choice reads the file again. */
+  private csvControls(view: GridView, choices: CsvChoices): HTMLElement {
+    const L = view.labels;
+    const items = csvOptionItems(L, choices);
+    const group = h('span', { class: 'grid-csv-options', id: 'csv-options', role: 'group', 'aria-label': L['csv.options'] });
+    for (const [option, iconName, label] of [
+      ['hasHeader', 'list-flat', L['csv.headerLabel']],
+      ['delimiter', 'split-horizontal', L['csv.delimiterLabel']],
+      ['encoding', 'file-binary', L['csv.encodingLabel']],
+    ] as const) {
+      const select = h('select', { id: `csv-${option}`, 'aria-label': label, title: label });
+      for (const item of items[option]) {
+        const element = h('option', { value: item.id }, item.text);
+        element.selected = item.current;
+        select.append(element);
+      }
+      select.addEventListener('change', () => {
+        const item = items[option].find((i) => i.id === select.value);
+        if (item) this.actions.csvOption(item.request);
+      });
+      group.append(h('label', { class: 'grid-csv-option' }, icon(iconName), select));
+    }
+    if (!choices.hasHeader.guessed || !choices.delimiter.guessed || !choices.encoding.guessed) {
+      const reset = h('button', { type: 'button', class: 'icon-button', id: 'csv-reset', title: L['csv.reset'], 'aria-label': L['csv.reset'] }, icon('discard'));
+      reset.addEventListener('click', () => this.actions.csvOption({ option: 'reset' }));
+      group.append(reset);
+    }
+    return group;
   }
 
   private filterForm(view: GridView): HTMLElement {
