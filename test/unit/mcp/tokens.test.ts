@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { envTokens, PORTAL_TOKENS_ENV_VAR } from '../../../src/mcp/tokens';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 import { HUB, LEGACY } from '../assistant/helpers';
+import { expectTokenOnlyOnFeatureServer } from '../../portal/tokenChecks';
 
 describe('MCP server tokens', function () {
   this.timeout(60_000);
@@ -69,12 +70,7 @@ describe('MCP server tokens', function () {
       ];
       assert.match(answers[0], /^\d+ rows? match/, 'the protected layer answered: the token reached it');
       for (const answer of answers) assert.ok(!answer.includes(canary), answer);
-      const featureServer = fake.requests.filter((r) => /\/FeatureServer(\/|\?|$)/.test(r.path));
-      assert.ok(featureServer.length > 0);
-      assert.deepEqual(featureServer.filter((r) => new URLSearchParams(r.path.split('?')[1] ?? '').get('token') !== canary).map((r) => r.path), []);
-      const others = fake.requests.filter((r) => !/\/FeatureServer(\/|\?|$)/.test(r.path));
-      assert.ok(others.length > 0);
-      assert.deepEqual(others.filter((r) => r.path.includes(canary) || JSON.stringify(r.headers).includes(canary)).map((r) => r.path), []);
+      expectTokenOnlyOnFeatureServer(fake.requests, canary, ['feed']);
     });
   });
 });

@@ -17,6 +17,7 @@ import { parseSidecar } from '../../../src/save/provenance';
 import { refreshSavedDataset } from '../../../src/save/refresh';
 import { saveDataset } from '../../../src/save/save';
 import { startFakePortal, type FakePortal } from '../../portal/server';
+import { tokenSent } from '../../portal/tokenChecks';
 
 const BIG_TITLE = 'Synthetic Performance Records';
 const BIG_ROWS = 4321;
@@ -213,7 +214,7 @@ describe('save against the fake portal over HTTP', function () {
       const schema = await hub.getSchema(ds);
       const saved = await saveDataset({ portal: hub, fs, folder, dataset: ds, schema, query: { limit: 100 }, format: 'json' });
       assert.equal(saved.rows, 100);
-      assert.ok(fake.requests.some((r) => r.url.includes('token=S3CRET-T0KEN')), 'the token was sent to the portal');
+      assert.ok(fake.requests.some((r) => tokenSent(r) === 'S3CRET-T0KEN'), 'the token was sent to the portal');
       const raw = await readFile(saved.sidecarPath, 'utf8');
       assert.ok(!raw.includes('S3CRET'), 'and never written down');
       const sidecar = parseSidecar(Buffer.from(raw));
