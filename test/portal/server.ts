@@ -9,7 +9,7 @@ import { Faults, sendWithFaults, validateRule, type FaultController, type FaultR
 import { handleFeatureServer } from './featureserver';
 import { handleHub } from './hub';
 import { handleLegacy } from './legacy';
-import { json, type FakeRequest } from './respond';
+import { html, json, type FakeRequest } from './respond';
 
 export type { FaultRule, FaultKind, FaultController } from './faults';
 export type { FakeCatalog, FakeDataset, FakeField, FakeRow, LegacyField, MutateRequest } from './data';
@@ -104,6 +104,10 @@ function control(req: FakeRequest, faults: Faults, log: RequestLogEntry[]): Plan
   return null;
 }
 
+/** The longest request target the fake reads, as ArcGIS Server's Tomcat does (8 KB request
+ * line): past it real servers answer 414, and clients send long queries as a form POST. */
+export const MAX_REQUEST_TARGET = 8192;
+
 export async function startFakePortal(options: FakePortalOptions = {}): Promise<FakePortal> {
   const catalog = createCatalog({ seed: options.seed, bigRows: options.bigRows });
   const faults = new Faults();
@@ -121,6 +125,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     let planned: PlannedResponse;
     let rules: FaultRule[] = [];
     try {
+      if ((req.url ?? '').length > MAX_REQUEST_TARGET) throw new UriTooLong();
       const url = new URL(req.url ?? '/', baseUrl);
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       const params = new URLSearchParams(url.search);
@@ -134,7 +139,9 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       planned = controlAnswer ?? (await handleFeatureServer(fake)) ?? (await handleHub(fake)) ?? (await handleLegacy(fake))
         ?? json({ error: { code: 404, message: 'Not found', details: [url.pathname] } }, 404);
     } catch (err) {
-      planned = json({ error: { code: 500, message: (err as Error).message, details: [] } }, 500);
+      planned = err instanceof UriTooLong
+        ? html('<!DOCTYPE html><html><head><title>414 Request-URI Too Long</title></head><body><h1>Request-URI Too Long</h1></body></html>', 414)
+        : json({ error: { code: 500, message: (err as Error).message, details: [] } }, 500);
     }
     planned.headers['access-control-allow-origin'] ??= '*';
     const sent = await sendWithFaults(res, planned, rules, req.headers);
@@ -142,7 +149,8 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     if (sent.fault) entry.fault = sent.fault;
   };
 
-  const server = createServer((req, res) => {
+  // Node's own 16 KB header limit would drop a long GET's socket; a real server answers it.
+  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -176,3 +184,5 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       }),
   };
 }
+
+class UriTooLong extends Error {}
