@@ -47,6 +47,19 @@ const SEARCH_PAGE = 100;
 /** DCAT themes that say nothing about the subject. */
 const UNINFORMATIVE_THEMES = new Set(['geospatial', 'dataset', '']);
 
+/** ArcGIS clients send a query as a form POST once its URL would pass this length (the ArcGIS
+ * API for JavaScript's `maxUrlLength`); servers answer 414 to GETs far shorter than an
+ * outFields list of thousands of field names, or a where clause of many filters. */
+export const MAX_GET_URL_CHARS = 2000;
+
+/** A layer `/query` request: a GET while its URL is short, else the same parameters POSTed. */
+export function layerQuery(layerUrl: string, params: URLSearchParams, signal?: AbortSignal): HttpRequest {
+  const url = `${layerUrl}/query`;
+  const form = params.toString();
+  if (url.length + 1 + form.length <= MAX_GET_URL_CHARS) return { url, searchParams: params, signal };
+  return { url, method: 'POST', body: form, contentType: 'application/x-www-form-urlencoded', signal };
+}
+
 export interface Credentials {
   /** Returns the portal's token, or undefined. Read at send time so a token change applies at once. */
   token(): Promise<string | undefined>;
@@ -288,7 +301,7 @@ export class HubPortal implements Portal {
     // esri geometry in WGS84 (outSR), converted in readPage.
     params.set('f', wantGeometry && target.capabilities?.geoJson !== false ? 'geojson' : 'json');
     params.set('returnGeometry', String(wantGeometry));
-    return { url: `${target.layerUrl}/query`, searchParams: params, signal };
+    return layerQuery(target.layerUrl, params, signal);
   }
 
   /** One page of a layer paged by object id: the page's ids from the query's id list, their
@@ -323,7 +336,7 @@ export class HubPortal implements Portal {
       batchSize: batch,
       listIds: async (s) => {
         const params = hubObjectIdsParams(query, target);
-        return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal: s }, readObjectIds);
+        return this.layerJson(layerQuery(target.layerUrl, params, s), readObjectIds);
       },
       attributes: async (ids, fields, s) => {
         const request = this.objectIdBatchRequest(target, { returnGeometry: false }, ids, [oid, ...fields.filter((f) => f.toLowerCase() !== oid.toLowerCase())], s);
@@ -344,7 +357,7 @@ export class HubPortal implements Portal {
     if (!hasLayer(dataset)) return this.downloads.count(dataset, query, signal);
     const target = await this.target(dataset, signal);
     const params = hubCountParams(query, target);
-    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+    return this.layerJson(layerQuery(target.layerUrl, params, signal), (v) => {
       const count = optionalNumber(asObject(v, 'the count answer').count);
       if (count === undefined) throw new Error('no count in the answer');
       return count;
@@ -355,13 +368,13 @@ export class HubPortal implements Portal {
     const target = await this.target(dataset, signal);
     const params = hubStatisticsParams(query, target, request);
     const columns = [...(request.groupBy ?? []), ...request.statistics.map((s) => s.outName)];
-    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => readStatistics(v, columns));
+    return this.layerJson(layerQuery(target.layerUrl, params, signal), (v) => readStatistics(v, columns));
   }
 
   async countDistinct(dataset: DatasetSummary, query: DatasetQuery, field: string, signal?: AbortSignal): Promise<number> {
     const target = await this.target(dataset, signal);
     const params = hubDistinctCountParams(query, target, field);
-    return this.layerJson({ url: `${target.layerUrl}/query`, searchParams: params, signal }, (v) => {
+    return this.layerJson(layerQuery(target.layerUrl, params, signal), (v) => {
       const count = optionalNumber(asObject(v, 'the distinct count answer').count);
       // A server that ignores returnDistinctValues answers with the plain row count or rows: refuse
       // anything but a count so a wrong figure is never shown as the distinct count.
