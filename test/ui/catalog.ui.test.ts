@@ -34,6 +34,8 @@ import {
   type TreeRow,
 } from './harness';
 import { expectNothingRan } from './injection';
+import type { RequestLogEntry } from '../portal/server';
+import { expectTokenOnlyOnFeatureServer, tokenSent } from '../portal/tokenChecks';
 
 const HUB = 'OKC Open Data (fake)';
 const LEGACY = 'OKC Legacy (fake)';
@@ -54,8 +56,8 @@ async function control(method: 'GET' | 'POST' | 'DELETE', path: string, body?: u
 const failEveryPath = (): Promise<unknown> => control('POST', '/__fake/faults', [{ kind: 'botChallenge' }]);
 const clearFaults = (): Promise<unknown> => control('DELETE', '/__fake/faults');
 const clearRequestLog = (): Promise<unknown> => control('DELETE', '/__fake/requests');
-async function requestLog(): Promise<{ method: string; url: string }[]> {
-  return (await control('GET', '/__fake/requests')) as { method: string; url: string }[];
+async function requestLog(): Promise<RequestLogEntry[]> {
+  return (await control('GET', '/__fake/requests')) as RequestLogEntry[];
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false; fails naming `what`. */
@@ -244,7 +246,7 @@ describe('UI: catalog', function () {
   it('sends a portal token to the FeatureServer only, and stops after Clear Portal Token', async () => {
     const { page, server } = await session();
     const token = `ui-token-${Date.now().toString(36)}-secret`;
-    const featureServerRequests = async (): Promise<string[]> => (await requestLog()).filter((r) => r.url.includes('/FeatureServer')).map((r) => r.url);
+    const featureServerRequests = async (): Promise<RequestLogEntry[]> => (await requestLog()).filter((r) => r.url.includes('/FeatureServer'));
     const feedRequested = async (): Promise<boolean> => (await requestLog()).some((r) => /dcat-us|data\.json/.test(r.url));
     let tokenSet = false;
     try {
@@ -265,11 +267,8 @@ describe('UI: catalog', function () {
       await openFromTree(HUB, 'Public Safety', 'Fire Stations');
       const dataset = await datasetRowIn(HUB, 'Public Safety', 'Fire Stations');
       await (await treeRow(dataset.index)).locator('.monaco-tl-twistie').click();
-      const withToken = await until('FeatureServer requests after the token was set', async () => {
-        const urls = await featureServerRequests();
-        return urls.some((u) => u.includes('/query')) && urls;
-      });
-      for (const url of withToken) assert.ok(new URL(url, 'http://x').searchParams.get('token') === token, `no token on ${url}`);
+      await until('FeatureServer requests after the token was set', async () => (await featureServerRequests()).some((r) => r.url.includes('/query')));
+      expectTokenOnlyOnFeatureServer(await requestLog(), token, ['feed']);
       await screenshot('catalog-token');
 
       // Nowhere else: not in the workbench's DOM (any frame), the user settings, or the output channel.
@@ -292,11 +291,11 @@ describe('UI: catalog', function () {
       await clearRequestLog();
       await openFromTree(HUB, 'Public Safety', 'Fire Stations');
       const withoutToken = await until('FeatureServer requests after the token was cleared', async () => {
-        const urls = await featureServerRequests();
-        return urls.some((u) => u.includes('/query')) && urls;
+        const requests = await featureServerRequests();
+        return requests.some((r) => r.url.includes('/query')) && requests;
       });
-      for (const url of withoutToken) assert.ok(!/[?&]token=/.test(url), `a token is still sent: ${url}`);
-      assert.ok((await requestLog()).every((r) => !r.url.includes(token)), 'the cleared token still reaches the portal');
+      for (const r of withoutToken) assert.equal(tokenSent(r), undefined, `a token is still sent: ${r.url}`);
+      assert.ok((await requestLog()).every((r) => !JSON.stringify(r).includes(token)), 'the cleared token still reaches the portal');
     } finally {
       if (tokenSet) {
         await dismissQuickInput(page);

@@ -203,9 +203,10 @@ export async function clickActivity(label = EXTENSION_TITLE, page?: Page): Promi
   if (await isShown()) return;
   // A hover or menu left by the step before would take the click.
   await dismissOverlays(p).catch(() => undefined);
-  // Click the label's item, not the label: while a view of the container shows progress, its
-  // badge lies over the label and would take a click meant for the label (it is inside the item).
-  const item = entry.locator('xpath=..');
+  // Click the entry's action item, not its label: while a view of the container shows
+  // progress, its badge lies over the label and would take a click meant for the label (it is
+  // inside the item). The entry may be the item itself (VS Code puts the label on either).
+  const item = entry.locator('xpath=ancestor-or-self::li[contains(concat(" ", normalize-space(@class), " "), " action-item ")][1]');
   await item.click();
   if (!(await waitFor('the view container shown', isShown, { timeoutMs: 3000 }).catch(() => false))) await item.click();
 }
