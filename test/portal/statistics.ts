@@ -445,6 +445,14 @@ function newRunning(): Running {
   return { n: 0, mean: 0, m2: 0, sum: 0, min: Infinity, max: -Infinity };
 }
 
+/** Adds one number to the sum, mean and spread (Welford's update, stable over a million values). */
+function addMoments(r: Running, v: number): void {
+  r.sum += v;
+  const delta = v - r.mean;
+  r.mean += delta / r.n;
+  r.m2 += delta * (v - r.mean);
+}
+
 function unable(): never {
   throw new QueryError(UNABLE, []);
 }
@@ -528,10 +536,7 @@ function runColumn(column: Column, rank: Int32Array | undefined, positions: Int3
       const v = numbers[positions ? positions[k] : k];
       if (Number.isNaN(v)) continue;
       r.n++;
-      r.sum += v;
-      const delta = v - r.mean;
-      r.mean += delta / r.n;
-      r.m2 += delta * (v - r.mean);
+      addMoments(r, v);
       if (v < r.min) r.min = v;
       if (v > r.max) r.max = v;
     }
@@ -642,12 +647,7 @@ function aggregate(specs: StatisticSpec[], groupColumns: Column[], positions: In
       }
       const r = group.running[s];
       r.n++;
-      if (column.numbers) {
-        r.sum += v;
-        const delta = v - r.mean;
-        r.mean += delta / r.n;
-        r.m2 += delta * (v - r.mean);
-      }
+      if (column.numbers) addMoments(r, v);
       if (v < r.min) r.min = v;
       if (v > r.max) r.max = v;
     }
