@@ -11,6 +11,7 @@ import { CatalogTreeProvider } from './catalog/tree';
 import { rateLimitWait } from './messages';
 import { PortalHttp } from './portal/http';
 import { registerMapCommands } from './map/commands';
+import { registerReadOnlyText } from './preview/readOnlyText';
 import { createPortal, readPortalConfigs } from './portal/index';
 import type { Portal } from './portal/types';
 import { vscodeAssistantContext } from './tools/context';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
   context.subscriptions.push(
     registerCatalogCommands({ context, store, tree, view, lists, tokens, refresh, updateViewState }),
     registerMapCommands({ context, store }),
+    registerReadOnlyText(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('okcOpenData')) return;
       if (e.affectsConfiguration('okcOpenData.requestTimeoutSeconds') || e.affectsConfiguration('okcOpenData.maxConcurrentRequests')) http = makeHttp(version, output);

@@ -15,6 +15,7 @@ import type { GridHandle } from './gridHost';
 import { Disposable } from '../util/disposable';
 import { externalLink } from '../util/links';
 import { htmlToText, shortenHtml, showControls } from '../util/text';
+import { showReadOnlyText } from './readOnlyText';
 import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
@@ -86,8 +87,7 @@ export class MetadataPanels extends Disposable {
     // The whole description when the panel got only its start (see withDescription).
     let fullDescription = '';
     const openFullDescription = async (): Promise<void> => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: htmlToText(fullDescription || dataset.description) });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      await showReadOnlyText(vscode.l10n.t('{0} description', dataset.title), htmlToText(fullDescription || dataset.description));
     };
     const retry = async (): Promise<void> => {
       if (!portal || !shown?.schemaError) return;

@@ -484,6 +484,8 @@ describe('UI: catalog', function () {
       await page.locator('.part.editor .monaco-editor.focused .view-lines', { hasText: 'Before the drawing' }).waitFor({ timeout: 30_000 });
       await page.keyboard.press('Control+End');
       await page.locator('.editor-instance .view-lines', { hasText: 'Past the cut.' }).waitFor({ timeout: 30_000 });
+      // Read-only portal text: closing it must not ask to save a document the user never wrote.
+      assert.equal(await page.locator('.part.editor .tab.active.dirty').count(), 0, 'the full text opened as an unsaved document');
     } finally {
       hostile.description = originalDescription;
       await closeEditors();
