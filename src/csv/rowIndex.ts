@@ -3,7 +3,7 @@
 
 import { validateDelimiter, type CsvDialect } from './dialect';
 import { Utf8Checker } from './encoding';
-import { scanBytes } from './scanBytes';
+import { DoubleBufferScanner, scanBytes } from './scanBytes';
 import type { RandomAccessSource } from './source';
 
 export type IndexIssueKind = 'unterminated-quote' | 'invalid-utf8' | 'odd-utf16-length';
@@ -124,6 +124,28 @@ export class RowIndex {
     }
     block[slot] = delta;
     this.records++;
+  }
+
+  /** @internal Appends record starts `base + relative[k]` in order (the scanner's results, in bulk). */
+  pushAll(relative: Uint32Array, base: number): void {
+    let k = 0;
+    while (k < relative.length) {
+      const slot = this.records & (BLOCK_ROWS - 1);
+      const block = this.blocks[this.records >>> 16];
+      // Straight into a full-size 32-bit block; anything else (a new, growing or 64-bit block) one at a time.
+      if (slot === 0 || !(block instanceof Uint32Array) || block.length !== BLOCK_ROWS) {
+        this.push(base + relative[k++]);
+        continue;
+      }
+      const delta = base - this.bases[this.records >>> 16];
+      const end = Math.min(relative.length, k + BLOCK_ROWS - slot);
+      if (delta + relative[end - 1] > 0xffffffff) {
+        this.push(base + relative[k++]);
+        continue;
+      }
+      this.records += end - k;
+      for (let s = slot; k < end; k++, s++) block[s] = delta + relative[k];
+    }
   }
 
   /** @internal The scan reached the end of the data at `end`. */
@@ -300,23 +322,57 @@ async function scanSource(source: RandomAccessSource, dialect: CsvDialect, index
   let offset = Math.min(dialect.bom, size);
   let checkedTo = offset;
   let recoveries = 0;
+  // Single-byte files from a source that reads into a buffer go straight into the scanner's memory.
+  const readInto = unitBytes === 1 ? source.readInto?.bind(source) : undefined;
+  const direct = readInto && new DoubleBufferScanner(Math.max(1, Math.min(maxChunk, size)));
+  const checkUtf8 = (bytes: Uint8Array, at: number) => {
+    if (utf8 && at >= checkedTo) {
+      utf8.push(bytes, at);
+      checkedTo = at + bytes.length;
+    }
+  };
+  const chunkDone = () => {
+    index.bytesScanned = Math.max(index.bytesScanned, offset);
+    index.notify();
+    onProgress?.(index.bytesScanned, index.rowCount);
+  };
   for (;;) {
+    if (readInto && direct) {
+      // Double-buffered: the next chunk is read while this one is scanned.
+      let slot: 0 | 1 = 0;
+      const readChunk = (into: 0 | 1) => readInto(offset, direct.buffers[into].subarray(0, Math.min(chunk, size - offset)));
+      let pending: Promise<number> | undefined = offset < size ? readChunk(slot) : undefined;
+      try {
+        while (pending) {
+          signal?.throwIfAborted();
+          const length = await pending;
+          signal?.throwIfAborted();
+          if (length < 1) throw new Error(`The file shrank while it was being indexed (no data at byte ${offset}).`);
+          const at = offset;
+          offset += length;
+          chunk = Math.min(maxChunk, chunk * 2);
+          pending = offset < size ? readChunk(slot === 0 ? 1 : 0) : undefined;
+          checkUtf8(direct.buffers[slot].subarray(0, length), at);
+          direct.scan(slot, length, at, delimiter, scan, index);
+          chunkDone();
+          slot = slot === 0 ? 1 : 0;
+        }
+      } finally {
+        // Never leave a read writing into the scanner's memory behind a failure or a cancel.
+        await pending?.catch(() => undefined);
+      }
+    }
     while (offset < size) {
       signal?.throwIfAborted();
       const bytes = await source.read(offset, Math.min(chunk, size - offset));
       signal?.throwIfAborted();
       if (bytes.length < unitBytes) throw new Error(`The file shrank while it was being indexed (no data at byte ${offset}).`);
       const usable = alignDown(bytes.length, unitBytes);
-      if (utf8 && offset >= checkedTo) {
-        utf8.push(bytes, offset);
-        checkedTo = offset + bytes.length;
-      }
+      checkUtf8(bytes, offset);
       if (unitBytes === 1) scanBytes(bytes.subarray(0, usable), offset, delimiter, scan, index);
       else scanUnits(asUnits(bytes.subarray(0, usable), unitBytes, bigEndian), unitBytes, offset, delimiter, scan, index);
       offset += usable;
-      index.bytesScanned = Math.max(index.bytesScanned, offset);
-      index.notify();
-      onProgress?.(index.bytesScanned, index.rowCount);
+      chunkDone();
       chunk = Math.min(maxChunk, chunk * 2);
     }
     if (scan.state !== QUOTED) break;

@@ -6,7 +6,7 @@
 ;; `scan` finds record starts for the row index; `scanColumn` also splits fields and gives one
 ;; column's field of every record, for the column profile.
 ;;
-;; Memory: the chunk at [0, len); results (u32, relative to the chunk) written from outPtr.
+;; Memory: `scan`'s chunk anywhere, `scanColumn`'s at [0, len); results (u32, relative to the chunk) written from outPtr.
 ;; States are rowIndex.ts's: 0 line start, 1 field start, 2 unquoted, 3 quoted, 4 quote seen
 ;; inside a quoted field, 5 spaces after a closing quote.
 (module
@@ -60,9 +60,13 @@
         (br $bytes)))
     (local.get $n))
 
-  ;; Scans [0, $n) from the state in the global $state; returns how many record starts it wrote.
-  (func (export "scan") (param $n i32) (param $delim i32) (param $outPtr i32) (result i32)
-    (local $i i32) (local $j i32) (local $c i32) (local $count i32) (local $st i32)
+  ;; Scans [$start, $start + $len) from the state in the global $state; returns how many record
+  ;; starts it wrote. Starts and $quoteOpen are relative to $start, so the chunk can sit in either
+  ;; half of a double buffer.
+  (func (export "scan") (param $start i32) (param $len i32) (param $delim i32) (param $outPtr i32) (result i32)
+    (local $i i32) (local $j i32) (local $c i32) (local $count i32) (local $st i32) (local $n i32)
+    (local.set $i (local.get $start))
+    (local.set $n (i32.add (local.get $start) (local.get $len)))
     (local.set $st (global.get $state))
     (global.set $quoteOpen (i32.const -1))
     (block $end
@@ -84,7 +88,7 @@
                 (if (if (result i32) (i32.eq (local.get $j) (local.get $i))
                       (then (i32.eq (local.get $st) (i32.const 1)))
                       (else (i32.eq (i32.load8_u (i32.sub (local.get $j) (i32.const 1))) (local.get $delim))))
-                  (then (local.set $st (i32.const 3)) (global.set $quoteOpen (local.get $j)))
+                  (then (local.set $st (i32.const 3)) (global.set $quoteOpen (i32.sub (local.get $j) (local.get $start))))
                   (else (local.set $st (i32.const 2)))))
               (else (local.set $st (i32.const 0))))
             (local.set $i (i32.add (local.get $j) (i32.const 1)))
@@ -103,7 +107,7 @@
             (if (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13)))
               (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $main)))
             ;; A record starts here; its first byte is read as the start of its first field.
-            (i32.store (i32.add (local.get $outPtr) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+            (i32.store (i32.add (local.get $outPtr) (i32.shl (local.get $count) (i32.const 2))) (i32.sub (local.get $i) (local.get $start)))
             (local.set $count (i32.add (local.get $count) (i32.const 1)))
             (local.set $st (i32.const 1))
             (br $main)))

@@ -11,16 +11,22 @@ interface ScannerExports {
   state: WebAssembly.Global;
   quoteOpen: WebAssembly.Global;
   tail: WebAssembly.Global;
-  scan(length: number, delimiter: number, outPtr: number): number;
+  scan(start: number, length: number, delimiter: number, outPtr: number): number;
   scanColumn(length: number, delimiter: number, column: number, outPtr: number, atEnd: number): number;
 }
 
 const PAGE = 65536;
+let compiled: WebAssembly.Module | undefined;
 let scanner: ScannerExports | undefined;
+
+function newInstance(): ScannerExports {
+  compiled ??= new WebAssembly.Module(scannerWasm);
+  return new WebAssembly.Instance(compiled).exports as unknown as ScannerExports;
+}
 
 export function instance(): ScannerExports {
   // Compiled once per process; each scan is synchronous, so one instance serves every index.
-  scanner ??= new WebAssembly.Instance(new WebAssembly.Module(scannerWasm)).exports as unknown as ScannerExports;
+  scanner ??= newInstance();
   return scanner;
 }
 
@@ -43,11 +49,40 @@ export function scanBytes(bytes: Uint8Array, base: number, delimiter: number, sc
   const length = bytes.length;
   const outPtr = reserve(wasm, length, 1);
   new Uint8Array(wasm.memory.buffer, 0, length).set(bytes);
+  runScan(wasm, 0, length, base, delimiter, outPtr, scan, index);
+}
+
+function runScan(wasm: ScannerExports, start: number, length: number, base: number, delimiter: number, outPtr: number, scan: ScanState, index: RowIndex): void {
   wasm.state.value = scan.state;
-  const count = wasm.scan(length, delimiter, outPtr);
-  const starts = new Uint32Array(wasm.memory.buffer, outPtr, count);
-  for (let k = 0; k < count; k++) index.push(base + starts[k]);
+  const count = wasm.scan(start, length, delimiter, outPtr);
+  index.pushAll(new Uint32Array(wasm.memory.buffer, outPtr, count), base);
   scan.state = wasm.state.value as number;
   const quoteOpen = wasm.quoteOpen.value as number;
   if (quoteOpen >= 0) scan.quoteOpen = base + quoteOpen;
+}
+
+/**
+ * A scanner with memory of its own for one index build: two chunk buffers the file is read
+ * straight into (the next chunk is read while this one is scanned), then the results. Sized
+ * once, so the buffers' views never detach; the reads span awaits, hence not the shared instance.
+ */
+export class DoubleBufferScanner {
+  /** Where the file's bytes are read to: chunk `slot` is `buffers[slot].subarray(0, length)`. */
+  readonly buffers: [Uint8Array, Uint8Array];
+  private readonly wasm = newInstance();
+  private readonly outPtr: number;
+
+  constructor(readonly chunkSize: number) {
+    const slotBytes = (chunkSize + 15) & ~15;
+    this.outPtr = 2 * slotBytes;
+    const needed = this.outPtr + 4 * ((chunkSize >> 1) + 2);
+    this.wasm.memory.grow(Math.max(0, Math.ceil((needed - this.wasm.memory.buffer.byteLength) / PAGE)));
+    const memory = this.wasm.memory.buffer;
+    this.buffers = [new Uint8Array(memory, 0, chunkSize), new Uint8Array(memory, slotBytes, chunkSize)];
+  }
+
+  /** Scans the first `length` bytes of `buffers[slot]` (file offset `base`) from `scan`'s state; record starts go to `index`. */
+  scan(slot: 0 | 1, length: number, base: number, delimiter: number, scan: ScanState, index: RowIndex): void {
+    runScan(this.wasm, this.buffers[slot].byteOffset, length, base, delimiter, this.outPtr, scan, index);
+  }
 }

@@ -7,28 +7,35 @@ export interface RandomAccessSource {
   size(): Promise<number>;
   /** Up to `length` bytes from `offset`; shorter only at the end of the file. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Optional: reads up to `target.length` bytes from `offset` into `target` (no copy); resolves with how many. */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 /** A source over a local file. The file handle opens lazily; call `close()` when done. */
 export function nodeFileSource(path: string): RandomAccessSource & { close(): Promise<void> } {
   let handle: Promise<FileHandle> | undefined;
   const file = () => (handle ??= open(path, 'r'));
+  const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
+    const fh = await file();
+    let filled = 0;
+    while (filled < target.length) {
+      const { bytesRead } = await fh.read(target, filled, target.length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled;
+  };
   return {
     async size() {
       return (await (await file()).stat()).size;
     },
     async read(offset, length) {
-      const fh = await file();
       // A fresh, unpooled buffer: the scanner may view it as Uint16Array, which needs alignment.
       const bytes = new Uint8Array(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await fh.read(bytes, filled, length - filled, offset + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
+      const filled = await readInto(offset, bytes);
       return filled === length ? bytes : bytes.subarray(0, filled);
     },
+    readInto,
     async close() {
       if (!handle) return;
       const pending = handle;
@@ -44,5 +51,10 @@ export function memorySource(data: Uint8Array | string): RandomAccessSource {
   return {
     size: async () => bytes.length,
     read: async (offset, length) => bytes.slice(offset, Math.min(bytes.length, offset + length)),
+    readInto: async (offset, target) => {
+      const part = bytes.subarray(Math.min(bytes.length, offset), Math.min(bytes.length, offset + target.length));
+      target.set(part);
+      return part.length;
+    },
   };
 }

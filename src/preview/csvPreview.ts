@@ -171,6 +171,10 @@ export class CsvGrid extends Disposable implements GridData {
           if (offset + length > HEAD_START_BYTES) await firstPaint;
           return source.read(offset, length);
         },
+        readInto: source.readInto && (async (offset, target) => {
+          if (offset + target.length > HEAD_START_BYTES) await firstPaint;
+          return source.readInto!(offset, target);
+        }),
       };
       const { index, done } = buildRowIndex(paced, dialect, {
         signal: controller.signal,
