@@ -236,9 +236,10 @@ export interface ScanState {
 
 /**
  * One pass of the state machine over `units` (bytes, or UTF-16 code units with `unitBytes` 2),
- * whose first unit is at file offset `base`. Record starts go to `index`.
+ * whose first unit is at file offset `base`. Record starts go to `index`. Exported as the tests'
+ * reference for the WebAssembly scan.
  */
-function scanUnits(units: Uint8Array | Uint16Array, unitBytes: number, base: number, delimiter: number, scan: ScanState, index: RowIndex): void {
+export function scanUnits(units: Uint8Array | Uint16Array, unitBytes: number, base: number, delimiter: number, scan: ScanState, index: RowIndex): void {
   let state = scan.state;
   let quoteOpen = scan.quoteOpen;
   const n = units.length;

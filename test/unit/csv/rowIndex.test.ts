@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { buildRowIndex, type RowIndex } from '../../../src/csv/rowIndex';
+import { buildRowIndex, LINE_START, RowIndex, scanUnits, type BuildRowIndexOptions } from '../../../src/csv/rowIndex';
 import { memorySource, type RandomAccessSource } from '../../../src/csv/source';
 import { readRows } from '../../../src/csv/window';
 import { dialectOf, everyChunkSize, indexText, readAll } from './helpers';
@@ -264,6 +264,55 @@ describe('csv row index', () => {
     const bytes = Buffer.from('a,b\n1,2\n3,4\n');
     const shrinking: RandomAccessSource = { size: async () => bytes.length + 100, read: async (o, l) => bytes.subarray(o, o + l) };
     await assert.rejects(buildRowIndex(shrinking, dialectOf()).done, /shrank/);
+  });
+
+  it('indexes generated CSV with tiny and odd chunk sizes, read into the scanner or copied, as the byte-by-byte rules do', async () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+    const fields = ['abc', '', '12.5', '"a,b"', '"line\none"', '"cr\r\nlf"', '"lone\rcr"', '"say ""hi"""', '""', 'ab"c', '"x"  ', '" ""', '"""a"""'];
+    const lineEnds = ['\n', '\r\n', '\r', '\n\n', '\r\n\r\n'];
+    const generate = (rows: number) => {
+      let text = '';
+      for (let r = 0; r < rows; r++) {
+        for (let f = 1 + Math.floor(random() * 4); f > 0; f--) text += pick(fields) + (f > 1 ? ',' : '');
+        text += pick(lineEnds);
+      }
+      return new TextEncoder().encode(text + (random() < 0.5 ? 'tail,"no \n newline"' : ''));
+    };
+    const reference = (bytes: Uint8Array) => {
+      const index = new RowIndex(0);
+      scanUnits(bytes, 1, 0, 0x2c, { state: LINE_START, quoteOpen: -1 }, index);
+      index.finish(bytes.length);
+      return Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r));
+    };
+    const startsOf = async (source: RandomAccessSource, opts: BuildRowIndexOptions) => {
+      const index = await buildRowIndex(source, dialectOf(), opts).done;
+      assert.deepEqual(index.issues, []);
+      return Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r));
+    };
+    // Small files for chunks of a few bytes (a quote or CRLF lands on every edge); a big one for
+    // bigger chunks, so the bulk copy of starts crosses the index's blocks of 65536 rows.
+    const cases: [Uint8Array, number[]][] = [
+      [generate(400), [1, 2, 3, 5, 7, 13, 64, 1000]],
+      [generate(400), [1, 3, 31, 4099]],
+      [generate(160_000), [65_537, 1 << 20, 3 << 20]],
+    ];
+    for (const [bytes, chunkSizes] of cases) {
+      const expected = reference(bytes);
+      assert.ok(expected.length > 200, `${expected.length} rows`);
+      for (const chunkSize of chunkSizes) {
+        for (const firstChunkSize of [1, 7, chunkSize]) {
+          const opts = { chunkSize, firstChunkSize };
+          const label = `chunk ${chunkSize}, first ${firstChunkSize}`;
+          const inMemory = memorySource(bytes);
+          assert.deepEqual(await startsOf(inMemory, opts), expected, `${label}, read into the scanner`);
+          // A source without readInto: chunks are copied into the shared scanner instead.
+          assert.deepEqual(await startsOf({ size: inMemory.size, read: inMemory.read }, opts), expected, `${label}, copied`);
+          if (bytes.length > 1 << 20) break;
+        }
+      }
+    }
   });
 
   it('keeps 4 bytes a row and spans blocks of 65536 rows', async () => {
