@@ -3,7 +3,7 @@
 
 import { validateDelimiter, type CsvDialect } from './dialect';
 import { Utf8Checker } from './encoding';
-import { DoubleBufferScanner, scanBytes } from './scanBytes';
+import { giveBackScanner, scanBytes, takeScanner } from './scanBytes';
 import type { RandomAccessSource } from './source';
 
 export type IndexIssueKind = 'unterminated-quote' | 'invalid-utf8' | 'odd-utf16-length';
@@ -325,7 +325,7 @@ async function scanSource(source: RandomAccessSource, dialect: CsvDialect, index
   let recoveries = 0;
   // Single-byte files from a source that reads into a buffer go straight into the scanner's memory.
   const readInto = unitBytes === 1 ? source.readInto?.bind(source) : undefined;
-  const direct = readInto && new DoubleBufferScanner(Math.max(1, Math.min(maxChunk, size)));
+  const direct = readInto && takeScanner(Math.max(1, Math.min(maxChunk, size)));
   const checkUtf8 = (bytes: Uint8Array, at: number) => {
     if (utf8 && at >= checkedTo) {
       utf8.push(bytes, at);
@@ -397,6 +397,7 @@ async function scanSource(source: RandomAccessSource, dialect: CsvDialect, index
     scan.state = LINE_START;
   }
 
+  if (direct) giveBackScanner(direct);
   if (utf8) {
     utf8.finish();
     if (utf8.invalidCount > 0) {

@@ -86,3 +86,17 @@ export class DoubleBufferScanner {
     runScan(this.wasm, this.buffers[slot].byteOffset, length, base, delimiter, this.outPtr, scan, index);
   }
 }
+
+let spare: DoubleBufferScanner | undefined;
+
+/** A scanner for chunks of up to `chunkSize` bytes: the spare one when it is big enough (an instance is slow to make for each small file). */
+export function takeScanner(chunkSize: number): DoubleBufferScanner {
+  const taken = spare && spare.chunkSize >= chunkSize ? spare : new DoubleBufferScanner(chunkSize);
+  if (taken === spare) spare = undefined;
+  return taken;
+}
+
+/** Keeps a finished build's scanner (no read pending into it) as the spare, the bigger of the two. */
+export function giveBackScanner(scanner: DoubleBufferScanner): void {
+  if (!spare || spare.chunkSize < scanner.chunkSize) spare = scanner;
+}
