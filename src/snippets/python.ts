@@ -51,14 +51,7 @@ function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
     ...paging.batchParams.map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`),
     '}',
   ];
-  if (plan.tokenEnvVar) {
-    lines.push(
-      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
-      'if token:',
-      '    params["token"] = token',
-      '    batch_params["token"] = token',
-    );
-  }
+  if (plan.tokenEnvVar) lines.push(...tokenFromEnvironment(plan.tokenEnvVar, ['params["token"]', 'batch_params["token"]']));
   const window = sliceOf(paging.offset, paging.limit);
   lines.push(
     '',
@@ -96,6 +89,15 @@ function objectIdLines(plan: HubPlan, paging: ObjectIdPaging): string[] {
   return lines;
 }
 
+/** Reads the token from the environment at run time, so the generated code never holds it. */
+function tokenFromEnvironment(envVar: string, targets: string[]): string[] {
+  return [
+    `token = os.environ.get(${tabStop(3, pyString(envVar))})`,
+    'if token:',
+    ...targets.map((target) => `    ${target} = token`),
+  ];
+}
+
 function sliceOf(offset: number, limit: number | undefined): string | undefined {
   if (offset === 0 && limit === undefined) return undefined;
   return `${offset ? finiteNumber(offset) : ''}:${limit !== undefined ? finiteNumber(offset + limit) : ''}`;
@@ -113,13 +115,7 @@ function hubLines(plan: HubPlan): string[] {
     ...plan.params.map(([k, v]) => `    ${pyString(k)}: ${k === 'where' ? tabStop(2, pyString(v)) : pyString(v)},`),
     '}',
   ];
-  if (plan.tokenEnvVar) {
-    lines.push(
-      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
-      'if token:',
-      '    params["token"] = token',
-    );
-  }
+  if (plan.tokenEnvVar) lines.push(...tokenFromEnvironment(plan.tokenEnvVar, ['params["token"]']));
   lines.push('');
   if (!plan.paged) {
     lines.push(
@@ -160,13 +156,7 @@ function legacyFetchLines(plan: LegacyPlan): string[] {
     'url = BASE_URL + "/" + quote(DATASET, safe="")',
     'headers = {}',
   ];
-  if (plan.tokenEnvVar) {
-    lines.push(
-      `token = os.environ.get(${tabStop(3, pyString(plan.tokenEnvVar))})`,
-      'if token:',
-      `    headers[${pyString(plan.tokenHeader)}] = token`,
-    );
-  }
+  if (plan.tokenEnvVar) lines.push(...tokenFromEnvironment(plan.tokenEnvVar, [`headers[${pyString(plan.tokenHeader)}]`]));
   if (plan.method === 'POST') {
     lines.push(`body = ${pyLiteral(asPlainValue(plan.body ?? {}))}`, '', 'response = requests.post(url, json=body, headers=headers, timeout=60)');
   } else {
