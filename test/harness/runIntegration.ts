@@ -34,7 +34,7 @@ export async function runIntegration(options: IntegrationRunOptions = {}): Promi
   const extensionPath = resolve(options.extensionPath ?? process.env.OKC_EXTENSION_PATH ?? '.');
   const testsModule = resolve(options.testsModule ?? join('out', 'test', 'integration', 'index'));
   if (!existsSync(`${testsModule}.js`)) throw new Error(`tests module ${testsModule}.js is missing; run node esbuild.mjs --tests first`);
-  const timeoutMs = options.timeoutMs ?? 600_000;
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
   const scratch = scratchDir('integration');
   const resultsPath = join(scratch.path, 'results.json');
   const deps = ensureDeps();
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   };
   const output = option('--json');
   try {
-    const run = await runIntegration({ extensionPath: option('--extension'), testsModule: option('--tests'), timeoutMs: Number(option('--timeout') ?? 600_000) });
+    const run = await runIntegration({ extensionPath: option('--extension'), testsModule: option('--tests'), timeoutMs: Number(option('--timeout') ?? 30 * 60_000) });
     process.stdout.write(`${formatResults(run.results)}\n`);
     const t = run.timings;
     process.stdout.write(
