@@ -43,12 +43,22 @@ export async function webviewBundleBytes(entries: string[]): Promise<number> {
 }
 
 /** As a script: runs out/bench/<bench>.bench inside code-server and reports `keys` of its
- * measurements beside `figures` measured outside. */
-export async function runHostBench(bench: string, keys: string[], figures: Record<string, number>): Promise<void> {
+ * measurements beside `figures` measured outside. With `windowPauses`, the window's long tasks
+ * are recorded and the longest in each span the bench marked is a measurement under the span's
+ * key; `derive` then adds figures made of both sides. */
+export async function runHostBench(
+  bench: string,
+  keys: string[],
+  figures: Record<string, number>,
+  options: { windowPauses?: boolean; derive?: (measurements: Record<string, number>) => void } = {},
+): Promise<void> {
   const { runIntegration } = await import('../test/harness/runIntegration');
-  const runResult = await runIntegration({ testsModule: resolve(`out/bench/${bench}.bench`), label: `bench-${bench}`, timeoutMs: 40 * 60_000, log: (l) => process.stderr.write(`${l}\n`) });
+  const { longestTaskPerKey } = await import('../test/harness/longTasks');
+  const runResult = await runIntegration({ testsModule: resolve(`out/bench/${bench}.bench`), label: `bench-${bench}`, timeoutMs: 40 * 60_000, log: (l) => process.stderr.write(`${l}\n`), recordLongTasks: options.windowPauses });
   for (const failure of runResult.results.failures) process.stderr.write(`${bench} bench: ${failure.title} failed: ${failure.error}\n`);
   const m = runResult.results.measurements ?? {};
+  if (options.windowPauses && runResult.longTasks) Object.assign(m, longestTaskPerKey(runResult.longTasks, runResult.results.spans ?? []));
+  options.derive?.(m);
   for (const key of keys) if (typeof m[key] === 'number') figures[key] = m[key];
   for (const [key, value] of Object.entries(m)) process.stderr.write(`${key}: ${value.toFixed(2)}\n`);
   reportBench(figures);

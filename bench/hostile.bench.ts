@@ -1,7 +1,9 @@
 // Hostile sizes in a real VS Code: how long the extension host's event loop stalls while a
 // 5,000-column layer opens in the grid and the metadata panel, while a layer with a 50 MB
 // description opens in the metadata panel, and while the row with a 10 MB cell is scrolled to
-// and its row detail opened. The fake portal runs in a child process so that its own work
+// and its row detail opened; and, from the harness's side, the longest task of the browser
+// window (workbench and webviews) in each of those spans, since no action may freeze the window
+// either. The fake portal runs in a child process so that its own work
 // (writing 50 MB of JSON) is not counted against the host. Run as a script it starts the
 // harness with this same file as the tests module; inside the host `run()` measures.
 
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type * as vscodeApi from 'vscode';
 import type { DatasetSummary } from '../src/portal/types';
+import type { IntegrationResults } from '../test/harness/results';
 import type { GridHandle } from '../src/preview/gridHost';
 import type { MetadataHandle } from '../src/preview/metadataPanel';
 import { HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_TITLE, HOSTILE_WIDE_TITLE, HUGE_CELL_ROW } from '../test/portal/data';
@@ -25,14 +28,17 @@ const SETTLE_MS = 1500;
 
 // ---- inside the extension host ---------------------------------------------------------------
 
-/** The longest event-loop stall, in ms, while `body` runs. */
-async function maxLagDuring(body: () => Promise<void>): Promise<number> {
+/** The longest event-loop stall, in ms, while `body` runs. The time it ran is marked as a span
+ * under `windowKey`, for the harness to find the browser window's longest task in it. */
+async function maxLagDuring(results: IntegrationResults, windowKey: string, body: () => Promise<void>): Promise<number> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const startMs = Date.now();
   try {
     await body();
   } finally {
     histogram.disable();
+    (results.spans ??= []).push({ key: windowKey, startMs, endMs: Date.now() });
   }
   return histogram.max / 1e6;
 }
@@ -86,7 +92,7 @@ export async function run(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       await step(`5,000 columns in the grid, run ${i + 1}`, async () => {
         await closeAll();
-        lags.wide_grid.push(await maxLagDuring(async () => {
+        lags.wide_grid.push(await maxLagDuring(results, 'hostile_wide_grid_window_pause_ms', async () => {
           const t0 = performance.now();
           const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', wide))!;
           const painted = await grid.waitForPaint((p) => p.first === 0 && p.last > 0, 120_000);
@@ -95,7 +101,7 @@ export async function run(): Promise<void> {
       });
       await step(`5,000 fields in the metadata panel, run ${i + 1}`, async () => {
         await closeAll();
-        lags.wide_metadata.push(await maxLagDuring(async () => {
+        lags.wide_metadata.push(await maxLagDuring(results, 'hostile_wide_metadata_window_pause_ms', async () => {
           const panel = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', wide))!;
           await until(() => (panel.view?.fields?.length ?? 0) >= 5000, 120_000, 'the 5,000 fields');
           await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -103,7 +109,7 @@ export async function run(): Promise<void> {
       });
       await step(`a 50 MB description in the metadata panel, run ${i + 1}`, async () => {
         await closeAll();
-        lags.long_description.push(await maxLagDuring(async () => {
+        lags.long_description.push(await maxLagDuring(results, 'hostile_long_description_window_pause_ms', async () => {
           const panel = (await vscode.commands.executeCommand<MetadataHandle>('okcOpenData.showMetadata', long))!;
           await until(() => panel.view?.fields !== undefined && panel.view.descriptionHtml.length > 0, 120_000, 'the long description');
           await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -111,7 +117,7 @@ export async function run(): Promise<void> {
       });
       await step(`the 10 MB cell and its row detail, run ${i + 1}`, async () => {
         await closeAll();
-        lags.huge_cell.push(await maxLagDuring(async () => {
+        lags.huge_cell.push(await maxLagDuring(results, 'hostile_huge_cell_window_pause_ms', async () => {
           const grid = (await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', hostile))!;
           const painted = await grid.waitForPaint((p) => p.first === 0, 120_000);
           grid.scrollTo(HUGE_CELL_ROW);
@@ -140,7 +146,16 @@ export async function run(): Promise<void> {
 // ---- as a script -----------------------------------------------------------------------------
 
 if (/[\\/]hostile\.bench\.js$/.test(process.argv[1] ?? '')) {
-  runHostBench('hostile', ['hostile_max_lag_ms', 'hostile_wide_grid_lag_ms', 'hostile_wide_metadata_lag_ms', 'hostile_long_description_lag_ms', 'hostile_huge_cell_lag_ms', 'hostile_wide_grid_first_paint_ms'], {}).catch((error) => {
+  const windowKeys = ['hostile_wide_grid_window_pause_ms', 'hostile_wide_metadata_window_pause_ms', 'hostile_long_description_window_pause_ms', 'hostile_huge_cell_window_pause_ms'];
+  const keys = ['hostile_max_lag_ms', 'hostile_wide_grid_lag_ms', 'hostile_wide_metadata_lag_ms', 'hostile_long_description_lag_ms', 'hostile_huge_cell_lag_ms', 'hostile_wide_grid_first_paint_ms'];
+  runHostBench('hostile', [...keys, 'hostile_window_max_pause_ms', ...windowKeys], {}, {
+    windowPauses: true,
+    // The window's longest task in any of the four, beside the host's longest stall.
+    derive: (m) => {
+      const pauses = windowKeys.map((k) => m[k]).filter((v) => typeof v === 'number');
+      if (pauses.length) m.hostile_window_max_pause_ms = Math.max(...pauses);
+    },
+  }).catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });

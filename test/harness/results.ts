@@ -19,6 +19,9 @@ export interface IntegrationResults {
   vscodeVersion?: string;
   /** Numbers a measuring tests module (e.g. the activation probe) reports to its harness. */
   measurements?: Record<string, number>;
+  /** Spans (epoch ms) a bench marks so the harness can report the window's longest task in each
+   * under the span's key (see longTasks.ts). */
+  spans?: { key: string; startMs: number; endMs: number }[];
 }
 
 /** Writes to $OKC_TEST_RESULTS (set by the harness in code-server's environment, which the

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { launchBrowser, openWorkbench, screenshot } from './browser';
 import { startCodeServer, workbenchUrl } from './codeServer';
 import { ensureDeps } from './deps';
+import { recordLongTasks, type LongTask } from './longTasks';
 import { fakePortalSettings, startPortal } from './portal';
 import { scratchDir } from './processes';
 import type { IntegrationResults } from './results';
@@ -21,11 +22,15 @@ export interface IntegrationRunOptions {
   env?: Record<string, string>;
   label?: string;
   log?: (line: string) => void;
+  /** Record the browser window's long tasks (for benches that mark spans). */
+  recordLongTasks?: boolean;
 }
 
 export interface IntegrationRun {
   results: IntegrationResults;
   timings: { totalMs: number; serverStartMs: number; firstPaintMs: number; testsDoneAfterLoadMs: number };
+  /** With `recordLongTasks`: every long task of the window's frames. */
+  longTasks?: LongTask[];
 }
 
 export async function runIntegration(options: IntegrationRunOptions = {}): Promise<IntegrationRun> {
@@ -52,6 +57,7 @@ export async function runIntegration(options: IntegrationRunOptions = {}): Promi
     const serverStartMs = performance.now() - started;
     const browser = await launchBrowser({ chromium: deps.chromium });
     cleanups.unshift(() => browser.close());
+    const longTasks = options.recordLongTasks ? await recordLongTasks(browser.page) : undefined;
 
     const url = workbenchUrl(server, { extensionDevelopmentPath: extensionPath, extensionTestsPath: testsModule });
     const loadStarted = performance.now();
@@ -69,7 +75,7 @@ export async function runIntegration(options: IntegrationRunOptions = {}): Promi
     }
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as IntegrationResults;
     const testsDoneAfterLoadMs = performance.now() - loadStarted;
-    return { results, timings: { totalMs: performance.now() - started, serverStartMs, firstPaintMs, testsDoneAfterLoadMs } };
+    return { results, timings: { totalMs: performance.now() - started, serverStartMs, firstPaintMs, testsDoneAfterLoadMs }, longTasks: longTasks && [...longTasks] };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${String(error)}`));
     scratch.remove();
