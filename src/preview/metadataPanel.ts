@@ -20,8 +20,9 @@ import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
 const SAMPLE_ROWS = 200;
-/** Longest description sent to the panel whole (the webview renders no more than this either). */
-export const DESCRIPTION_MAX_CHARS = 200_000;
+/** Longest description sent to the panel whole: laying out much more (200,000 characters took
+ * over a second) would freeze the window. Real descriptions run to a few hundred characters. */
+export const DESCRIPTION_MAX_CHARS = 20_000;
 
 /** Returned by `okcOpenData.showMetadata`: lets tests watch a panel and press its Retry. */
 export interface MetadataHandle {

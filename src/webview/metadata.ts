@@ -83,15 +83,7 @@ function render(view: MetadataView): void {
     actions.append(button);
   }
 
-  const description = h('section', { class: 'description', id: 'description' });
-  if (view.descriptionHtml.trim()) description.append(sanitizedFragment(view.descriptionHtml, openLink));
-  else description.append(h('p', { class: 'missing' }, L.noDescription));
-  if (view.descriptionChars !== undefined) {
-    // The host sent only the start of a huge description: say so, and offer the rest.
-    const open = h('button', { type: 'button', class: 'link-button', id: 'open-full-description' }, icon('go-to-file'), ' ', L.openFullDescription);
-    open.addEventListener('click', () => void request('metadata/fullDescription', {}));
-    description.append(h('p', { class: 'note', id: 'description-shortened', role: 'note' }, icon('info'), ' ', L.descriptionShortened, ' ', open));
-  }
+  const description = describe(view);
 
   const contact = view.contact?.email
     ? (() => {
@@ -189,8 +181,36 @@ function render(view: MetadataView): void {
   for (const d of view.downloads) addEndpoint(`${L.download} (${d.format.toUpperCase()})`, d.url);
   endpoints.append(list);
 
-  app.replaceChildren(h('header', {}, h('h1', { id: 'title' }, showControls(view.title))), badges, actions, description, details, fields, endpoints);
+  // The description stays in place when it has not changed: a long one costs a whole layout
+  // each time it is put back into the document.
+  if (description.parentNode === app) {
+    for (const child of Array.from(app.childNodes)) if (child !== description) child.remove();
+    description.before(h('header', {}, h('h1', { id: 'title' }, showControls(view.title))), badges, actions);
+    description.after(details, fields, endpoints);
+  } else {
+    app.replaceChildren(h('header', {}, h('h1', { id: 'title' }, showControls(view.title))), badges, actions, description, details, fields, endpoints);
+  }
   app.setAttribute('aria-busy', view.fields || view.schemaError ? 'false' : 'true');
+}
+
+/** The description section, rebuilt only when the description (or its shortening note) changes. */
+let shownDescription: { key: string; section: HTMLElement } | undefined;
+
+function describe(view: MetadataView): HTMLElement {
+  const L = view.labels;
+  const key = JSON.stringify([view.descriptionHtml.length, view.descriptionChars, L.descriptionShortened, L.noDescription]) + view.descriptionHtml;
+  if (shownDescription?.key === key) return shownDescription.section;
+  const description = h('section', { class: 'description', id: 'description' });
+  if (view.descriptionHtml.trim()) description.append(sanitizedFragment(view.descriptionHtml, openLink));
+  else description.append(h('p', { class: 'missing' }, L.noDescription));
+  if (view.descriptionChars !== undefined) {
+    // The host sent only the start of a huge description: say so, and offer the rest.
+    const open = h('button', { type: 'button', class: 'link-button', id: 'open-full-description' }, icon('go-to-file'), ' ', L.openFullDescription);
+    open.addEventListener('click', () => void request('metadata/fullDescription', {}));
+    description.append(h('p', { class: 'note', id: 'description-shortened', role: 'note' }, icon('info'), ' ', L.descriptionShortened, ' ', open));
+  }
+  shownDescription = { key, section: description };
+  return description;
 }
 
 onNotify('metadata/show', render);

@@ -157,7 +157,7 @@ describe('Hostile names', function () {
     try {
       const view = await until('the layer description', () => (handle.view?.fields ? handle.view : undefined), 400_000);
       assert.ok(view.descriptionHtml.startsWith(`<p>${LONG_DESCRIPTION_HEAD}</p>`), view.descriptionHtml.slice(0, 80));
-      assert.ok(view.descriptionHtml.length <= 200_000, `${view.descriptionHtml.length} characters crossed to the webview`);
+      assert.ok(view.descriptionHtml.length <= 20_000, `${view.descriptionHtml.length} characters crossed to the webview`);
       assert.equal(view.descriptionChars, LONG_DESCRIPTION_CHARS);
       assert.match(view.labels.descriptionShortened, new RegExp(`${view.descriptionHtml.length.toLocaleString()} of ${LONG_DESCRIPTION_CHARS.toLocaleString()} characters`));
     } finally {

@@ -458,7 +458,7 @@ describe('UI: catalog', function () {
     const { page, portal } = await session();
     const hostile = portal.catalog.byTitle(HOSTILE_TITLE)!;
     const originalDescription = hostile.description;
-    // Past 200,000 characters the host sends only the start, cut before the last whole tag.
+    // Past 20,000 characters the host sends only the start, cut before the last whole tag.
     hostile.description =
       '<p>Before the drawing <svg><circle r="1"/><text>svg text</text></svg> after the drawing.</p>' +
       '<p>A formula <math><mi>x</mi></math> after the formula, <span>in a span</span>, <font>in a font</font>, <style>p { color: red }</style>after the style.</p>' +
