@@ -14,8 +14,8 @@
 
 import type { CellValue } from '../portal/types';
 import {
-  ASCII, COLON, COMMA, CR, DOT, F_COMMA, F_ESCAPE, F_NON_ASCII, FALSE, JsonPageScanner, LBRACE, LF, MINUS, N_CANONICAL, NINE, NULL, QUOTE, RBRACE, RBRACKET,
-  LBRACKET, SPACE, TRUE, ZERO, equalBytes, integerOrNumber, knownKey, startsWithKey, writeDigits, writeTwoDigits, type KnownKey,
+  ASCII, COLON, COMMA, CR, F_COMMA, F_ESCAPE, F_NON_ASCII, FALSE, JsonPageScanner, LBRACE, LF, MINUS, N_CANONICAL, NINE, NULL, QUOTE, RBRACE, RBRACKET,
+  LBRACKET, SPACE, TRUE, ZERO, equalBytes, integerOrNumber, knownKey, startsWithKey, writeIsoUtc,
 } from './jsonBytes';
 import { utcPartsOf } from './values';
 
@@ -50,9 +50,6 @@ const ATTRIBUTES_KEY = knownKey(ASCII('"attributes"'));
 
 export class EsriJsonCsvConverter extends JsonPageScanner {
   private readonly count: number;
-  private readonly byName = new Map<string, number>();
-  private readonly keyAt: (KnownKey | undefined)[] = [];
-  private readonly columnAt: number[] = [];
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private readonly types: Uint8Array;
@@ -78,6 +75,7 @@ export class EsriJsonCsvConverter extends JsonPageScanner {
     super();
     this.count = columns.length;
     columns.forEach((c, i) => this.byName.set(c.name, i));
+    this.keysRemembered = 4 * this.count + 16;
     this.starts = new Int32Array(this.count);
     this.ends = new Int32Array(this.count);
     this.types = new Uint8Array(this.count);
@@ -258,18 +256,6 @@ export class EsriJsonCsvConverter extends JsonPageScanner {
     return end;
   }
 
-  /** The column a key names (-1: not saved), remembered for the next feature. */
-  private columnFor(input: Uint8Array, start: number, end: number, position: number): number {
-    const raw = this.decoder.decode(input.subarray(start, end));
-    const name = this.flags & F_ESCAPE ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-    const column = this.byName.get(name) ?? -1;
-    if (position < 4 * this.count + 16) {
-      this.keyAt[position] = knownKey(input.slice(start, end));
-      this.columnAt[position] = column;
-    }
-    return column;
-  }
-
   /** Writes column `c`'s cell (after its comma) from the value scanned at start..end. */
   private cell(input: Uint8Array, c: number, type: number, start: number, end: number): void {
     this.ensure(end - start + 1);
@@ -318,23 +304,8 @@ export class EsriJsonCsvConverter extends JsonPageScanner {
       return;
     }
     this.ensure(24);
-    const out = this.out;
-    const pos = this.pos;
-    writeDigits(out, pos, p[0], 4);
-    out[pos + 4] = MINUS;
-    writeTwoDigits(out, pos + 5, p[1]);
-    out[pos + 7] = MINUS;
-    writeTwoDigits(out, pos + 8, p[2]);
-    out[pos + 10] = 0x54; // T
-    writeTwoDigits(out, pos + 11, p[3]);
-    out[pos + 13] = COLON;
-    writeTwoDigits(out, pos + 14, p[4]);
-    out[pos + 16] = COLON;
-    writeTwoDigits(out, pos + 17, p[5]);
-    out[pos + 19] = DOT;
-    writeDigits(out, pos + 20, p[6], 3);
-    out[pos + 23] = 0x5a; // Z
-    this.pos = pos + 24;
+    writeIsoUtc(this.out, this.pos, p);
+    this.pos += 24;
   }
 
   private ensure(extra: number): void {

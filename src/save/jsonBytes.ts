@@ -51,6 +51,12 @@ export abstract class JsonPageScanner {
   protected flags = 0;
   protected readonly decoder = new TextDecoder();
   protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Column of each saved name; keys seen at each member position, and their columns. */
+  protected readonly byName = new Map<string, number>();
+  protected readonly keyAt: (KnownKey | undefined)[] = [];
+  protected readonly columnAt: number[] = [];
+  /** How many member positions columnFor remembers. */
+  protected keysRemembered = 0;
 
   /** Reads the `features` array opening at `i` (whatever the subclass writes for it); the
    * index after the array, or -1 when the page must take the ordinary path. */
@@ -108,6 +114,18 @@ export abstract class JsonPageScanner {
     if (!rest || typeof rest !== 'object' || Array.isArray(rest) || 'error' in rest) return false;
     const features = (rest as { features?: unknown }).features;
     return Array.isArray(features) && features.length === 0;
+  }
+
+  /** The column a key names (-1: not saved), remembered for the next feature. */
+  protected columnFor(input: Uint8Array, start: number, end: number, position: number): number {
+    const raw = this.decoder.decode(input.subarray(start, end));
+    const name = this.flags & F_ESCAPE ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    const column = this.byName.get(name) ?? -1;
+    if (position < this.keysRemembered) {
+      this.keyAt[position] = knownKey(input.slice(start, end));
+      this.columnAt[position] = column;
+    }
+    return column;
   }
 
   protected ws(input: Uint8Array, i: number): number {
@@ -209,6 +227,25 @@ export function integerOrNumber(input: Uint8Array, start: number, end: number): 
     value = value * 10 + (c - ZERO);
   }
   return negative ? -value : value;
+}
+
+/** An instant's UTC parts (utcPartsOf) as the ISO text isoFromEpochMs writes, 24 bytes at
+ * `pos`: digits straight into the output, as a save writes a million of them. */
+export function writeIsoUtc(out: Uint8Array, pos: number, p: Int32Array): void {
+  writeDigits(out, pos, p[0], 4);
+  out[pos + 4] = MINUS;
+  writeTwoDigits(out, pos + 5, p[1]);
+  out[pos + 7] = MINUS;
+  writeTwoDigits(out, pos + 8, p[2]);
+  out[pos + 10] = 0x54; // T
+  writeTwoDigits(out, pos + 11, p[3]);
+  out[pos + 13] = COLON;
+  writeTwoDigits(out, pos + 14, p[4]);
+  out[pos + 16] = COLON;
+  writeTwoDigits(out, pos + 17, p[5]);
+  out[pos + 19] = DOT;
+  writeDigits(out, pos + 20, p[6], 3);
+  out[pos + 23] = 0x5a; // Z
 }
 
 /** 0-99 as two digits at `pos`: month, day, hours, minutes, seconds. */
