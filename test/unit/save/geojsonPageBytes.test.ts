@@ -115,6 +115,7 @@ function geometry(random: () => number, sp: string): string {
   if (random() < 0.03) members.push(`"crs":{"type":"name","properties":{"name":"EPSG:4326","2":1}}`);
   if (random() < 0.03) members.push(`"type":"${type}"`);
   if (random() < 0.02) members.push(`"t\\u0079pe":"${type}"`);
+  if (random() < 0.03) members.push(`"name":${sp}"caf\\u00e9 \\/ ${random() < 0.5 ? 'é' : 'e'}"`);
   return `{${members.join(`,${sp}`)}}`;
 }
 
