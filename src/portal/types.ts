@@ -154,10 +154,11 @@ export interface RowPage {
 }
 
 /** A page of rows as the portal sent it, for a consumer that reads the bytes itself (the
- * CSV save). `parse()` gives what `queryPage` would have, and throws what it would have. */
+ * CSV and GeoJSON saves). `parse()` gives what `queryPage` would have, and throws what it would have. */
 export interface RawRowPage {
-  /** A FeatureServer /query answer in esri JSON: `features[].attributes`, no geometry. */
-  format: 'esri-json';
+  /** A FeatureServer /query answer: esri JSON (`features[].attributes`, no geometry), or
+   * GeoJSON (`f=geojson`) when the query asks for geometry. */
+  format: 'esri-json' | 'geojson';
   bytes: Uint8Array;
   parse(): RowPage;
 }

@@ -6,9 +6,10 @@
 
 import Papa from 'papaparse';
 import { cellReader } from '../portal/cells';
-import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
+import type { CellValue, DataRow } from '../portal/types';
 import { EsriJsonCsvConverter, type ConvertedPage } from './esriJsonCsv';
-import { cellText, isoFromEpochMs, pointOf, rowObjectBuilder, typedValue, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
+import { GeoJsonPageConverter } from './geojsonPageBytes';
+import { assertWgs84, cellText, isoFromEpochMs, pointOf, rowObjectBuilder, typedValue, typedValueFor, type Column, type ColumnPlan, type SaveFormat, type SavedValue } from './values';
 
 /** Called once per encoded record with the record's id (object id field, when the file
  * carries it) and its canonical text; refresh hashes the text to detect changes. */
@@ -26,6 +27,10 @@ export interface StreamEncoder {
    * undefined when this encoder or this page needs the rows parsed first. Output is
    * byte-identical to `page(rows)`. */
   pageFromEsriJson?(body: Uint8Array): ConvertedPage | undefined;
+  /** Feature lines for an `f=geojson` answer read straight from its bytes, when it holds
+   * exactly `rows` features; undefined when this encoder or this page needs the rows parsed
+   * first. Output is byte-identical to `page(rows)`. */
+  pageFromGeoJson?(body: Uint8Array, rows: number): ConvertedPage | undefined;
 }
 
 export interface EncoderOptions {
@@ -235,27 +240,35 @@ class ObjectEncoder implements StreamEncoder {
   }
 }
 
-/** Throws when a coordinate cannot be longitude/latitude: GeoJSON (RFC 7946) is WGS84 only
- * and a state-plane layer (OKC's wkid 103512, in feet) must not be saved as if it were. */
-function assertWgs84(geometry: GeoJsonGeometry): void {
-  let position: unknown = geometry.coordinates;
-  while (Array.isArray(position) && Array.isArray(position[0])) position = position[0];
-  if (!Array.isArray(position) || position.length < 2) return;
-  const [x, y] = position as number[];
-  if (Math.abs(x) > 180 || Math.abs(y) > 90) {
-    throw new Error(`Geometry is not in WGS84 (first coordinate ${x}, ${y}); GeoJSON needs longitude/latitude.`);
-  }
-}
-
 class GeoJsonEncoder implements StreamEncoder {
   readonly format = 'geojson' as const;
   private first = true;
   private readonly idField?: string;
   private readonly properties: (row: DataRow) => Record<string, unknown>;
+  /** Present when no observer needs each record's text: then the save asks for raw pages. */
+  readonly pageFromGeoJson?: (body: Uint8Array, rows: number) => ConvertedPage | undefined;
 
   constructor(plan: ColumnPlan, private readonly options: EncoderOptions) {
     this.idField = plan.columns.some((c) => c.name === plan.objectIdField) ? plan.objectIdField : undefined;
     this.properties = rowObjectBuilder(plan, false);
+    if (!options.onRecord) {
+      const converter = GeoJsonPageConverter.create(
+        plan.columns.map((c) => ({
+          name: c.name,
+          kind: c.kind === 'date' ? 'date' : NUMERIC_OR_DATE.has(c.kind) ? 'number' : 'text',
+          typed: typedValueFor(c.kind),
+        })),
+        this.idField,
+      );
+      if (converter) {
+        this.pageFromGeoJson = (body, rows) => {
+          const converted = converter.convert(body, this.first);
+          if (!converted || converted.rows !== rows) return undefined;
+          if (rows) this.first = false;
+          return converted;
+        };
+      }
+    }
   }
 
   start(): string {

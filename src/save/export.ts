@@ -147,7 +147,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     const report = () => options.onProgress?.({ rows, total: expected, percent: expected ? Math.min(100, (rows / expected) * 100) : 100, bytes });
 
     const wanted = (index: number) => Math.min(pageSize, expected - index * pageSize);
-    const raw = Boolean(portal.queryPageRaw && encoder.pageFromEsriJson);
+    const raw = Boolean(portal.queryPageRaw && (encoder.pageFromEsriJson || encoder.pageFromGeoJson));
     const fetchPage = async (offset: number, count: number) => {
       const rawPage = raw ? await portal.queryPageRaw!(dataset, portalQuery, offset, count, inner.signal) : undefined;
       return rawPage ? { raw: rawPage } : { page: await portal.queryPage(dataset, portalQuery, offset, count, inner.signal) };
@@ -170,7 +170,8 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
       if (fetched.raw) {
         // Anything the fast path does not take whole (a short page, an unusual body) is
         // parsed below, with the same errors and the same output.
-        const converted = encoder.pageFromEsriJson!(fetched.raw.bytes);
+        const body = fetched.raw.bytes;
+        const converted = fetched.raw.format === 'geojson' ? encoder.pageFromGeoJson?.(body, want) : encoder.pageFromEsriJson?.(body);
         if (converted && converted.rows === want) {
           await writeBytes(converted.bytes);
           rows += want;

@@ -2,7 +2,7 @@
 // epoch-ms dates and the legacy portal's "Apr 11, 2023" strings become ISO 8601. Pure.
 
 import { cellReader, setCell } from '../portal/cells';
-import type { DataRow, DatasetSchema, CellValue, DatasetField } from '../portal/types';
+import type { DataRow, DatasetSchema, CellValue, DatasetField, GeoJsonGeometry } from '../portal/types';
 import type { DatasetQuery } from '../query/model';
 
 export type SaveFormat = 'csv' | 'json' | 'geojson' | 'ndjson';
@@ -226,7 +226,7 @@ export function cellText(value: SavedValue): string {
 
 /** typedValue for one column kind, with the common cases first: the encoders run it for
  * every cell of every row. Same result as typedValue(value, kind). */
-function typedValueFor(kind: Column['kind']): (value: CellValue | undefined) => SavedValue {
+export function typedValueFor(kind: Column['kind']): (value: CellValue | undefined) => SavedValue {
   switch (kind) {
     case 'date':
       return (value) => (typeof value === 'number' ? (isoFromEpochMs(value) ?? value) : typedValue(value, kind));
@@ -277,4 +277,16 @@ export function pointOf(row: DataRow): [number | null, number | null] {
     return [typeof lon === 'number' ? lon : null, typeof lat === 'number' ? lat : null];
   }
   return [null, null];
+}
+
+/** Throws when a coordinate cannot be longitude/latitude: GeoJSON (RFC 7946) is WGS84 only
+ * and a state-plane layer (OKC's wkid 103512, in feet) must not be saved as if it were. */
+export function assertWgs84(geometry: GeoJsonGeometry): void {
+  let position: unknown = geometry.coordinates;
+  while (Array.isArray(position) && Array.isArray(position[0])) position = position[0];
+  if (!Array.isArray(position) || position.length < 2) return;
+  const [x, y] = position as number[];
+  if (Math.abs(x) > 180 || Math.abs(y) > 90) {
+    throw new Error(`Geometry is not in WGS84 (first coordinate ${x}, ${y}); GeoJSON needs longitude/latitude.`);
+  }
 }

@@ -133,8 +133,10 @@ describe('portals against the fake OKC portal', function () {
       assert.ok(raw);
       assert.equal(raw.format, 'esri-json');
       assert.deepEqual(raw.parse(), await p.queryPage(zones, {}, 10, 25));
-      // Geometry comes as GeoJSON, which callers read parsed.
-      assert.equal(await p.queryPageRaw(zones, { returnGeometry: true }, 0, 5), undefined);
+      // Geometry comes as raw GeoJSON pages.
+      const geojson = await p.queryPageRaw(zones, { returnGeometry: true }, 0, 5);
+      assert.equal(geojson?.format, 'geojson');
+      assert.deepEqual(geojson.parse(), await p.queryPage(zones, { returnGeometry: true }, 0, 5));
       fake.faults.set([{ path: '/usrsvcs/', kind: 'truncated', times: 1 }]);
       fake.requests.length = 0;
       assert.deepEqual((await p.queryPageRaw(zones, {}, 10, 25))?.parse(), raw.parse());
