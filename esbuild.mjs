@@ -2,7 +2,7 @@
 // --tests, every test, harness and benchmark entry point into out/ (node, cjs).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { writeOklahomaCounties } from './scripts/basemap.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -41,18 +41,43 @@ const watPlugin = {
 
 const common = { plugins: [watPlugin], bundle: true, sourcemap: production ? false : 'linked', logLevel: quiet ? 'error' : 'info', legalComments: 'none' };
 
+// The extension is two bundles: dist/extension.js, what activation evaluates (the catalog
+// and its view), and dist/features.js, the commands, panels and tools it loads just after
+// activating (src/features.ts). Modules both use must exist once (their state, `instanceof
+// PortalError`): the activation bundle exports each of its modules by path as `__modules`,
+// and in the features bundle an import of one of them reads it from there.
+const hostOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: production };
+const activationInputs = Object.keys(
+  (await esbuild.build({ ...hostOptions, entryPoints: ['src/extension.ts'], outdir: 'dist', write: false, metafile: true, sourcemap: false, logLevel: 'error' })).metafile.inputs,
+).filter((path) => path.startsWith('src/') && path.endsWith('.ts') && path !== 'src/extension.ts');
+const activationEntry = [
+  "export * from './src/extension';",
+  ...activationInputs.map((path, i) => `import * as m${i} from './${path.replace(/\.ts$/, '')}';`),
+  `export const __modules = { ${activationInputs.map((path, i) => `${JSON.stringify(path)}: m${i}`).join(', ')} };`,
+].join('\n');
+const fromActivationBundle = {
+  name: 'from-activation-bundle',
+  setup(build) {
+    const shared = new Set(activationInputs.map((path) => resolve(path)));
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.namespace === 'activation-module') return { path: args.path, external: true };
+      if (args.pluginData?.plain) return undefined;
+      const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { plain: true } });
+      if (found.errors.length || !shared.has(found.path)) return undefined;
+      return { path: relative('.', found.path).split('\\').join('/'), namespace: 'activation-module' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'activation-module' }, (args) => ({
+      contents: `module.exports = require('./extension.js').__modules[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
-  esbuild.build({
-    ...common,
-    // The CSV profile runs in a worker thread of the extension host: its own entry point.
-    entryPoints: { extension: 'src/extension.ts', csvProfileWorker: 'src/stats/csvProfileWorker.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    minify: production,
-  }),
+  esbuild.build({ ...hostOptions, stdin: { contents: activationEntry, resolveDir: '.', sourcefile: 'activation.ts', loader: 'ts' }, outfile: 'dist/extension.js' }),
+  esbuild.build({ ...hostOptions, entryPoints: ['src/features.ts'], outfile: 'dist/features.js', plugins: [...common.plugins, fromActivationBundle] }),
+  // The CSV profile runs in a worker thread of the extension host: its own entry point.
+  esbuild.build({ ...hostOptions, entryPoints: { csvProfileWorker: 'src/stats/csvProfileWorker.ts' }, outdir: 'dist' }),
   esbuild.build({
     ...common,
     // The MCP server: its own bundle, runs on plain Node (no `vscode` anywhere in it).

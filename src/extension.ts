@@ -1,22 +1,19 @@
-// Entry point: wires the portal layer, the catalog, the panels and the commands together,
-// and does nothing slow on the way (the catalog loads after activation returns).
+// Entry point: wires the portal layer and the Catalog view together, and does nothing slow
+// on the way: the catalog loads after activation returns, and the commands, panels and tools
+// come from a bundle of their own (features.ts) loaded just after activation or on first use.
 
 import { loadStart } from './util/loadStart';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { registerCatalogCommands } from './catalog/commands';
 import { DatasetLists } from './catalog/favorites';
 import { CatalogStore, listingNoteLines } from './catalog/store';
 import { PortalTokens } from './catalog/tokens';
 import { CatalogTreeProvider } from './catalog/tree';
 import { rateLimitWait } from './messages';
+import type { FeatureContext } from './features';
 import { PortalHttp } from './portal/http';
-import { registerMapCommands } from './map/commands';
-import { registerReadOnlyText } from './preview/readOnlyText';
 import { createPortal, readPortalConfigs } from './portal/index';
 import type { Portal } from './portal/types';
-import { vscodeAssistantContext } from './tools/context';
-import { registerLanguageModelTools } from './tools/lmTools';
-import { registerMcpServerProvider } from './tools/mcpProvider';
 
 export interface OkcOpenDataApi {
   /** For tests and other extensions: the live catalog store. */
@@ -86,9 +83,6 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
   };
 
   context.subscriptions.push(
-    registerCatalogCommands({ context, store, tree, view, lists, tokens, refresh, updateViewState }),
-    registerMapCommands({ context, store }),
-    registerReadOnlyText(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('okcOpenData')) return;
       if (e.affectsConfiguration('okcOpenData.requestTimeoutSeconds') || e.affectsConfiguration('okcOpenData.maxConcurrentRequests')) http = makeHttp(version, output);
@@ -105,11 +99,44 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
     updateViewState();
     await refresh();
   })();
-  // The catalog as tools for chat and agents: LM tools, and the MCP server where VS Code has MCP.
-  context.subscriptions.push(registerLanguageModelTools(vscodeAssistantContext(store, tokens, firstLoad)));
-  const mcp = registerMcpServerProvider(context, tokens);
-  if (mcp) context.subscriptions.push(mcp);
+  registerFeaturesLater(context, output, { context, store, tree, view, lists, tokens, refresh, updateViewState, firstLoad });
   return { store, tree, firstLoad, refresh, timings: { loadStart, loadEnd, activateStart, activateEnd: performance.now() } };
+}
+
+/**
+ * Loads dist/features.js (commands, panels, tools) once activate() has returned. Until then
+ * each contributed command is a stand-in that loads it at once and runs the real command, so
+ * a command called right after activation (by VS Code, a test or another extension) behaves
+ * as before; panels to restore and tools are asked for only after activation has returned.
+ */
+function registerFeaturesLater(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, features: FeatureContext): void {
+  let loaded = false;
+  const standIns: vscode.Disposable[] = [];
+  const load = (): void => {
+    if (loaded) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { registerFeatures } = require(join(__dirname, 'features.js')) as typeof import('./features');
+    loaded = true;
+    for (const standIn of standIns.splice(0)) standIn.dispose();
+    context.subscriptions.push(registerFeatures(features));
+  };
+  const contributed = (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+  for (const { command } of contributed) {
+    standIns.push(
+      vscode.commands.registerCommand(command, (...args: unknown[]) => {
+        load();
+        return vscode.commands.executeCommand(command, ...args);
+      }),
+    );
+  }
+  context.subscriptions.push({ dispose: () => standIns.splice(0).forEach((d) => d.dispose()) });
+  setImmediate(() => {
+    try {
+      load();
+    } catch (error) {
+      output.error(`could not load the extension's commands (dist/features.js): ${(error as Error).message}`);
+    }
+  });
 }
 
 function makeHttp(version: string, output: vscode.LogOutputChannel): PortalHttp {

@@ -5,7 +5,7 @@
 // reads back as the same text (so ZIP `08123` and FIPS `01` stay text), and JSON values keep
 // the type the file gave them.
 
-import Papa from 'papaparse';
+import type Papa from 'papaparse';
 import type { DatasetQuery } from '../query/model';
 import { compareCaseless, rowTest } from '../query/localFilter';
 import { ownCell, setCell } from './cells';
@@ -96,7 +96,11 @@ export function parseTable(format: 'csv' | 'json', text: string, url: string): T
   let records: Record<string, unknown>[];
   if (format === 'csv') {
     if (/^\s*</.test(text.slice(0, 200))) throw new PortalError('malformed', 'The download answered with a web page instead of a CSV file.', { url });
-    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    // Required here rather than imported: this module is part of activation, which never
+    // parses a download, and papaparse's module (and Node's stream) would be loaded with it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const papa = require('papaparse') as typeof Papa;
+    const parsed = papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
     records = parsed.data;
   } else {
     let value: unknown;

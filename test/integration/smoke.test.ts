@@ -31,6 +31,19 @@ describe('extension smoke', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
+  it('registers no command it does not contribute, so each has a stand-in until the commands bundle has loaded', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    await extension.activate();
+    // Any command loads the commands bundle (through its stand-in if it has not loaded yet).
+    await vscode.commands.executeCommand('okcOpenData.clearTreeFilter');
+    const contributed = new Set((extension.packageJSON.contributes?.commands ?? []).map((c: { command: string }) => c.command));
+    // VS Code itself registers commands for the Catalog view (okcOpenData.catalog.focus, ...).
+    const own = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('okcOpenData.') && !id.startsWith('okcOpenData.catalog.'));
+    assert.ok(own.includes('okcOpenData.showOnMap') && own.includes('okcOpenData.previewDataset'));
+    assert.deepEqual(own.filter((id) => !contributed.has(id)), [], 'registered but not contributed: no stand-in calls them before the commands bundle loads');
+  });
+
   it('sees the workspace folder the harness opened', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
