@@ -46,6 +46,10 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Reuse a stored copy when the server answers 304 to If-None-Match / If-Modified-Since. */
   conditional?: boolean;
+  /** Longest body worth reading: a longer one fails (kind `rejected`) as soon as it passes
+   * this, the rest never downloaded. For background work that must stay cheap whatever a
+   * portal sends (the field index); unset, any size is read. */
+  maxBytes?: number;
 }
 
 export interface TextResponse {
@@ -218,8 +222,11 @@ export class PortalHttp {
     const timeoutMs = this.settings.timeoutMs ?? 30_000;
     const body = async (): Promise<Uint8Array> => {
       try {
-        return await readBytes(response, timeoutMs, bodyTimeout);
+        return await readBytes(response, timeoutMs, bodyTimeout, request.maxBytes);
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          throw new PortalError('rejected', `The portal's answer is larger than ${megabytes(error.limit)} MB, the most read for this.`, { url: redactUrl(url), status: response.status });
+        }
         if (bodyTimeout.signal.aborted && !request.signal?.aborted) {
           throw new PortalError('timeout', `The portal stopped sending data mid-answer (nothing for ${Math.round(timeoutMs / 1000)} s).`, { url: redactUrl(url), status: response.status });
         }
@@ -322,12 +329,30 @@ export function initialBodyCapacity(contentLength: string | null, contentEncodin
   return Math.min(encoded ? Math.max(64 * 1024, declared * 4) : declared, MAX_PREALLOCATED_BODY);
 }
 
+/** Thrown by readBytes when a body passes its `maxBytes`. */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`body over ${limit} bytes`);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
 /** The body's bytes, gathered into one array sized by Content-Length when the portal sends
  * it: arrayBuffer() copies every page twice more, and a million-row save is 500 pages.
- * `stall` is aborted (which stops the read) when no bytes came for `idleMs`. */
-async function readBytes(response: Response, idleMs: number, stall: AbortController): Promise<Uint8Array> {
+ * `stall` is aborted (which stops the read) when no bytes came for `idleMs`. Past `maxBytes`
+ * (declared or received) the read stops and the rest of the body is cancelled. */
+async function readBytes(response: Response, idleMs: number, stall: AbortController, maxBytes = Infinity): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
-  let buffer = new Uint8Array(initialBodyCapacity(response.headers.get('content-length'), response.headers.get('content-encoding')));
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  // A compressed body's length on the wire is already less than what it decodes to.
+  if (declared > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw new BodyTooLarge(maxBytes);
+  }
+  let buffer = new Uint8Array(Math.min(maxBytes, initialBodyCapacity(response.headers.get('content-length'), response.headers.get('content-encoding'))));
   let used = 0;
   const reader = response.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -345,11 +370,15 @@ async function readBytes(response: Response, idleMs: number, stall: AbortControl
       const { done, value } = await reader.read();
       if (stall.signal.aborted) throw new Error('stalled');
       if (done) break;
-    if (used + value.byteLength > buffer.length) {
-      const bigger = new Uint8Array(Math.max(buffer.length * 2, used + value.byteLength));
-      bigger.set(buffer.subarray(0, used));
-      buffer = bigger;
-    }
+      if (used + value.byteLength > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new BodyTooLarge(maxBytes);
+      }
+      if (used + value.byteLength > buffer.length) {
+        const bigger = new Uint8Array(Math.max(buffer.length * 2, used + value.byteLength));
+        bigger.set(buffer.subarray(0, used));
+        buffer = bigger;
+      }
       buffer.set(value, used);
       used += value.byteLength;
     }
