@@ -4,6 +4,7 @@
 
 import type { KyInstance } from 'ky';
 import { PortalError, classifyArcgisError, redactUrl } from './errors';
+import { OFF_THREAD_JSON_CHARS, parseJsonOffThread } from './jsonOffThread';
 
 // ky is loaded with the first request, not with this module: its import builds a Request,
 // which loads Node's fetch (undici), a cost a process that may never fetch (the MCP server
@@ -83,6 +84,8 @@ export const LONG_WAIT_MS = 5_000;
 const MAX_STORED_BODY = 8 * 1024 * 1024;
 const MAX_STORED_TOTAL = 64 * 1024 * 1024;
 const MAX_PREALLOCATED_BODY = 16 * 1024 * 1024;
+/** readBytes lets other work run after every this many bytes. */
+const YIELD_EVERY_BYTES = 1024 * 1024;
 
 /** A counting semaphore; one per host. */
 class Gate {
@@ -202,9 +205,19 @@ export class PortalHttp {
     return ms > max ? undefined : ms;
   }
 
-  /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. */
+  /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. A big body is
+   * parsed in a worker thread, so the host stays responsive meanwhile. */
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
-    return parseJsonResponse(await this.text(request), request.url, check);
+    const response = await this.text(request);
+    if (response.text.length < OFF_THREAD_JSON_CHARS) return parseJsonResponse(response, request.url, check);
+    const parsed = await parseJsonOffThread(response.text).then(
+      (value) => ({ value }),
+      () => undefined,
+    );
+    return parseJsonResponse(response, request.url, check, () => {
+      if (!parsed) throw new SyntaxError('not JSON');
+      return parsed.value;
+    });
   }
 
   /** Sends the request (ky retries what fails before the headers) and returns the response
@@ -286,7 +299,7 @@ export class PortalHttp {
 /** Validates a JSON answer: a web page (bot check or error page) is not data, an ArcGIS
  * error sent with HTTP 200 is an error, and `check` rejects a body of the wrong shape.
  * Shared by `PortalHttp.json` and callers that fetched the bytes themselves. */
-export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, check: (value: unknown) => T): T {
+export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, check: (value: unknown) => T, parse: (text: string) => unknown = JSON.parse): T {
   const url = redactUrl(rawUrl);
   // Only the start is needed to tell a web page from data; trimming a whole page of rows
   // would copy it.
@@ -299,7 +312,7 @@ export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, che
   }
   let value: unknown;
   try {
-    value = JSON.parse(response.text);
+    value = parse(response.text);
   } catch {
     throw new PortalError('malformed', `The portal sent a response that is not valid JSON (${response.text.length} bytes).`, { url, status: response.status });
   }
@@ -364,6 +377,7 @@ async function readBytes(response: Response, idleMs: number, stall: AbortControl
       void reader.cancel().catch(() => undefined);
     }, idleMs);
   };
+  let sinceYield = 0;
   try {
     for (;;) {
       arm();
@@ -381,6 +395,13 @@ async function readBytes(response: Response, idleMs: number, stall: AbortControl
       }
       buffer.set(value, used);
       used += value.byteLength;
+      // Chunks already received resolve each read at once: without a pause now and then, a
+      // 50 MB body is read in one task and the host does nothing else meanwhile.
+      sinceYield += value.byteLength;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   } finally {
     clearTimeout(timer);
