@@ -27,6 +27,11 @@ export interface PortalState {
 /** Field names by dataset key, filled in the background so search can match them. */
 export type FieldIndex = Map<string, string[]>;
 
+/** Longest layer description the background field index reads. Real layers' answers are
+ * tens of kilobytes and a 5,000-field layer's under 1 MB; a description of tens of megabytes
+ * would cost every session its download and a long parse on the extension host. */
+export const INDEX_MAX_SCHEMA_BYTES = 4 * 1024 * 1024;
+
 const CACHE_FORMAT = 'okc-open-data/catalog-cache';
 const CACHE_VERSION = 1;
 
@@ -182,10 +187,11 @@ export class CatalogStore {
         const portal = this.portal(dataset.portal);
         if (!portal) continue;
         try {
-          const schema = await portal.getSchema(dataset, signal);
+          const schema = await portal.getSchema(dataset, signal, { maxBytes: INDEX_MAX_SCHEMA_BYTES });
           this.fields.set(datasetKey(dataset), schema.fields.map((f) => f.name));
         } catch {
-          // A dataset whose schema cannot be read is still searchable by its metadata.
+          // A dataset whose schema cannot be read, or is too big to read in the background,
+          // is still searchable by its metadata.
         }
       }
     };

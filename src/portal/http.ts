@@ -4,6 +4,7 @@
 
 import type { KyInstance } from 'ky';
 import { PortalError, classifyArcgisError, redactUrl } from './errors';
+import { OFF_THREAD_JSON_CHARS, parseJsonOffThread } from './jsonOffThread';
 
 // ky is loaded with the first request, not with this module: its import builds a Request,
 // which loads Node's fetch (undici), a cost a process that may never fetch (the MCP server
@@ -46,6 +47,10 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Reuse a stored copy when the server answers 304 to If-None-Match / If-Modified-Since. */
   conditional?: boolean;
+  /** Longest body worth reading: a longer one fails (kind `rejected`) as soon as it passes
+   * this, the rest never downloaded. For background work that must stay cheap whatever a
+   * portal sends (the field index); unset, any size is read. */
+  maxBytes?: number;
 }
 
 export interface TextResponse {
@@ -79,6 +84,8 @@ export const LONG_WAIT_MS = 5_000;
 const MAX_STORED_BODY = 8 * 1024 * 1024;
 const MAX_STORED_TOTAL = 64 * 1024 * 1024;
 const MAX_PREALLOCATED_BODY = 16 * 1024 * 1024;
+/** readBytes lets other work run after every this many bytes. */
+const YIELD_EVERY_BYTES = 1024 * 1024;
 
 /** A counting semaphore; one per host. */
 class Gate {
@@ -198,9 +205,19 @@ export class PortalHttp {
     return ms > max ? undefined : ms;
   }
 
-  /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. */
+  /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. A big body is
+   * parsed in a worker thread, so the host stays responsive meanwhile. */
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
-    return parseJsonResponse(await this.text(request), request.url, check);
+    const response = await this.text(request);
+    if (response.text.length < OFF_THREAD_JSON_CHARS) return parseJsonResponse(response, request.url, check);
+    const parsed = await parseJsonOffThread(response.text).then(
+      (value) => ({ value }),
+      () => undefined,
+    );
+    return parseJsonResponse(response, request.url, check, () => {
+      if (!parsed) throw new SyntaxError('not JSON');
+      return parsed.value;
+    });
   }
 
   /** Sends the request (ky retries what fails before the headers) and returns the response
@@ -218,8 +235,11 @@ export class PortalHttp {
     const timeoutMs = this.settings.timeoutMs ?? 30_000;
     const body = async (): Promise<Uint8Array> => {
       try {
-        return await readBytes(response, timeoutMs, bodyTimeout);
+        return await readBytes(response, timeoutMs, bodyTimeout, request.maxBytes);
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          throw new PortalError('rejected', `The portal's answer is larger than ${megabytes(error.limit)} MB, the most read for this.`, { url: redactUrl(url), status: response.status });
+        }
         if (bodyTimeout.signal.aborted && !request.signal?.aborted) {
           throw new PortalError('timeout', `The portal stopped sending data mid-answer (nothing for ${Math.round(timeoutMs / 1000)} s).`, { url: redactUrl(url), status: response.status });
         }
@@ -279,7 +299,7 @@ export class PortalHttp {
 /** Validates a JSON answer: a web page (bot check or error page) is not data, an ArcGIS
  * error sent with HTTP 200 is an error, and `check` rejects a body of the wrong shape.
  * Shared by `PortalHttp.json` and callers that fetched the bytes themselves. */
-export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, check: (value: unknown) => T): T {
+export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, check: (value: unknown) => T, parse: (text: string) => unknown = JSON.parse): T {
   const url = redactUrl(rawUrl);
   // Only the start is needed to tell a web page from data; trimming a whole page of rows
   // would copy it.
@@ -292,7 +312,7 @@ export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, che
   }
   let value: unknown;
   try {
-    value = JSON.parse(response.text);
+    value = parse(response.text);
   } catch {
     throw new PortalError('malformed', `The portal sent a response that is not valid JSON (${response.text.length} bytes).`, { url, status: response.status });
   }
@@ -322,12 +342,30 @@ export function initialBodyCapacity(contentLength: string | null, contentEncodin
   return Math.min(encoded ? Math.max(64 * 1024, declared * 4) : declared, MAX_PREALLOCATED_BODY);
 }
 
+/** Thrown by readBytes when a body passes its `maxBytes`. */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`body over ${limit} bytes`);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
 /** The body's bytes, gathered into one array sized by Content-Length when the portal sends
  * it: arrayBuffer() copies every page twice more, and a million-row save is 500 pages.
- * `stall` is aborted (which stops the read) when no bytes came for `idleMs`. */
-async function readBytes(response: Response, idleMs: number, stall: AbortController): Promise<Uint8Array> {
+ * `stall` is aborted (which stops the read) when no bytes came for `idleMs`. Past `maxBytes`
+ * (declared or received) the read stops and the rest of the body is cancelled. */
+async function readBytes(response: Response, idleMs: number, stall: AbortController, maxBytes = Infinity): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
-  let buffer = new Uint8Array(initialBodyCapacity(response.headers.get('content-length'), response.headers.get('content-encoding')));
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  // A compressed body's length on the wire is already less than what it decodes to.
+  if (declared > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw new BodyTooLarge(maxBytes);
+  }
+  let buffer = new Uint8Array(Math.min(maxBytes, initialBodyCapacity(response.headers.get('content-length'), response.headers.get('content-encoding'))));
   let used = 0;
   const reader = response.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -339,19 +377,31 @@ async function readBytes(response: Response, idleMs: number, stall: AbortControl
       void reader.cancel().catch(() => undefined);
     }, idleMs);
   };
+  let sinceYield = 0;
   try {
     for (;;) {
       arm();
       const { done, value } = await reader.read();
       if (stall.signal.aborted) throw new Error('stalled');
       if (done) break;
-    if (used + value.byteLength > buffer.length) {
-      const bigger = new Uint8Array(Math.max(buffer.length * 2, used + value.byteLength));
-      bigger.set(buffer.subarray(0, used));
-      buffer = bigger;
-    }
+      if (used + value.byteLength > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new BodyTooLarge(maxBytes);
+      }
+      if (used + value.byteLength > buffer.length) {
+        const bigger = new Uint8Array(Math.max(buffer.length * 2, used + value.byteLength));
+        bigger.set(buffer.subarray(0, used));
+        buffer = bigger;
+      }
       buffer.set(value, used);
       used += value.byteLength;
+      // Chunks already received resolve each read at once: without a pause now and then, a
+      // 50 MB body is read in one task and the host does nothing else meanwhile.
+      sinceYield += value.byteLength;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   } finally {
     clearTimeout(timer);

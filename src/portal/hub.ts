@@ -33,6 +33,7 @@ import type {
   PortalConfig,
   QueryCapabilities,
   RawRowPage,
+  SchemaLimits,
   RowPage,
   StatisticsRequest,
   StatisticsSupport,
@@ -219,9 +220,15 @@ export class HubPortal implements Portal {
     };
   }
 
-  getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+  getSchema(dataset: DatasetSummary, signal?: AbortSignal, limits?: SchemaLimits): Promise<DatasetSchema> {
     if (!hasLayer(dataset)) return this.downloads.schema(dataset, signal);
-    return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
+    if (limits?.maxBytes === undefined) return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
+    // A bounded read is not shared while in flight: a panel opened meanwhile must not fail
+    // because the index would not read a big layer description.
+    return this.schemas.peek(dataset.id) ?? this.fetchSchema(dataset, signal, limits.maxBytes).then((schema) => {
+      this.schemas.offer(dataset.id, schema);
+      return schema;
+    });
   }
 
   forget(dataset: DatasetSummary): void {
@@ -230,12 +237,12 @@ export class HubPortal implements Portal {
     this.downloads.forget(dataset);
   }
 
-  private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+  private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal, maxBytes?: number): Promise<DatasetSchema> {
     const layerUrl = this.layerUrl(dataset);
     const params = new URLSearchParams({ f: 'json' });
     const countParams = new URLSearchParams({ f: 'json', where: '1=1', returnCountOnly: 'true' });
     const [layer, recordCount] = await Promise.all([
-      this.layerJson({ url: layerUrl, searchParams: params, signal, conditional: true }, (v) => {
+      this.layerJson({ url: layerUrl, searchParams: params, signal, conditional: true, maxBytes }, (v) => {
         const o = asObject(v, 'the layer description');
         asArray(o.fields, 'the layer\'s fields');
         return o;

@@ -10,7 +10,7 @@ import type { Credentials } from './hub';
 import type { PortalHttp } from './http';
 import { PromiseCache } from '../util/promiseCache';
 import { asArray, asObject, optionalString, type JsonObject } from './shape';
-import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeoJsonGeometry, Portal, PortalConfig, RowPage } from './types';
+import type { CellValue, DataRow, DatasetField, DatasetSchema, DatasetSummary, FieldKind, GeoJsonGeometry, Portal, PortalConfig, RowPage, SchemaLimits } from './types';
 
 /** Header the legacy portal reads an issued API key from. */
 export const LEGACY_TOKEN_HEADER = 'X-Api-Key';
@@ -77,8 +77,13 @@ export class LegacyPortal implements Portal {
     };
   }
 
-  getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
-    return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
+  getSchema(dataset: DatasetSummary, signal?: AbortSignal, limits?: SchemaLimits): Promise<DatasetSchema> {
+    if (limits?.maxBytes === undefined) return this.schemas.get(dataset.id, () => this.fetchSchema(dataset, signal));
+    // Not shared while in flight (see HubPortal.getSchema).
+    return this.schemas.peek(dataset.id) ?? this.fetchSchema(dataset, signal, limits.maxBytes).then((schema) => {
+      this.schemas.offer(dataset.id, schema);
+      return schema;
+    });
   }
 
   forget(dataset: DatasetSummary): void {
@@ -87,10 +92,10 @@ export class LegacyPortal implements Portal {
     for (const key of [...this.results.keys()]) if (key.startsWith(prefix + ',')) this.results.delete(key);
   }
 
-  private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema> {
+  private async fetchSchema(dataset: DatasetSummary, signal?: AbortSignal, maxBytes?: number): Promise<DatasetSchema> {
     const params = new URLSearchParams({ schemaOnly: 'true' });
     const fields = await this.http.json(
-      { url: legacyRecordsUrl(this.siteUrl, dataset.id), searchParams: params, headers: await this.headers(), signal, conditional: true },
+      { url: legacyRecordsUrl(this.siteUrl, dataset.id), searchParams: params, headers: await this.headers(), signal, conditional: true, maxBytes },
       (v) => asArray(asObject(v, 'the records answer').Fields, 'the Fields list').map((f) => legacyField(asObject(f, 'a field'))),
     );
     const oid = fields.find((f) => /^object_?id$/i.test(f.name));

@@ -163,13 +163,21 @@ export interface RawRowPage {
   parse(): RowPage;
 }
 
+/** Bounds on reading a schema for background work (the field index). A schema read within
+ * them is shared with every other caller; one that breaks them fails with a PortalError and
+ * leaves the next caller to read the schema unbounded. */
+export interface SchemaLimits {
+  /** Longest layer description (metadata answer) to read, in bytes. */
+  maxBytes?: number;
+}
+
 /** The contract both portal kinds fulfil. Every method may throw a `PortalError`. */
 export interface Portal {
   readonly config: PortalConfig;
   /** Fetch the whole catalog (following paging), newest first is not required. */
   listDatasets(signal?: AbortSignal): Promise<DatasetSummary[]>;
   /** The fields and service facts of one dataset. */
-  getSchema(dataset: DatasetSummary, signal?: AbortSignal): Promise<DatasetSchema>;
+  getSchema(dataset: DatasetSummary, signal?: AbortSignal, limits?: SchemaLimits): Promise<DatasetSchema>;
   /** Rows matching the query, `count` of them starting at `offset`. */
   queryPage(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage>;
   /** As `queryPage`, but the body is handed over unparsed. Resolves undefined, without a

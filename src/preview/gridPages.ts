@@ -123,3 +123,13 @@ function range(from: number, to: number): number[] {
 export function pageSizeFor(maxRecordCount: number | undefined, preferred = 200): number {
   return Math.max(1, Math.min(preferred, maxRecordCount && maxRecordCount > 0 ? maxRecordCount : preferred));
 }
+
+/** Most values one answer of the portal should hold: the host parses a page and builds its
+ * rows in one go, and a page of 200 rows of a 5,000-column layer (a million values) stalls
+ * the extension host for hundreds of milliseconds. */
+export const PAGE_CELLS = 25_000;
+
+/** `preferred` rows, or fewer when `columns` values a row would pass PAGE_CELLS (at least one). */
+export function rowsForWidth(columns: number, preferred: number): number {
+  return Math.max(1, Math.min(preferred, Math.floor(PAGE_CELLS / Math.max(1, columns))));
+}

@@ -17,7 +17,7 @@ import { gridLinks } from '../map/gridLink';
 import type { SpatialFilter } from '../query/model';
 import { FilterValueError, cleanQuery, sortRowsLocally, toFieldFilters, toSortKeys } from './gridCells';
 import { GridHost, gridLabels, type GridData, type GridHandle } from './gridHost';
-import { PageCache, pageSizeFor } from './gridPages';
+import { PageCache, pageSizeFor, rowsForWidth } from './gridPages';
 import { profileForGrid, profileLabels } from './profileView';
 import { registerCsvPreview } from './csvPreview';
 import { showDatasetGone, webviewOptions } from './webviewHost';
@@ -221,7 +221,7 @@ class RemoteGrid extends Disposable implements GridData {
       warnings.push(vscode.l10n.t('The legacy portal documents no filter parameters: these filters run here, over every record it returned.'));
     }
     this.cache?.clear();
-    const pageSize = pageSizeFor(this.schema.maxRecordCount);
+    const pageSize = pageSizeFor(this.schema.maxRecordCount, rowsForWidth(this.columns.length, 200));
     this.cache = new PageCache((first, count, signal) => this.fetch(portalQuery, first, count, signal), pageSize);
     this.localRows = localRows;
     this.total = localRows ? localRows.length : total;

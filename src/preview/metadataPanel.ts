@@ -12,6 +12,7 @@ import type { FieldView, MetadataAction, MetadataView } from '../protocol';
 import { EMPTY_QUERY } from '../query/model';
 import { profileKind } from '../stats/profile';
 import type { GridHandle } from './gridHost';
+import { rowsForWidth } from './gridPages';
 import { Disposable } from '../util/disposable';
 import { externalLink } from '../util/links';
 import { htmlToText, shortenHtml, showControls } from '../util/text';
@@ -181,7 +182,8 @@ export class MetadataPanels extends Disposable {
     }
     let rows: DataRow[] = [];
     try {
-      rows = (await portal.queryPage(dataset, EMPTY_QUERY, 0, Math.min(SAMPLE_ROWS, schema.maxRecordCount ?? SAMPLE_ROWS))).rows;
+      // Fewer rows for a wide layer: the sample note says how many.
+      rows = (await portal.queryPage(dataset, EMPTY_QUERY, 0, Math.min(rowsForWidth(schema.fields.length, SAMPLE_ROWS), schema.maxRecordCount ?? SAMPLE_ROWS))).rows;
     } catch {
       // Samples are a nicety; the field table stands without them.
     }

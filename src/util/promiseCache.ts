@@ -17,6 +17,16 @@ export class PromiseCache<K, V> {
     return entry;
   }
 
+  /** The promise shared for `key`, in flight or settled, without starting a load. */
+  peek(key: K): Promise<V> | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Shares `value` for `key` unless a promise is shared already. */
+  offer(key: K, value: V): void {
+    if (!this.entries.has(key)) this.entries.set(key, Promise.resolve(value));
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }

@@ -34,6 +34,7 @@ import {
   type TreeRow,
 } from './harness';
 import { expectNothingRan } from './injection';
+import { HOSTILE_WIDE_TITLE, WIDE_COLUMNS } from '../portal/data';
 import type { RequestLogEntry } from '../portal/server';
 import { expectTokenOnlyOnFeatureServer, tokenSent } from '../portal/tokenChecks';
 
@@ -491,6 +492,26 @@ describe('UI: catalog', function () {
       await closeEditors();
       await runCommand(commandTitle('okcOpenData.refreshCatalog'));
       await waitForHealthyCatalog();
+      await collapseGroup(HUB, 'Testing');
+    }
+  });
+
+  it('lists every field of a 5,000-column layer in the metadata panel once Show All is pressed', async () => {
+    const frame = await openFromTree(HUB, 'Testing', HOSTILE_WIDE_TITLE);
+    try {
+      const rows = frame.locator('.field-table tbody tr');
+      const showAll = frame.locator('#show-all-fields');
+      await showAll.waitFor({ timeout: 120_000 });
+      assert.match(await showAll.innerText(), /5,000/);
+      // The first rows come at once, the rest only on request.
+      const before = await rows.count();
+      assert.ok(before > 0 && before < WIDE_COLUMNS, `${before} field rows before Show All`);
+      await showAll.click();
+      await until(`all ${WIDE_COLUMNS} field rows`, async () => (await rows.count()) === WIDE_COLUMNS, 120_000);
+      assert.match(await rows.last().locator('td.field-name').innerText(), new RegExp(`^\\s*C${WIDE_COLUMNS - 1}\\b`));
+      await screenshot('catalog-metadata-wide-all-fields');
+    } finally {
+      await closeEditors();
       await collapseGroup(HUB, 'Testing');
     }
   });

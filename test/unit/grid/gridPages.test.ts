@@ -2,7 +2,7 @@
 // sharing between windows, a bounded LRU, and cancellation of pages nobody waits for.
 
 import assert from 'node:assert/strict';
-import { PageCache, pageSizeFor } from '../../../src/preview/gridPages';
+import { PAGE_CELLS, PageCache, pageSizeFor, rowsForWidth } from '../../../src/preview/gridPages';
 import type { GridCell } from '../../../src/protocol';
 
 function fakeRows(total: number) {
@@ -99,5 +99,14 @@ describe('grid page cache', () => {
     assert.equal(pageSizeFor(100), 100);
     assert.equal(pageSizeFor(undefined), 200);
     assert.equal(pageSizeFor(0), 200);
+  });
+
+  it('asks a wide layer for fewer rows a page, so no page passes PAGE_CELLS values', () => {
+    // A usual layer keeps its 200 rows; a 5,000-column one gets 5, one of 100,000 columns one.
+    assert.equal(rowsForWidth(40, 200), 200);
+    assert.equal(rowsForWidth(5000, 200), PAGE_CELLS / 5000);
+    assert.ok(rowsForWidth(5000, 200) * 5000 <= PAGE_CELLS);
+    assert.equal(rowsForWidth(100_000, 200), 1);
+    assert.equal(rowsForWidth(0, 200), 200);
   });
 });

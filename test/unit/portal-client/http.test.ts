@@ -364,4 +364,40 @@ describe('PortalHttp', () => {
     assert.equal(initialBodyCapacity(String(packed.length), 'gzip'), Math.max(64 * 1024, packed.length * 4));
     assert.equal(initialBodyCapacity('1234', 'identity'), 1234);
   });
+
+  it('stops reading a body past maxBytes, sized or chunked, and downloads no more of it', async function () {
+    // The socket buffers fill in a moment; the time is for a loaded machine.
+    this.timeout(20_000);
+    const total = 64 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let written = 0;
+    let closed: Promise<void> = Promise.resolve();
+    server = await serve((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/sized') res.setHeader('content-length', String(total));
+      written = 0;
+      closed = new Promise((resolve) => res.once('close', resolve));
+      // Written as fast as the client reads: what the server got out is what was downloaded.
+      const more = (): void => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    });
+    const http = new PortalHttp(fast);
+    for (const path of ['/sized', '/chunked']) {
+      const error = await rejectsWith(http.text({ url: `${server.url}${path}`, maxBytes: 1024 * 1024 }), 'rejected');
+      assert.match(error.message, /larger than 1 MB/);
+      await closed;
+      // Socket buffers on both sides hold a few MB at most; the whole body is 64 MB.
+      assert.ok(written < 16 * 1024 * 1024, `${path}: ${written} bytes written before the client let go`);
+    }
+    // Within the limit, the body is read as usual.
+    await server.close();
+    server = await serve((_req, res) => res.end('{"small":true}'));
+    assert.deepEqual(await http.json({ url: server.url, maxBytes: 1024 }, any), { small: true });
+  });
 });
