@@ -40,12 +40,37 @@ export async function run(): Promise<void> {
     // The first 20,000 of its 30,000 polygons, as a grid filter would give them.
     const lastPolygon = fake.catalog.byTitle('Vegetation Polygons')!.oidAt(POLYGONS - 1);
 
-    const firstDraw = async (dataset: unknown, options: unknown, accept: (p: { points: number; polygons: number }) => boolean): Promise<{ ms: number; map: MapHandle; heapMb?: number }> => {
+    // Where each first draw's time went (host and webview stages), medians beside the keys.
+    const stageRuns = new Map<string, number[]>();
+    const keepStages = (prefix: string, stages: Record<string, number>): void => {
+      for (const [name, ms] of Object.entries(stages)) {
+        const key = `${prefix}_${name.replace(/Ms$/, '')}_ms`;
+        stageRuns.set(key, [...(stageRuns.get(key) ?? []), ms]);
+      }
+    };
+    const firstDraw = async (dataset: unknown, options: unknown, accept: (p: { points: number; polygons: number }) => boolean): Promise<{ ms: number; map: MapHandle; heapMb?: number; stages: Record<string, number> }> => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const t0 = performance.now();
       const map = (await vscode.commands.executeCommand<MapHandle>('okcOpenData.showOnMap', dataset, options))!;
       const paint = await map.waitForPaint((p) => p.complete && accept(p), 180_000);
-      return { ms: paint.at - t0, map, heapMb: paint.heapMb };
+      return { ms: paint.at - t0, map, heapMb: paint.heapMb, stages: { host_open: map.stages.openMs, host_fetch: map.stages.fetchMs, host_pack: map.stages.packMs, webview_ingest: paint.stages?.ingestMs ?? NaN, webview_paint: paint.stages?.paintMs ?? NaN } };
+    };
+    /** With OKC_MAP_CPU_PROFILE=<dir>, one more first draw under the host's CPU profiler. */
+    const profiled = async (name: string, draw: () => Promise<unknown>): Promise<void> => {
+      const dir = process.env.OKC_MAP_CPU_PROFILE;
+      if (!dir) return;
+      const { Session } = await import('node:inspector/promises');
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      try {
+        await draw();
+      } finally {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+        session.disconnect();
+      }
     };
 
     await step('100,000 points: first draw, memory, pan', async () => {
@@ -53,10 +78,11 @@ export async function run(): Promise<void> {
       const heaps: number[] = [];
       const pans: number[] = [];
       for (let i = 0; i < RUNS + 1; i++) {
-        const { ms, map, heapMb } = await firstDraw(points, undefined, (p) => p.points === POINTS);
+        const { ms, map, heapMb, stages } = await firstDraw(points, undefined, (p) => p.points === POINTS);
         // The first run warms the webview bundle and the schema; it is not counted.
         if (i === 0) continue;
         draws.push(ms);
+        keepStages('map_points', stages);
         if (heapMb !== undefined) heaps.push(heapMb);
         map.pan(120, 6, 3);
         const panned = await map.waitForPaint((p) => p.panFrameMs !== undefined, 120_000);
@@ -65,16 +91,21 @@ export async function run(): Promise<void> {
       m.map_first_draw_ms = median(draws);
       if (heaps.length) m.map_mem_mb = median(heaps);
       m.map_pan_frame_ms = median(pans);
+      await profiled('map-points', () => firstDraw(points, undefined, (p) => p.points === POINTS));
     });
 
     await step('20,000 polygons: first draw', async () => {
       const draws: number[] = [];
       const options = { query: { filters: [{ field: 'OBJECTID', op: '<=', value: lastPolygon }], sort: [] } };
       for (let i = 0; i < RUNS + 1; i++) {
-        const { ms } = await firstDraw(vegetation, options, (p) => p.polygons === POLYGONS);
-        if (i > 0) draws.push(ms);
+        const { ms, stages } = await firstDraw(vegetation, options, (p) => p.polygons === POLYGONS);
+        if (i === 0) continue;
+        draws.push(ms);
+        keepStages('map_polygons', stages);
       }
       m.map_polygons_first_draw_ms = median(draws);
+      await profiled('map-polygons', () => firstDraw(vegetation, options, (p) => p.polygons === POLYGONS));
+      for (const [key, runs] of stageRuns) m[key] = median(runs);
     });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   } finally {

@@ -173,10 +173,18 @@ export interface ProfileView {
 
 // ---- map view (remote datasets, GeoJSON and CSV files) -----------------------------------------
 
-/** GeoJSON geometry as the map draws it (WGS84 lon/lat). */
-export interface MapGeometry {
-  type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
-  coordinates: unknown;
+/** Lines and polygons of a feature batch, packed flat (WGS84 lon/lat) so that postMessage
+ * carries them as binary. Shape i has parts `[partStart[i], partStart[i + 1])`; part j (a line,
+ * or a ring filled even-odd with the shape's other rings) has the pairs
+ * `[coordStart[j], coordStart[j + 1])` of `coords`. */
+export interface MapShapes {
+  /** Query position of each shape. */
+  rows: Int32Array;
+  /** 0 a line, 1 a polygon. */
+  kinds: Uint8Array;
+  partStart: Int32Array;
+  coordStart: Int32Array;
+  coords: Float64Array;
 }
 
 /** A field the map can colour by: categories for text, classes for numbers and dates. */
@@ -195,8 +203,9 @@ export interface MapView {
   total: number;
   /** `whole`: every feature, page by page; `inView`: only those in the visible extent (large datasets). */
   mode: 'whole' | 'inView';
-  /** Pages to ask for in `whole` mode. */
+  /** Pages to ask for in `whole` mode, of `pageRows` rows each (the last may hold fewer). */
   pages: number;
+  pageRows: number;
   /** `[xmin, ymin, xmax, ymax]` WGS84, to frame before features arrive. */
   extent?: [number, number, number, number];
   fields: MapField[];
@@ -219,13 +228,13 @@ export type MapPanelState =
   | { kind: 'remote'; portal: string; id: string; filters?: GridFilter[]; sort?: GridSortKey[] }
   | { kind: 'file'; uri: string; /** The CSV columns the points came from (asked once, kept). */ latLon?: { lat: string; lon: string } };
 
-/** One page of features: points packed flat, other shapes as GeoJSON, rows by query position. */
+/** One page of features in typed arrays, rows by query position. */
 export interface MapFeatureBatch {
   generation: number;
   /** Query position of each point, and its `[lon, lat]` pairs flat in `points`. */
-  pointRows: number[];
-  points: number[];
-  shapes: { row: number; geometry: MapGeometry }[];
+  pointRows: Int32Array;
+  points: Float64Array;
+  shapes: MapShapes;
   /** Rows in this page that have no geometry. */
   empty: number;
   /** Rows in this page. */
@@ -269,6 +278,11 @@ export interface MapPaintReport {
   classes?: { label: string; legendCount: number; drawn: number }[];
   /** Features each overlay layer drew, by overlay id. */
   overlays?: Record<string, number>;
+  /** Webview time spent on this generation's features so far, in ms (benchmarks break the first
+   * draw down with it): taking pages in (projection included) and painting the canvas. */
+  stages?: { ingestMs: number; paintMs: number };
+  /** `whole` mode: the pages drawn so far, in the order they arrived (a report follows each). */
+  pages?: number[];
 }
 
 /** What the webview drew: `texts` are the row data it holds, `shown` and `html` what the DOM

@@ -4,39 +4,128 @@
 // view asks of the portal. No `vscode` import.
 
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
-import type { MapFeatureBatch, MapGeometry } from '../protocol';
+import type { MapFeatureBatch, MapShapes } from '../protocol';
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
 
-/** One page of rows, the first at query position `first`, as a batch for the webview. */
+/** One page of rows, the first at query position `first`, as a batch for the webview: points
+ * and the coordinates of other shapes in typed arrays, which the webview's postMessage carries
+ * as binary instead of as JSON numbers. A MultiPoint is one point per position, same row. */
 export function packFeatures(rows: readonly DataRow[], first: number, colorField?: string): Omit<MapFeatureBatch, 'generation'> {
-  const pointRows: number[] = [];
-  const points: number[] = [];
-  const shapes: MapFeatureBatch['shapes'] = [];
   const values: Record<number, string | number | null> | undefined = colorField ? {} : undefined;
+  // First pass: what each row is and how much room it needs, so the arrays are made once.
+  let pointCount = 0;
+  let shapeCount = 0;
+  let partCount = 0;
+  let pairCount = 0;
+  const kinds = new Int8Array(rows.length).fill(-1);
+  const partsOf: [number, number][][][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const g = rows[i].geometry;
+    if (!g || !GEOMETRY_TYPES.has(g.type) || !Array.isArray(g.coordinates)) continue;
+    const c = g.coordinates as unknown[];
+    switch (g.type) {
+      case 'Point':
+        if (isPosition(c)) {
+          kinds[i] = POINT;
+          pointCount++;
+        }
+        break;
+      case 'MultiPoint': {
+        const n = c.filter(isPosition).length;
+        if (n) {
+          kinds[i] = POINT;
+          pointCount += n;
+        }
+        break;
+      }
+      default: {
+        const parts = shapeParts(g.type, c);
+        if (!parts.length) break;
+        partsOf[i] = parts;
+        kinds[i] = g.type === 'LineString' || g.type === 'MultiLineString' ? LINE : POLYGON;
+        shapeCount++;
+        partCount += parts.length;
+        for (const part of parts) pairCount += part.length;
+      }
+    }
+  }
+  const pointRows = new Int32Array(pointCount);
+  const points = new Float64Array(pointCount * 2);
+  const shapes: MapShapes = {
+    rows: new Int32Array(shapeCount),
+    kinds: new Uint8Array(shapeCount),
+    partStart: new Int32Array(shapeCount + 1),
+    coordStart: new Int32Array(partCount + 1),
+    coords: new Float64Array(pairCount * 2),
+  };
+  let p = 0;
+  let s = 0;
+  let part = 0;
+  let pair = 0;
   let empty = 0;
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     const row = first + i;
     if (values) {
       const v = r.attributes[colorField!] ?? null;
       values[row] = typeof v === 'boolean' ? String(v) : v;
     }
-    const g = r.geometry;
-    if (!g || !GEOMETRY_TYPES.has(g.type) || !Array.isArray(g.coordinates)) {
+    const kind = kinds[i];
+    if (kind < 0) {
       empty++;
-      return;
+      continue;
     }
-    if (g.type === 'Point') {
-      const [lon, lat] = g.coordinates as number[];
-      if (Number.isFinite(lon) && Number.isFinite(lat)) {
-        pointRows.push(row);
-        points.push(lon, lat);
-      } else empty++;
-      return;
+    const g = r.geometry!;
+    const c = g.coordinates as unknown[];
+    if (kind === POINT) {
+      for (const position of g.type === 'Point' ? [c] : c) {
+        if (!isPosition(position)) continue;
+        pointRows[p] = row;
+        points[2 * p] = position[0];
+        points[2 * p + 1] = position[1];
+        p++;
+      }
+      continue;
     }
-    shapes.push({ row, geometry: g as MapGeometry });
-  });
+    shapes.rows[s] = row;
+    shapes.kinds[s] = kind;
+    shapes.partStart[s] = part;
+    for (const positions of partsOf[i]) {
+      shapes.coordStart[part++] = pair;
+      for (const position of positions) {
+        shapes.coords[2 * pair] = position[0];
+        shapes.coords[2 * pair + 1] = position[1];
+        pair++;
+      }
+    }
+    s++;
+  }
+  shapes.partStart[s] = part;
+  shapes.coordStart[part] = pair;
   return { pointRows, points, shapes, empty, rows: rows.length, ...(values ? { values } : {}) };
+}
+
+/** Shape kinds as `MapShapes.kinds` holds them; a point row is marked apart while packing. */
+const LINE = 0;
+const POLYGON = 1;
+const POINT = 2;
+
+function isPosition(c: unknown): c is [number, number] {
+  return Array.isArray(c) && Number.isFinite(c[0]) && Number.isFinite(c[1]);
+}
+
+/** The lines of a (Multi)LineString or the rings of a (Multi)Polygon, each as its valid
+ * positions; parts with fewer than two are left out. */
+function shapeParts(type: string, c: unknown[]): [number, number][][] {
+  const lists = type === 'LineString' ? [c] : type === 'MultiLineString' || type === 'Polygon' ? c : type === 'MultiPolygon' ? c.flatMap((polygon) => (Array.isArray(polygon) ? polygon : [])) : [];
+  const parts: [number, number][][] = [];
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    const positions = list.filter(isPosition);
+    if (positions.length >= 2) parts.push(positions);
+  }
+  return parts;
 }
 
 export class GeoJsonFileError extends Error {}

@@ -15,8 +15,9 @@ import { h, icon } from './shared/dom';
 import { showRowDetail } from './shared/rowDetail';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
-/** Pages asked for at once: the host's HTTP layer limits what reaches one portal host. */
-const PAGES_IN_FLIGHT = 6;
+/** Pages asked for at once: each is several portal pages, which the host fetches together as
+ * far as its HTTP layer lets it; two keep it busy while one page crosses over. */
+const PAGES_IN_FLIGHT = 2;
 
 const app = document.getElementById('app')!;
 document.body.classList.add('map-page');
@@ -49,6 +50,10 @@ let classes: ColorClasses | undefined;
 let formatter = new CellFormatter('en', 'missing');
 let focus: { row: number; center: [number, number] } | undefined;
 let panFrameMs: number | undefined;
+/** Time this generation's pages took to take in, for the paint report's `stages`. */
+let ingestMs = 0;
+/** `whole` mode: the pages taken in so far, in arrival order (the paint report's `pages`). */
+const pagesIn: number[] = [];
 
 function show(next: MapView): void {
   const first = !view;
@@ -69,6 +74,9 @@ function show(next: MapView): void {
   empty = 0;
   complete = false;
   inViewMatching = undefined;
+  ingestMs = 0;
+  pagesIn.length = 0;
+  features.paintMs = 0;
   applyPalette();
   highlight.clearLayers();
   if (first && next.extent) fitExtent(next.extent);
@@ -110,6 +118,9 @@ async function loadWhole(v: MapView): Promise<void> {
       }
       if (batch.stale || view !== v) return;
       add(batch);
+      pagesIn.push(page);
+      // Each page is painted as it comes (only its new points); say what was drawn then.
+      reportPaint(false);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PAGES_IN_FLIGHT, Math.max(1, v.pages)) }, worker));
@@ -158,12 +169,14 @@ function colorOf(row: number): number {
 }
 
 function add(batch: MapFeatureBatch): void {
+  const started = performance.now();
   received += batch.rows;
   empty += batch.empty;
   if (batch.values) for (const [row, value] of Object.entries(batch.values)) values.set(Number(row), value);
   features.addPoints(batch.pointRows, batch.points, colorOf);
-  for (const s of batch.shapes) features.addShape(s.row, s.geometry, colorOf(s.row));
+  features.addShapes(batch.shapes, colorOf);
   renderLegend();
+  ingestMs += performance.now() - started;
 }
 
 /** All pages are in: colour classes from every value, then report what was drawn. */
@@ -181,7 +194,8 @@ function finish(): void {
   }
   applyPalette();
   renderLegend();
-  reportPaint();
+  // Without colour classes every page is already painted: no need to paint it all again.
+  reportPaint(!!view?.colorField);
 }
 
 function applyPalette(): void {
@@ -189,9 +203,12 @@ function applyPalette(): void {
 }
 
 let reportFrame = 0;
-/** After the next paint, tells the host what the feature layer drew (tests and benchmarks). */
-function reportPaint(): void {
-  if (reportFrame) return;
+/** After the next paint, tells the host what the feature layer drew (tests and benchmarks).
+ * A report still waiting is replaced: it would tell of a paint that is no longer the last.
+ * `repaint` forces a paint even if nothing changed; a page just added has scheduled one. */
+function reportPaint(repaint = true): void {
+  cancelAnimationFrame(reportFrame);
+  reportFrame = 0;
   features.onPaint = () => {
     features.onPaint = undefined;
     reportFrame = requestAnimationFrame(() => {
@@ -199,8 +216,8 @@ function reportPaint(): void {
       sendPaint();
     });
   };
-  // Force a paint even if nothing moved.
-  features.recolor(colorOf);
+  if (repaint) features.recolor(colorOf);
+  else features.requestPaint();
 }
 
 function sendPaint(): void {
@@ -230,7 +247,8 @@ function sendPaint(): void {
   for (const [id, layer] of overlays) overlayCounts[id] = layer.drawnTotal;
   void request('map/painted', {
     generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs,
-    bounds, zoom: map.getZoom(), inView, classes: drawnClasses, overlays: overlayCounts,
+    bounds, zoom: map.getZoom(), inView, classes: drawnClasses, overlays: overlayCounts, stages: { ingestMs, paintMs: features.paintMs },
+    ...(view.mode === 'whole' ? { pages: pagesIn.slice() } : {}),
   });
 }
 
@@ -310,7 +328,8 @@ async function toggleOverlay(id: string, on: boolean): Promise<void> {
     const layer = new FeatureLayer();
     layer.palette = [themeColor('--vscode-charts-foreground', '#cccccc')];
     layer.addPoints(batch.pointRows, batch.points, () => 0);
-    for (const s of batch.shapes) layer.addShape(s.row, s.geometry.type === 'Polygon' || s.geometry.type === 'MultiPolygon' ? { type: s.geometry.type === 'Polygon' ? 'MultiLineString' : 'MultiLineString', coordinates: s.geometry.type === 'Polygon' ? s.geometry.coordinates : (s.geometry.coordinates as unknown[][]).flat() } : s.geometry, 0);
+    // The city's outline over the data: rings as lines, nothing filled.
+    layer.addShapes(batch.shapes, () => 0, true);
     layer.onPaint = () => {
       layer.onPaint = undefined;
       requestAnimationFrame(() => sendPaint());

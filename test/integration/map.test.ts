@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OkcOpenDataApi } from '../../src/extension';
 import type { MapHandle } from '../../src/map/mapPanel';
+import type { MapPaintReport } from '../../src/protocol';
 import type { GeoJsonGeometry } from '../../src/portal/types';
 import type { GridHandle } from '../../src/preview/gridHost';
 import type { FakeDataset } from '../portal/data';
@@ -67,6 +68,44 @@ describe('Map view', function () {
       assert.equal(map.view?.total, ds.rowCount);
     });
   }
+
+  it('paints points page by page, each paint as many as the pages in so far hold', async () => {
+    const title = 'Storm Sewer Junctions';
+    const ds = fake.catalog.byTitle(title)!;
+    const all = geometries(ds);
+    // The map asks for pages of 4 portal pages (the HTTP layer's requests per host at once).
+    const pageRows = 4 * ds.maxRecordCount;
+    const pages = Math.ceil(ds.rowCount / pageRows);
+    assert.ok(pages >= 3, `${ds.rowCount} rows in pages of ${pageRows}`);
+    /** Points the map should hold once the pages `taken` are in (rows in object id order). */
+    const oracle = (taken: number[]): number => taken.reduce((n, page) => n + all.slice(page * pageRows, (page + 1) * pageRows).filter((g) => g !== null).length, 0);
+    // Each later page held back longer, so that every page arrives, and is painted, on its own.
+    const rules = [];
+    for (let page = 1; page < pages; page++) {
+      for (let at = page * pageRows; at < Math.min(ds.rowCount, (page + 1) * pageRows); at += ds.maxRecordCount) {
+        rules.push({ path: `${ds.layerPath}/query`, query: `(^|&)resultOffset=${at}(&|$)`, kind: 'latency' as const, ms: 1500 * page });
+      }
+    }
+    fake.faults.set(rules);
+    try {
+      const map = await showOnMap(title);
+      const reports: MapPaintReport[] = [];
+      const last = await map.waitForPaint((p) => {
+        if (p.generation === map.view?.generation && p.pages) reports.push(p);
+        return p.complete;
+      });
+      assert.equal(map.view?.pageRows, pageRows);
+      assert.deepEqual(last.pages, Array.from({ length: pages }, (_, i) => i), 'the pages came in order');
+      for (const r of reports) assert.equal(r.points, oracle(r.pages!), `after pages ${r.pages!.join(',')}: ${JSON.stringify(reports.map((x) => [x.pages, x.points]))}`);
+      const afterEach = [...new Set(reports.map((r) => r.pages!.length))];
+      assert.deepEqual(afterEach, Array.from({ length: pages }, (_, i) => i + 1), 'a paint after every page');
+      const grown = afterEach.map((n) => reports.find((r) => r.pages!.length === n)!.points);
+      assert.ok(grown.every((n, i) => i === 0 || n > grown[i - 1]), `drawn counts grow: ${grown.join(', ')}`);
+      assert.equal(last.points, all.filter((g) => g !== null).length);
+    } finally {
+      fake.faults.clear();
+    }
+  });
 
   it('gives a feature the same row detail as the grid, portal text as text', async () => {
     const map = await showOnMap(HOSTILE_TITLE);

@@ -5,6 +5,7 @@
 // that count, not the data sent.
 
 import * as L from 'leaflet';
+import type { MapShapes } from '../../protocol';
 
 const TILE = 256;
 const RAD = Math.PI / 180;
@@ -23,10 +24,8 @@ export type ShapeKind = 'line' | 'polygon';
 interface Shape {
   row: number;
   kind: ShapeKind;
-  /** Parts (lines or rings) as flat world-pixel [x, y, ...]; polygons' parts grouped per polygon. */
+  /** Parts (lines or rings, filled even-odd together) as flat world-pixel [x, y, ...]. */
   parts: Float64Array[];
-  /** For polygons: how many parts each polygon of a MultiPolygon has. */
-  polygons?: number[];
   bbox: [number, number, number, number];
   color: number;
 }
@@ -49,14 +48,17 @@ export class FeatureLayer extends L.Layer {
    * the grid's selection) and a map entry per point slowed the first draw of 100,000. */
   private readonly shapeByRow = new Map<number, Shape>();
   private colorsByIndex: string[] = ['#3794ff'];
-  /** False when the canvas holds anything other than points `[0, paintedPoints)` over every
-   * shape, drawn at the view of `paintedView`: the next paint then draws everything. */
+  /** False when the canvas holds anything other than shapes `[0, paintedShapes)` under points
+   * `[0, paintedPoints)`, drawn at the view of `paintedView`: the next paint then draws everything. */
   private upToDate = false;
   private paintedPoints = 0;
+  private paintedShapes = 0;
   private paintedView = '';
   pointRadius = 3;
   drawn: PaintCounts = { points: 0, lines: 0, polygons: 0 };
   onPaint: ((counts: PaintCounts) => void) | undefined;
+  /** Time spent painting since the owner last set it to 0 (benchmarks read it). */
+  paintMs = 0;
   private frame = 0;
 
   /** CSS colours by index; 0 is the default. */
@@ -65,8 +67,15 @@ export class FeatureLayer extends L.Layer {
   }
 
   set palette(colors: string[]) {
+    // The same colours again (every page's finish sets them) need no repaint of the canvas.
+    if (colors.length === this.colorsByIndex.length && colors.every((c, i) => c === this.colorsByIndex[i])) return;
     this.colorsByIndex = colors;
     this.upToDate = false;
+    this.schedule();
+  }
+
+  /** Paints at the next frame what changed (nothing, if nothing did), so `onPaint` runs. */
+  requestPaint(): void {
     this.schedule();
   }
 
@@ -105,7 +114,7 @@ export class FeatureLayer extends L.Layer {
     this.schedule();
   }
 
-  addPoints(rows: readonly number[], lonLat: readonly number[], color: (row: number) => number): void {
+  addPoints(rows: ArrayLike<number>, lonLat: ArrayLike<number>, color: (row: number) => number): void {
     const need = this.count + rows.length;
     if (need > this.rows.length) {
       let size = this.rows.length;
@@ -130,60 +139,36 @@ export class FeatureLayer extends L.Layer {
     this.schedule();
   }
 
-  addShape(row: number, geometry: { type: string; coordinates: unknown }, color: number): void {
-    const parts: Float64Array[] = [];
-    const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-    const toPart = (coords: number[][]): Float64Array => {
-      const out = new Float64Array(coords.length * 2);
-      coords.forEach(([lon, lat], i) => {
-        const x = worldX(lon);
-        const y = worldY(lat);
-        out[2 * i] = x;
-        out[2 * i + 1] = y;
-        if (x < bbox[0]) bbox[0] = x;
-        if (y < bbox[1]) bbox[1] = y;
-        if (x > bbox[2]) bbox[2] = x;
-        if (y > bbox[3]) bbox[3] = y;
-      });
-      return out;
-    };
-    const c = geometry.coordinates as never;
-    let kind: ShapeKind;
-    let polygons: number[] | undefined;
-    switch (geometry.type) {
-      case 'LineString':
-        kind = 'line';
-        parts.push(toPart(c));
-        break;
-      case 'MultiLineString':
-        kind = 'line';
-        for (const p of c as number[][][]) parts.push(toPart(p));
-        break;
-      case 'Polygon':
-        kind = 'polygon';
-        for (const ring of c as number[][][]) parts.push(toPart(ring));
-        polygons = [parts.length];
-        break;
-      case 'MultiPolygon':
-        kind = 'polygon';
-        polygons = [];
-        for (const polygon of c as number[][][][]) {
-          for (const ring of polygon) parts.push(toPart(ring));
-          polygons.push(polygon.length);
-        }
-        break;
-      case 'MultiPoint': {
-        const pts = c as number[][];
-        this.addPoints(pts.map(() => row), pts.flat(), () => color);
-        return;
-      }
-      default:
-        return;
+  /** Lines and polygons of a batch, projected once into one array the shapes' parts view.
+   * `outline` draws polygons as their rings' lines (an overlay over the data). */
+  addShapes(batch: MapShapes, color: (row: number) => number, outline = false): void {
+    const { rows, kinds, partStart, coordStart, coords } = batch;
+    if (!rows.length) return;
+    const world = new Float64Array(coords.length);
+    for (let i = 0; i < coords.length; i += 2) {
+      world[i] = worldX(coords[i]);
+      world[i + 1] = worldY(coords[i + 1]);
     }
-    const shape: Shape = { row, kind, parts, polygons, bbox, color };
-    this.shapes.push(shape);
-    this.shapeByRow.set(row, shape);
-    this.upToDate = false;
+    for (let s = 0; s < rows.length; s++) {
+      const parts: Float64Array[] = [];
+      const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let p = partStart[s]; p < partStart[s + 1]; p++) {
+        const part = world.subarray(2 * coordStart[p], 2 * coordStart[p + 1]);
+        for (let i = 0; i < part.length; i += 2) {
+          const x = part[i];
+          const y = part[i + 1];
+          if (x < bbox[0]) bbox[0] = x;
+          if (y < bbox[1]) bbox[1] = y;
+          if (x > bbox[2]) bbox[2] = x;
+          if (y > bbox[3]) bbox[3] = y;
+        }
+        parts.push(part);
+      }
+      const kind: ShapeKind = kinds[s] === 1 && !outline ? 'polygon' : 'line';
+      const shape: Shape = { row: rows[s], kind, parts, bbox, color: color(rows[s]) };
+      this.shapes.push(shape);
+      this.shapeByRow.set(shape.row, shape);
+    }
     this.schedule();
   }
 
@@ -286,6 +271,12 @@ export class FeatureLayer extends L.Layer {
    * kind. While pages of points arrive and the view stays, only the new points are drawn over
    * the canvas: a first draw of 100,000 points costs one pass instead of one per page. */
   private paint(): void {
+    const started = performance.now();
+    this.paintOnce();
+    this.paintMs += performance.now() - started;
+  }
+
+  private paintOnce(): void {
     const map = this._map;
     const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds; _container?: HTMLCanvasElement };
     const ctx = r._ctx;
@@ -294,11 +285,15 @@ export class FeatureLayer extends L.Layer {
     const scale = Math.pow(2, map.getZoom());
     const origin = map.getPixelOrigin();
     const viewKey = `${scale} ${origin.x} ${origin.y} ${b.min.x} ${b.min.y} ${b.max.x} ${b.max.y}`;
-    if (this.upToDate && viewKey === this.paintedView && this.paintedPoints <= this.count) {
+    // New shapes can go over the canvas only while no point is drawn yet: points stay on top.
+    const onlyAdded = this.upToDate && viewKey === this.paintedView && this.paintedPoints <= this.count && this.paintedShapes <= this.shapes.length && (this.paintedShapes === this.shapes.length || this.paintedPoints === 0);
+    if (onlyAdded) {
       const added: PaintCounts = { points: 0, lines: 0, polygons: 0 };
+      this.drawShapes(ctx, this.paintedShapes, scale, origin, b, added);
       this.drawPoints(ctx, this.paintedPoints, scale, origin, b, added);
+      this.paintedShapes = this.shapes.length;
       this.paintedPoints = this.count;
-      this.drawn = { ...this.drawn, points: this.drawn.points + added.points };
+      this.drawn = { points: this.drawn.points + added.points, lines: this.drawn.lines + added.lines, polygons: this.drawn.polygons + added.polygons };
       this.onPaint?.(this.drawn);
       return;
     }
@@ -306,20 +301,34 @@ export class FeatureLayer extends L.Layer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, r._container!.width, r._container!.height);
     ctx.restore();
-    const minX = (b.min.x + origin.x) / scale;
-    const minY = (b.min.y + origin.y) / scale;
-    const maxX = (b.max.x + origin.x) / scale;
-    const maxY = (b.max.y + origin.y) / scale;
+    const counts: PaintCounts = { points: 0, lines: 0, polygons: 0 };
+    this.drawShapes(ctx, 0, scale, origin, b, counts);
+    this.drawPoints(ctx, 0, scale, origin, b, counts);
+    this.upToDate = true;
+    this.paintedShapes = this.shapes.length;
+    this.paintedPoints = this.count;
+    this.paintedView = viewKey;
+    this.drawn = counts;
+    this.onPaint?.(counts);
+  }
+
+  /** Shapes from index `from` on, within the padded bounds: one canvas path per colour and
+   * kind, polygons (filled, translucent) under lines. */
+  private drawShapes(ctx: CanvasRenderingContext2D, from: number, scale: number, origin: L.Point, b: L.Bounds, counts: PaintCounts): void {
+    if (from >= this.shapes.length) return;
+    const minX = (b.min!.x + origin.x) / scale;
+    const minY = (b.min!.y + origin.y) / scale;
+    const maxX = (b.max!.x + origin.x) / scale;
+    const maxY = (b.max!.y + origin.y) / scale;
     const ox = -origin.x;
     const oy = -origin.y;
-    const counts: PaintCounts = { points: 0, lines: 0, polygons: 0 };
     const colors = this.palette.length;
-    // Polygons first (filled, translucent), then lines, then points on top.
     for (const kind of ['polygon', 'line'] as const) {
       for (let c = 0; c < colors; c++) {
         ctx.beginPath();
         let any = false;
-        for (const s of this.shapes) {
+        for (let k = from; k < this.shapes.length; k++) {
+          const s = this.shapes[k];
           if (s.kind !== kind || s.color !== c) continue;
           if (s.bbox[2] < minX || s.bbox[0] > maxX || s.bbox[3] < minY || s.bbox[1] > maxY) continue;
           any = true;
@@ -344,12 +353,6 @@ export class FeatureLayer extends L.Layer {
         ctx.stroke();
       }
     }
-    this.drawPoints(ctx, 0, scale, origin, b, counts);
-    this.upToDate = true;
-    this.paintedPoints = this.count;
-    this.paintedView = viewKey;
-    this.drawn = counts;
-    this.onPaint?.(counts);
   }
 
   /** Points from index `from` on, within the padded bounds, one canvas path per colour. */

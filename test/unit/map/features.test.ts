@@ -5,19 +5,28 @@ import assert from 'node:assert/strict';
 import { GeoJsonFileError, geoJsonRows, guessLatLon, latLonRows, packFeatures, rowsExtent } from '../../../src/map/features';
 
 describe('map features', () => {
-  it('packs points flat, keeps other shapes as GeoJSON and counts rows without geometry', () => {
+  it('packs points and shapes flat in typed arrays and counts rows without geometry', () => {
     const batch = packFeatures([
       { attributes: { k: 'a' }, geometry: { type: 'Point', coordinates: [-97.5, 35.4] } },
       { attributes: { k: 'b' }, geometry: null },
       { attributes: { k: null }, geometry: { type: 'LineString', coordinates: [[-97.5, 35.4], [-97.4, 35.5]] } },
       { attributes: { k: true }, geometry: { type: 'Point', coordinates: [Number.NaN, 35] } },
+      { attributes: { k: 'c' }, geometry: { type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.2, 0.2], [0.4, 0.2], [0.2, 0.4], [0.2, 0.2]]], [[[5, 5], [6, 5], [5, 6], [5, 5]]]] } },
+      { attributes: { k: 'd' }, geometry: { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] } },
     ], 100, 'k');
-    assert.deepEqual(batch.pointRows, [100]);
-    assert.deepEqual(batch.points, [-97.5, 35.4]);
-    assert.deepEqual(batch.shapes.map((s) => s.row), [102]);
+    assert.ok(batch.points instanceof Float64Array && batch.pointRows instanceof Int32Array && batch.shapes.coords instanceof Float64Array);
+    assert.deepEqual([...batch.pointRows], [100, 105, 105]);
+    assert.deepEqual([...batch.points], [-97.5, 35.4, 1, 2, 3, 4]);
+    assert.deepEqual([...batch.shapes.rows], [102, 104]);
+    assert.deepEqual([...batch.shapes.kinds], [0, 1]);
+    // The line has one part; the MultiPolygon three rings (two of its first polygon).
+    assert.deepEqual([...batch.shapes.partStart], [0, 1, 4]);
+    assert.deepEqual([...batch.shapes.coordStart], [0, 2, 6, 10, 14]);
+    assert.deepEqual([...batch.shapes.coords.subarray(2 * 10, 2 * 14)], [5, 5, 6, 5, 5, 6, 5, 5]);
+    assert.deepEqual([...batch.shapes.coords.subarray(0, 4)], [-97.5, 35.4, -97.4, 35.5]);
     assert.equal(batch.empty, 2);
-    assert.equal(batch.rows, 4);
-    assert.deepEqual(batch.values, { 100: 'a', 101: 'b', 102: null, 103: 'true' });
+    assert.equal(batch.rows, 6);
+    assert.deepEqual(batch.values, { 100: 'a', 101: 'b', 102: null, 103: 'true', 104: 'c', 105: 'd' });
   });
 
   it('reads a FeatureCollection, a Feature and a bare geometry, and refuses what is none', () => {
