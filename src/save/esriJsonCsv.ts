@@ -59,8 +59,6 @@ export class EsriJsonCsvConverter extends JsonPageScanner {
   private readonly parts = new Int32Array(7);
   private stamp = 0;
   private rowsWritten = 0;
-  private out = new Uint8Array(0);
-  private pos = 0;
 
   /** Undefined when these columns cannot take the fast path (repeated names). Names such as
    * `__proto__` or `constructor` are fine: keys are looked up in a Map, and the ordinary path
@@ -306,31 +304,6 @@ export class EsriJsonCsvConverter extends JsonPageScanner {
     this.ensure(24);
     writeIsoUtc(this.out, this.pos, p);
     this.pos += 24;
-  }
-
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.out.length) return;
-    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.pos + extra + 1024));
-    bigger.set(this.out.subarray(0, this.pos));
-    this.out = bigger;
-  }
-
-  private copy(input: Uint8Array, start: number, end: number): void {
-    const length = end - start;
-    this.ensure(length);
-    const out = this.out;
-    let pos = this.pos;
-    if (length < 48) {
-      for (let j = start; j < end; j++) out[pos++] = input[j];
-    } else {
-      out.set(input.subarray(start, end), pos);
-      pos += length;
-    }
-    this.pos = pos;
-  }
-
-  private bytes(chunk: Uint8Array): void {
-    this.copy(chunk, 0, chunk.length);
   }
 
   /** A cell function's text, UTF-8. Short ASCII (dates, numbers) is copied by hand: a

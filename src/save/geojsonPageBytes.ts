@@ -80,8 +80,6 @@ export class GeoJsonPageConverter extends JsonPageScanner {
   private stamp = 0;
   private rowsWritten = 0;
   private first = true;
-  private out = new Uint8Array(0);
-  private pos = 0;
   // The feature being read: where its geometry is (-1: none) and whether its bytes are
   // canonical, and where its coordinates are.
   private geometryStart = -1;
@@ -457,31 +455,6 @@ export class GeoJsonPageConverter extends JsonPageScanner {
     const yEnd = this.scanNumber(input, y);
     if (yEnd < 0 || !(this.flags & N_CANONICAL)) return WGS84_UNKNOWN;
     return beyond(input, x, xEnd, 180) || beyond(input, y, yEnd, 90) ? WGS84_OUTSIDE : WGS84_OK;
-  }
-
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.out.length) return;
-    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.pos + extra + 1024));
-    bigger.set(this.out.subarray(0, this.pos));
-    this.out = bigger;
-  }
-
-  private copy(input: Uint8Array, start: number, end: number): void {
-    const length = end - start;
-    this.ensure(length);
-    const out = this.out;
-    let pos = this.pos;
-    if (length < 48) {
-      for (let j = start; j < end; j++) out[pos++] = input[j];
-    } else {
-      out.set(input.subarray(start, end), pos);
-      pos += length;
-    }
-    this.pos = pos;
-  }
-
-  private bytes(chunk: Uint8Array): void {
-    this.copy(chunk, 0, chunk.length);
   }
 
   private text(value: string): void {

@@ -45,8 +45,12 @@ export const TRUE = ASCII('true');
 export const FALSE = ASCII('false');
 export const NULL = ASCII('null');
 
-/** The scans a fast path needs, and the page walk; a subclass reads the features array. */
+/** The scans a fast path needs, the page walk and the output buffer it writes to; a subclass
+ * reads the features array. */
 export abstract class JsonPageScanner {
+  /** The output, reused from page to page (see ConvertedPage's reuse contract), and its end. */
+  protected out = new Uint8Array(0);
+  protected pos = 0;
   /** What the last scanString / scanNumber found (F_* or N_CANONICAL). */
   protected flags = 0;
   protected readonly decoder = new TextDecoder();
@@ -57,6 +61,32 @@ export abstract class JsonPageScanner {
   protected readonly columnAt: number[] = [];
   /** How many member positions columnFor remembers. */
   protected keysRemembered = 0;
+
+  protected ensure(extra: number): void {
+    if (this.pos + extra <= this.out.length) return;
+    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.pos + extra + 1024));
+    bigger.set(this.out.subarray(0, this.pos));
+    this.out = bigger;
+  }
+
+  protected copy(input: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.ensure(length);
+    const out = this.out;
+    let pos = this.pos;
+    // A short run is copied by hand: a native call per value costs more than the loop.
+    if (length < 48) {
+      for (let j = start; j < end; j++) out[pos++] = input[j];
+    } else {
+      out.set(input.subarray(start, end), pos);
+      pos += length;
+    }
+    this.pos = pos;
+  }
+
+  protected bytes(chunk: Uint8Array): void {
+    this.copy(chunk, 0, chunk.length);
+  }
 
   /** Reads the `features` array opening at `i` (whatever the subclass writes for it); the
    * index after the array, or -1 when the page must take the ordinary path. */
