@@ -3,25 +3,17 @@
 
 import { statSync } from 'node:fs';
 import { searchDatasets } from '../src/catalog/search';
-import { CatalogStore, type CacheStorage } from '../src/catalog/store';
+import { CatalogStore } from '../src/catalog/store';
 import { PortalHttp } from '../src/portal/http';
 import { HubPortal } from '../src/portal/hub';
 import type { DatasetSummary } from '../src/portal/types';
 import { startFakePortal } from '../test/portal/server';
 import { median, medianMs, reportBench } from './common';
+import { MemoryStorage } from '../test/unit/catalog/memoryStorage';
 
 const RUNS = 9;
 const noToken = { token: async () => undefined };
 
-class MemoryStorage implements CacheStorage {
-  bytes?: Uint8Array;
-  async read(): Promise<Uint8Array | undefined> {
-    return this.bytes;
-  }
-  async write(data: Uint8Array): Promise<void> {
-    this.bytes = data;
-  }
-}
 
 /** What the tree needs first: datasets by portal and group. */
 function groupModel(datasets: DatasetSummary[]): Map<string, DatasetSummary[]> {

@@ -4,13 +4,14 @@
 // the layer's schema readable in full for its metadata panel.
 
 import * as assert from 'node:assert/strict';
-import { CatalogStore, datasetKey, INDEX_MAX_SCHEMA_BYTES, type CacheStorage } from '../../../src/catalog/store';
+import { CatalogStore, datasetKey, INDEX_MAX_SCHEMA_BYTES } from '../../../src/catalog/store';
 import { PortalError } from '../../../src/portal/errors';
 import { PortalHttp, type HttpRequest, type TextResponse } from '../../../src/portal/http';
 import { HubPortal } from '../../../src/portal/hub';
 import type { DatasetSummary } from '../../../src/portal/types';
 import { HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_WIDE_TITLE, LONG_DESCRIPTION_CHARS, WIDE_COLUMNS } from '../../portal/data';
 import { startFakePortal, type FakePortal } from '../../portal/server';
+import { MemoryStorage } from './memoryStorage';
 
 /** PortalHttp that records every answer it handed over (its length) or the failure's kind. */
 class RecordingHttp extends PortalHttp {
@@ -27,15 +28,6 @@ class RecordingHttp extends PortalHttp {
   }
 }
 
-class MemoryStorage implements CacheStorage {
-  bytes?: Uint8Array;
-  async read(): Promise<Uint8Array | undefined> {
-    return this.bytes;
-  }
-  async write(data: Uint8Array): Promise<void> {
-    this.bytes = data;
-  }
-}
 
 describe('field index against the fake portal\'s hostile sizes', function () {
   this.timeout(120_000);

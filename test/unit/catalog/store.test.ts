@@ -1,9 +1,10 @@
 // CatalogStore: cache first, refresh per portal, failures isolated, bad cache files discarded.
 
 import * as assert from 'node:assert/strict';
-import { CatalogStore, datasetKey, type CacheStorage } from '../../../src/catalog/store';
+import { CatalogStore, datasetKey } from '../../../src/catalog/store';
 import { PortalError } from '../../../src/portal/errors';
 import type { DatasetSummary, Portal, PortalConfig } from '../../../src/portal/types';
+import { MemoryStorage } from './memoryStorage';
 
 function dataset(portal: string, id: string, title = id): DatasetSummary {
   return { portal, id, title, description: '', groups: ['G'], keywords: [], downloads: [], geometry: 'point' };
@@ -21,15 +22,6 @@ function fakePortal(config: PortalConfig, list: () => Promise<DatasetSummary[]>)
   };
 }
 
-class MemoryStorage implements CacheStorage {
-  constructor(public bytes?: Uint8Array) {}
-  async read(): Promise<Uint8Array | undefined> {
-    return this.bytes;
-  }
-  async write(data: Uint8Array): Promise<void> {
-    this.bytes = data;
-  }
-}
 
 const hub: PortalConfig = { name: 'Hub', kind: 'hub', url: 'http://127.0.0.1:1' };
 const legacy: PortalConfig = { name: 'Legacy', kind: 'legacy', url: 'http://127.0.0.1:2' };
