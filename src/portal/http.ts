@@ -4,7 +4,7 @@
 
 import type { KyInstance } from 'ky';
 import { PortalError, classifyArcgisError, redactUrl } from './errors';
-import { OFF_THREAD_JSON_CHARS, parseJsonOffThread } from './jsonOffThread';
+import { OFF_THREAD_JSON_BYTES, parseJsonBytesOffThread } from './jsonOffThread';
 
 // ky is loaded with the first request, not with this module: its import builds a Request,
 // which loads Node's fetch (undici), a cost a process that may never fetch (the MCP server
@@ -81,6 +81,8 @@ interface StoredResponse {
 const RETRY_STATUS = [408, 500, 502, 503, 504];
 /** A Retry-After at least this long is said to the user while we wait. */
 export const LONG_WAIT_MS = 5_000;
+/** Bodies kept for revalidation: each at most this many bytes on the wire, all together at
+ * most MAX_STORED_TOTAL characters. */
 const MAX_STORED_BODY = 8 * 1024 * 1024;
 const MAX_STORED_TOTAL = 64 * 1024 * 1024;
 const MAX_PREALLOCATED_BODY = 16 * 1024 * 1024;
@@ -206,18 +208,20 @@ export class PortalHttp {
   }
 
   /** Fetch and parse JSON, then let `check` reject a body of the wrong shape. A big body is
-   * parsed in a worker thread, so the host stays responsive meanwhile. */
+   * decoded and parsed in a worker thread, so the host stays responsive meanwhile. */
   async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
-    const response = await this.text(request);
-    if (response.text.length < OFF_THREAD_JSON_CHARS) return parseJsonResponse(response, request.url, check);
-    const parsed = await parseJsonOffThread(response.text).then(
+    const response = await this.withBodyRetry(request, (url) => this.once(url, request, OFF_THREAD_JSON_BYTES));
+    if ('text' in response) return parseJsonResponse(response, request.url, check);
+    // Only the start is needed to tell a web page from data, and web pages are small.
+    const head = new TextDecoder().decode(response.bytes.subarray(0, 4096)).trimStart();
+    if (looksLikeHtml(response.contentType, head)) return parseJsonResponse(decodeBody(response), request.url, check);
+    const size = response.bytes.length;
+    const parsed = await parseJsonBytesOffThread(response.bytes).then(
       (value) => ({ value }),
       () => undefined,
     );
-    return parseJsonResponse(response, request.url, check, () => {
-      if (!parsed) throw new SyntaxError('not JSON');
-      return parsed.value;
-    });
+    if (!parsed) throw notJson(request.url, response.status, size);
+    return checkJsonValue(parsed.value, redactUrl(request.url), check);
   }
 
   /** Sends the request (ky retries what fails before the headers) and returns the response
@@ -257,7 +261,11 @@ export class PortalHttp {
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes };
   }
 
-  private async once(url: string, request: HttpRequest): Promise<TextResponse> {
+  /** One request, its body decoded to text; a body of `bytesFrom` bytes or more that is not
+   * kept for revalidation stays bytes instead, for a caller that decodes it elsewhere. */
+  private async once(url: string, request: HttpRequest): Promise<TextResponse>;
+  private async once(url: string, request: HttpRequest, bytesFrom: number): Promise<TextResponse | BytesResponse>;
+  private async once(url: string, request: HttpRequest, bytesFrom = Infinity): Promise<TextResponse | BytesResponse> {
     const headers: Record<string, string> = { ...request.headers };
     if (request.contentType) headers['content-type'] = request.contentType;
     const storeKey = request.conditional && (request.method ?? 'GET') === 'GET' ? redactUrl(url) : undefined;
@@ -269,22 +277,30 @@ export class PortalHttp {
       await response.body?.cancel().catch(() => undefined);
       return { status: 304, contentType: stored.contentType, text: stored.text, notModified: true };
     }
-    // Decoded as response.text() would (UTF-8, a leading BOM dropped).
-    const text = new TextDecoder().decode(await body());
+    const bytes = await body();
     const contentType = response.headers.get('content-type') ?? '';
-    if (storeKey) this.remember(storeKey, response, contentType, text);
+    if (bytes.length >= bytesFrom && (!storeKey || bytes.length > MAX_STORED_BODY)) {
+      if (storeKey) this.forget(storeKey);
+      return { status: response.status, contentType, bytes };
+    }
+    // Decoded as response.text() would (UTF-8, a leading BOM dropped).
+    const text = new TextDecoder().decode(bytes);
+    if (storeKey) this.remember(storeKey, response, contentType, text, bytes.length);
     return { status: response.status, contentType, text, notModified: false };
   }
 
-  private remember(key: string, response: Response, contentType: string, text: string): void {
+  private forget(key: string): void {
+    const previous = this.stored.get(key);
+    if (!previous) return;
+    this.storedBytes -= previous.text.length;
+    this.stored.delete(key);
+  }
+
+  private remember(key: string, response: Response, contentType: string, text: string, size: number): void {
     const etag = response.headers.get('etag') ?? undefined;
     const lastModified = response.headers.get('last-modified') ?? undefined;
-    const previous = this.stored.get(key);
-    if (previous) {
-      this.storedBytes -= previous.text.length;
-      this.stored.delete(key);
-    }
-    if ((!etag && !lastModified) || text.length > MAX_STORED_BODY) return;
+    this.forget(key);
+    if ((!etag && !lastModified) || size > MAX_STORED_BODY) return;
     this.stored.set(key, { etag, lastModified, contentType, text });
     this.storedBytes += text.length;
     // Maps iterate in insertion order, so the first keys are the least recently stored.
@@ -314,8 +330,17 @@ export function parseJsonResponse<T>(response: TextResponse, rawUrl: string, che
   try {
     value = parse(response.text);
   } catch {
-    throw new PortalError('malformed', `The portal sent a response that is not valid JSON (${response.text.length} bytes).`, { url, status: response.status });
+    throw notJson(url, response.status, response.text.length);
   }
+  return checkJsonValue(value, url, check);
+}
+
+function notJson(url: string, status: number, size: number): PortalError {
+  return new PortalError('malformed', `The portal sent a response that is not valid JSON (${size} bytes).`, { url: redactUrl(url), status });
+}
+
+/** An ArcGIS error sent with HTTP 200 is an error, and `check` rejects a value of the wrong shape. */
+function checkJsonValue<T>(value: unknown, url: string, check: (value: unknown) => T): T {
   throwIfArcgisError(value, url);
   try {
     return check(value);
