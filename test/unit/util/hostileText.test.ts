@@ -33,6 +33,8 @@ describe('util/text shortenHtml (descriptions too long to send whole)', () => {
     assert.deepEqual(shortenHtml('<p>abcdef</p><p>tail</p>', 15), { html: '<p>abcdef</p>', shortened: true });
     assert.deepEqual(shortenHtml('ab🚒cd', 3), { html: 'ab', shortened: true });
     assert.deepEqual(shortenHtml('a > b then more text', 5), { html: 'a > b', shortened: true });
+    // A text that ends inside a tag, with no '>' anywhere after the cut.
+    assert.deepEqual(shortenHtml('<p>abc<a href="https://example.invalid/', 12), { html: '<p>abc', shortened: true });
   });
 });
 
