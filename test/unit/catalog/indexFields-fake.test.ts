@@ -6,21 +6,26 @@
 import * as assert from 'node:assert/strict';
 import { CatalogStore, datasetKey, INDEX_MAX_SCHEMA_BYTES } from '../../../src/catalog/store';
 import { PortalError } from '../../../src/portal/errors';
-import { PortalHttp, type HttpRequest, type TextResponse } from '../../../src/portal/http';
+import { PortalHttp, type HttpRequest } from '../../../src/portal/http';
 import { HubPortal } from '../../../src/portal/hub';
 import type { DatasetSummary } from '../../../src/portal/types';
 import { HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_WIDE_TITLE, LONG_DESCRIPTION_CHARS, WIDE_COLUMNS } from '../../portal/data';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 import { MemoryStorage } from './memoryStorage';
 
-/** PortalHttp that records every answer it handed over (its length) or the failure's kind. */
+/** PortalHttp that records every JSON answer it handed over (its length as JSON) or the
+ * failure's kind. */
 class RecordingHttp extends PortalHttp {
   readonly answers: { url: string; maxBytes?: number; chars?: number; failed?: string }[] = [];
-  override async text(request: HttpRequest): Promise<TextResponse> {
+  override async json<T>(request: HttpRequest, check: (value: unknown) => T): Promise<T> {
+    let chars: number | undefined;
     try {
-      const response = await super.text(request);
-      this.answers.push({ url: request.url, maxBytes: request.maxBytes, chars: response.text.length });
-      return response;
+      const value = await super.json(request, (v) => {
+        chars = JSON.stringify(v).length;
+        return check(v);
+      });
+      this.answers.push({ url: request.url, maxBytes: request.maxBytes, chars });
+      return value;
     } catch (error) {
       this.answers.push({ url: request.url, maxBytes: request.maxBytes, failed: error instanceof PortalError ? error.kind : String(error) });
       throw error;
