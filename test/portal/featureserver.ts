@@ -28,6 +28,13 @@ export function arcgisError(code: number, message: string, details: string[] = [
 
 export const INVALID_QUERY = 'Cannot perform query. Invalid query parameters.';
 
+/** Page caps a current layer writes beside `maxRecordCount` (featureserver-layer.json): the
+ * `/query` `resultType=standard` and `resultType=tile` take these in its place. */
+export const STANDARD_MAX_RECORD_COUNT = 32000;
+export const TILE_MAX_RECORD_COUNT = 8000;
+/** The largest `maxRecordCountFactor` a query may ask (ArcGIS's; the JS API asks no more). */
+export const MAX_RECORD_COUNT_FACTOR = 5;
+
 /** The token of an `X-Esri-Authorization: Bearer` header (web-tier auth) or the standard
  * `Authorization` one, which ArcGIS Online and Enterprise read in place of the `token`
  * parameter. The 10.x profile predates them and ignores both, as those servers do. */
@@ -172,7 +179,7 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
       ...statisticsCapabilities(ds).advanced, supportsOrderBy: true,
       supportsAdvancedQueryRelated: true, supportsQueryWithResultType: true, supportsReturningGeometryCentroid: false,
       supportsSqlExpression: true, supportsOutFieldSQLExpression: true, supportsTopFeaturesQuery: false,
-      supportsQueryWithDatumTransformation: true, supportsQueryWithCacheHint: true,
+      supportsQueryWithDatumTransformation: true, supportsQueryWithCacheHint: true, supportsMaxRecordCountFactor: true,
     },
     useStandardizedQueries: true,
     ...(ds.geometryType
@@ -195,9 +202,9 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     types: [],
     templates: [],
     maxRecordCount: ds.maxRecordCount,
-    standardMaxRecordCount: 32000,
-    standardMaxRecordCountNoGeometry: 32000,
-    tileMaxRecordCount: 8000,
+    standardMaxRecordCount: STANDARD_MAX_RECORD_COUNT,
+    standardMaxRecordCountNoGeometry: STANDARD_MAX_RECORD_COUNT,
+    tileMaxRecordCount: TILE_MAX_RECORD_COUNT,
     maxRecordCountFactor: 1,
     supportedQueryFormats: 'JSON, geoJSON, PBF',
     supportedExportFormats: '',
@@ -497,6 +504,26 @@ export function parseCount(v: string | null, what: string): number | undefined {
   return n;
 }
 
+/**
+ * The most features one answer holds: `resultType` picks the layer's cap (`none` its
+ * maxRecordCount, `standard` standardMaxRecordCount, `tile` tileMaxRecordCount) and
+ * `maxRecordCountFactor` (1 to 5) multiplies it, as a current ArcGIS server pages them with
+ * resultOffset. A 10.x layer knows neither parameter and keeps maxRecordCount.
+ */
+function pageCap(ds: FakeDataset, params: URLSearchParams): number {
+  const resultType = (params.get('resultType') ?? '').trim().toLowerCase();
+  let cap: number;
+  if (resultType === '' || resultType === 'none') cap = ds.maxRecordCount;
+  else if (resultType === 'standard') cap = STANDARD_MAX_RECORD_COUNT;
+  else if (resultType === 'tile') cap = TILE_MAX_RECORD_COUNT;
+  else throw new QueryError(INVALID_QUERY, ["'resultType' parameter is invalid"]);
+  const factorText = params.get('maxRecordCountFactor');
+  if (factorText === null || factorText.trim() === '') return cap;
+  const factor = Number(factorText);
+  if (!Number.isInteger(factor) || factor < 1 || factor > MAX_RECORD_COUNT_FACTOR) throw new QueryError(INVALID_QUERY, ["'maxRecordCountFactor' parameter is invalid"]);
+  return cap * factor;
+}
+
 export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedResponse {
   const f = (params.get('f') ?? 'html').toLowerCase();
   const old = ds.serverProfile === 'old';
@@ -538,7 +565,8 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     return json(geojson ? { type: 'FeatureCollection', features: [], properties: { objectIdFieldName: ds.objectIdField, objectIds: ids } }
       : { objectIdFieldName: ds.objectIdField, objectIds: ids });
   }
-  const pageSize = Math.min(requested && requested > 0 ? requested : ds.maxRecordCount, ds.maxRecordCount);
+  const cap = old ? ds.maxRecordCount : pageCap(ds, params);
+  const pageSize = Math.min(requested && requested > 0 ? requested : cap, cap);
   const end = Math.min(selection.total, offset + pageSize);
   const exceeded = end < selection.total;
   const rows: { attributes: Record<string, FakeValue>; geometry: GeoJsonGeometry | null; oid: number }[] = [];

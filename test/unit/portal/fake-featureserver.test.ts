@@ -70,6 +70,31 @@ describe('fake portal FeatureServer', () => {
     assert.ok(!('exceededTransferLimit' in exact));
   });
 
+  it('pages past maxRecordCount only as resultType and maxRecordCountFactor allow, and refuses other values', async () => {
+    const layer = await getJson(portal, `${big.layerPath}?f=json`);
+    assert.equal(layer.advancedQueryCapabilities.supportsQueryWithResultType, true);
+    assert.equal(layer.advancedQueryCapabilities.supportsMaxRecordCountFactor, true);
+    const rows = async (params: Record<string, string | number>) => {
+      const page = await q(big, { where: '1=1', outFields: 'OBJECTID', returnGeometry: false, f: 'json', resultRecordCount: 50_000, ...params });
+      return { count: page.features.length, more: page.exceededTransferLimit === true, first: page.features[0]?.attributes.OBJECTID };
+    };
+    assert.deepEqual(await rows({}), { count: layer.maxRecordCount, more: true, first: big.oidAt(0) });
+    assert.equal((await rows({ resultType: 'none' })).count, layer.maxRecordCount);
+    assert.equal((await rows({ resultType: 'standard' })).count, layer.standardMaxRecordCount);
+    assert.equal((await rows({ resultType: 'tile' })).count, layer.tileMaxRecordCount);
+    assert.equal((await rows({ maxRecordCountFactor: 5 })).count, 5 * layer.maxRecordCount);
+    assert.equal((await rows({ resultType: 'tile', maxRecordCountFactor: 2 })).count, 2 * layer.tileMaxRecordCount);
+    // With resultOffset, as the JS API pages a layer: the next rows in order, no fewer than asked.
+    const at = 12_345;
+    assert.deepEqual(await rows({ maxRecordCountFactor: 3, resultOffset: at, resultRecordCount: 6000 }), { count: 6000, more: true, first: big.oidAt(at) });
+    for (const bad of [{ resultType: 'big' }, { maxRecordCountFactor: 6 }, { maxRecordCountFactor: 0 }, { maxRecordCountFactor: 1.5 }]) {
+      const error = await q(big, { where: '1=1', f: 'json', ...bad });
+      assert.equal(error.error?.code, 400, JSON.stringify(bad));
+      assert.equal(error.error.message, 'Cannot perform query. Invalid query parameters.');
+      assert.match(error.error.details[0], new RegExp(`'${Object.keys(bad)[0]}' parameter is invalid`));
+    }
+  });
+
   it('counts, lists ids, and filters with where', async () => {
     assert.deepEqual(await q(parks, { where: '1=1', returnCountOnly: true, f: 'json' }), { count: parks.rowCount });
     const ids = await q(parks, { where: '1=1', returnIdsOnly: true, f: 'json' });
