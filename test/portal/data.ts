@@ -83,6 +83,11 @@ export interface FakeDataset {
    * Enterprise's HTTP 200 `{"error":{"code":500,"message":"Syntax error [].",...}}`, any
    * `orderByFields` other than the object id gets 400 "Unable to complete operation.". */
   refuses?: { where?: boolean; orderBy?: boolean };
+  /** When set, a current layer that serves no page past maxRecordCount, as the hosted 10.3 and
+   * 10.81 MapServer samples: its description has no `supportsQueryWithResultType`,
+   * `supportsMaxRecordCountFactor`, `standardMaxRecordCount` or `tileMaxRecordCount`, and its
+   * `/query` ignores `resultType` and `maxRecordCountFactor`. */
+  noLargePages?: boolean;
   /** When set, the legacy Records API requires header `X-Api-Key: <this>` (else 401). */
   legacyApiKey?: string;
   /** How its FeatureServer behaves: `current` (11.x: geoJSON, pagination) or `old` (10.x, see

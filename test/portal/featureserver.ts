@@ -213,6 +213,11 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     capabilities: 'Query',
   };
   if (out.geometryField === undefined) delete out.geometryField;
+  if (ds.noLargePages) {
+    for (const key of ['standardMaxRecordCount', 'standardMaxRecordCountNoGeometry', 'tileMaxRecordCount', 'maxRecordCountFactor']) delete out[key];
+    const advanced = out.advancedQueryCapabilities as Record<string, unknown>;
+    out.advancedQueryCapabilities = Object.fromEntries(Object.entries(advanced).filter(([k]) => k !== 'supportsQueryWithResultType' && k !== 'supportsMaxRecordCountFactor'));
+  }
   return out;
 }
 
@@ -565,7 +570,7 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     return json(geojson ? { type: 'FeatureCollection', features: [], properties: { objectIdFieldName: ds.objectIdField, objectIds: ids } }
       : { objectIdFieldName: ds.objectIdField, objectIds: ids });
   }
-  const cap = old ? ds.maxRecordCount : pageCap(ds, params);
+  const cap = old || ds.noLargePages ? ds.maxRecordCount : pageCap(ds, params);
   const pageSize = Math.min(requested && requested > 0 ? requested : cap, cap);
   const end = Math.min(selection.total, offset + pageSize);
   const exceeded = end < selection.total;

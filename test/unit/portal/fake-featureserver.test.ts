@@ -87,7 +87,17 @@ describe('fake portal FeatureServer', () => {
     // With resultOffset, as the JS API pages a layer: the next rows in order, no fewer than asked.
     const at = 12_345;
     assert.deepEqual(await rows({ maxRecordCountFactor: 3, resultOffset: at, resultRecordCount: 6000 }), { count: 6000, more: true, first: big.oidAt(at) });
-    for (const bad of [{ resultType: 'big' }, { maxRecordCountFactor: 6 }, { maxRecordCountFactor: 0 }, { maxRecordCountFactor: 1.5 }]) {
+    // A layer that does not say it serves them ignores both.
+    big.noLargePages = true;
+    try {
+      const plain = await getJson(portal, `${big.layerPath}?f=json`);
+      for (const key of ['standardMaxRecordCount', 'tileMaxRecordCount', 'maxRecordCountFactor']) assert.ok(!(key in plain), key);
+      assert.ok(!('supportsMaxRecordCountFactor' in plain.advancedQueryCapabilities) && !('supportsQueryWithResultType' in plain.advancedQueryCapabilities));
+      assert.equal((await rows({ resultType: 'standard', maxRecordCountFactor: 5 })).count, layer.maxRecordCount);
+    } finally {
+      big.noLargePages = undefined;
+    }
+    for (const bad of [{ resultType: 'big' } as Record<string, string | number>, { maxRecordCountFactor: 6 }, { maxRecordCountFactor: 0 }, { maxRecordCountFactor: 1.5 }]) {
       const error = await q(big, { where: '1=1', f: 'json', ...bad });
       assert.equal(error.error?.code, 400, JSON.stringify(bad));
       assert.equal(error.error.message, 'Cannot perform query. Invalid query parameters.');
