@@ -11,6 +11,7 @@ import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/t
 import { DETAIL_CHARS, cutCell, toFieldFilters, toSortKeys } from '../preview/gridCells';
 import { WebviewHost } from '../preview/webviewHost';
 import type { GridColumn, GridRowDetail, MapFeatureBatch, MapField, MapPaintReport, MapSpatial, MapSpatialAction, MapView } from '../protocol';
+import { largestPage } from '../query/compile';
 import type { DatasetQuery } from '../query/model';
 import { Disposable } from '../util/disposable';
 import { generalizeOffset, packFeatures, rowsExtent } from './features';
@@ -22,10 +23,11 @@ export const MAP_VIEW_TYPE = 'okcOpenData.map';
 export const WHOLE_LIMIT = 100_000;
 /** Most features drawn in view for a larger dataset. */
 const IN_VIEW_LIMIT = 20_000;
-/** Portal pages fetched together for one page the webview asks for: as many as the HTTP layer
- * runs at once per host, so that 100,000 points cross to the webview in 13 messages, not 50
- * (each crossing is a round trip through the workbench). */
-const PORTAL_PAGES_PER_PAGE = 4;
+/** Portal pages fetched at once ahead of the webview's asking: as many as the HTTP layer runs
+ * per host. The fetches start with the count, not when the webview asks, so no round trip
+ * through the workbench ever leaves the portal idle; each page crosses over as soon as it is
+ * packed, and the webview paints it. */
+const PAGES_AHEAD = 4;
 
 /** What a map reads its features from: a portal query or rows already in memory (a file). */
 interface MapSource {
@@ -129,7 +131,8 @@ class MapPanel extends Disposable implements MapHandle {
   private paints: (MapPaintReport & { at: number })[] = [];
   private waiters: { accept(p: MapPaintReport & { at: number }): boolean; resolve(p: MapPaintReport & { at: number }): void }[] = [];
   private inViewRequest: AbortController | undefined;
-  private readonly pages = new AbortController();
+  /** The current generation's pages: fetched ahead in order, each taken once by the webview. */
+  private ahead: { generation: number; batches: (Promise<MapFeatureBatch> | undefined)[]; abort: AbortController } | undefined;
   stages = { openMs: 0, fetchMs: 0, packMs: 0 };
 
   constructor(
@@ -153,7 +156,7 @@ class MapPanel extends Disposable implements MapHandle {
         'map/painted': (p) => this.painted(p),
       }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [] }),
     );
-    this.register({ dispose: () => this.pages.abort() });
+    this.register({ dispose: () => this.ahead?.abort.abort() });
     this.register({ dispose: () => this.inViewRequest?.abort() });
     if (source.dataset) {
       const key = source.key;
@@ -177,6 +180,8 @@ class MapPanel extends Disposable implements MapHandle {
   async load(query: LinkedQuery): Promise<void> {
     this.query = query;
     const generation = ++this.generation;
+    this.ahead?.abort.abort();
+    this.ahead = undefined;
     const stages = (this.stages = { openMs: 0, fetchMs: 0, packMs: 0 });
     const openedAt = performance.now();
     let opened: Awaited<ReturnType<MapSource['open']>>;
@@ -198,8 +203,8 @@ class MapPanel extends Disposable implements MapHandle {
       title: this.source.title,
       total: opened.total,
       mode,
-      pages: Math.ceil(opened.total / (this.pageSize * PORTAL_PAGES_PER_PAGE)),
-      pageRows: this.pageSize * PORTAL_PAGES_PER_PAGE,
+      pages: Math.ceil(opened.total / this.pageSize),
+      pageRows: this.pageSize,
       extent: opened.extent,
       fields: opened.fields,
       colorField: this.colorField,
@@ -213,6 +218,34 @@ class MapPanel extends Disposable implements MapHandle {
       labels: mapLabels(),
     };
     this.host.notify('map/show', this.current);
+    if (mode === 'whole') this.fetchAhead(generation, this.current.pages);
+  }
+
+  /** Starts fetching every page of `generation`, PAGES_AHEAD at a time in page order. */
+  private fetchAhead(generation: number, pages: number): void {
+    const abort = new AbortController();
+    const slots = Array.from({ length: pages }, () => {
+      let settle!: { resolve(b: MapFeatureBatch): void; reject(e: unknown): void };
+      const promise = new Promise<MapFeatureBatch>((resolve, reject) => (settle = { resolve, reject }));
+      // A page the webview never takes (the panel closed, the query changed) fails quietly.
+      promise.catch(() => undefined);
+      return { promise, settle };
+    });
+    this.ahead = { generation, batches: slots.map((s) => s.promise), abort };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pages && !abort.signal.aborted) {
+        const page = next++;
+        try {
+          slots[page].settle.resolve(await this.fetchPage(generation, page, abort.signal));
+        } catch (error) {
+          slots[page].settle.reject(error);
+        }
+      }
+      // Pages never started: the generation is over.
+      for (let page = next; page < pages; page++) slots[page].settle.reject(new Error('stale'));
+    };
+    for (let i = 0; i < Math.min(PAGES_AHEAD, pages); i++) void worker();
   }
 
   /** The catalog the source's dataset came from (for overlays); empty for files. */
@@ -237,14 +270,29 @@ class MapPanel extends Disposable implements MapHandle {
         throw error;
       }
     }
-    const offset = page * this.pageSize * PORTAL_PAGES_PER_PAGE;
+    const ahead = this.ahead?.generation === generation ? this.ahead : undefined;
+    const fetched = ahead?.batches[page];
+    if (ahead && fetched) {
+      // Taken once: a webview made anew asks again and gets the page fetched again.
+      ahead.batches[page] = undefined;
+      try {
+        return await fetched;
+      } catch (error) {
+        if (generation !== this.generation) return stale;
+        throw error;
+      }
+    }
+    return this.fetchPage(generation, page, ahead?.abort.signal);
+  }
+
+  /** One portal page of the whole query, packed for the webview. */
+  private async fetchPage(generation: number, page: number, signal?: AbortSignal): Promise<MapFeatureBatch> {
+    const stale: MapFeatureBatch = { generation, ...packFeatures([], 0), stale: true };
+    const offset = page * this.pageSize;
     const stages = this.stages;
     const fetchedAt = performance.now();
-    const pieces = await Promise.all(Array.from({ length: PORTAL_PAGES_PER_PAGE }, (_, i) => offset + i * this.pageSize)
-      .filter((at) => at < this.current!.total)
-      .map((at) => this.source.page(at, this.pageSize, this.colorField, this.pages.signal)));
+    const rows = await this.source.page(offset, this.pageSize, this.colorField, signal ?? new AbortController().signal);
     if (generation !== this.generation) return stale;
-    const rows = pieces.length === 1 ? pieces[0] : pieces.flat();
     const packedAt = performance.now();
     const batch: MapFeatureBatch = { generation, ...packFeatures(rows, offset, this.colorField) };
     stages.fetchMs += packedAt - fetchedAt;
@@ -420,7 +468,8 @@ class RemoteSource implements MapSource {
     const total = await portal.countRows(this.dataset, this.base);
     return {
       total,
-      pageSize: Math.max(1, this.schema.maxRecordCount ?? 2000),
+      // Past maxRecordCount where the layer says it serves larger pages (largePages below).
+      pageSize: largestPage(Math.max(1, this.schema.maxRecordCount ?? 2000), this.schema.queryCapabilities),
       fields: mapFields(this.columns),
       extent: this.dataset.extent ?? this.schema.extent,
       columns: this.columns,
@@ -438,8 +487,18 @@ class RemoteSource implements MapSource {
   }
 
   async page(offset: number, count: number, colorField: string | undefined, signal: AbortSignal): Promise<DataRow[]> {
-    const page = await this.need().queryPage(this.dataset, { ...this.base, fields: this.fields(colorField), returnGeometry: true }, offset, count, signal);
-    return page.rows;
+    const query: DatasetQuery = { ...this.base, fields: this.fields(colorField), returnGeometry: true, largePages: true };
+    const page = await this.need().queryPage(this.dataset, query, offset, count, signal);
+    const rows = page.rows;
+    // A server that caps pages below what its layer said (or its cache of it) sends fewer and
+    // says there is more: the rest of the page comes in more requests, never a gap in the map.
+    for (let more = page.more; more && rows.length < count && !signal.aborted;) {
+      const rest = await this.need().queryPage(this.dataset, query, offset + rows.length, count - rows.length, signal);
+      if (!rest.rows.length) break;
+      for (const row of rest.rows) rows.push(row);
+      more = rest.more;
+    }
+    return rows;
   }
 
   async inView(extent: [number, number, number, number], degreesPerPixel: number, colorField: string | undefined, signal: AbortSignal): Promise<{ rows: DataRow[]; matching: number }> {

@@ -508,7 +508,13 @@ export function readQueryCapabilities(layer: JsonObject): QueryCapabilities {
     geoJson: formats.includes('geojson'),
     pagination: layer.supportsPagination === true || advanced?.supportsPagination === true,
     orderBy: advanced ? advanced.supportsOrderBy === true : layer.supportsAdvancedQueries === true,
+    ...(advanced?.supportsQueryWithResultType === true && positiveNumber(layer.standardMaxRecordCount) ? { standardMaxRecordCount: layer.standardMaxRecordCount as number } : {}),
+    ...(advanced?.supportsMaxRecordCountFactor === true ? { maxRecordCountFactor: true } : {}),
   };
+}
+
+function positiveNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 /** How a /query answer is read: attributes only, GeoJSON, or esri JSON with its geometry. */

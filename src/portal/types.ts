@@ -81,6 +81,11 @@ export interface QueryCapabilities {
   pagination: boolean;
   /** `orderByFields` works (`advancedQueryCapabilities.supportsOrderBy` or `supportsAdvancedQueries`). */
   orderBy: boolean;
+  /** `resultType=standard` works (`supportsQueryWithResultType`), its pages capped at this
+   * (`standardMaxRecordCount`); absent when the layer does not say both. */
+  standardMaxRecordCount?: number;
+  /** `maxRecordCountFactor` works (`supportsMaxRecordCountFactor`): pages up to 5 times maxRecordCount. */
+  maxRecordCountFactor?: boolean;
 }
 
 export interface DatasetSchema {

@@ -200,16 +200,41 @@ export function hubQueryParams(query: DatasetQuery, target: HubQueryTarget, page
     const remaining = Math.max(0, query.limit - pageOffset);
     count = count === undefined ? remaining : Math.min(count, remaining);
   }
-  if (target.maxRecordCount !== undefined && count !== undefined) count = Math.min(count, target.maxRecordCount);
+  let large: [string, string] | undefined;
+  if (target.maxRecordCount !== undefined && count !== undefined) {
+    const cap = query.largePages ? largestPage(target.maxRecordCount, caps) : target.maxRecordCount;
+    count = Math.min(count, cap);
+    if (count > target.maxRecordCount) large = largePageParam(count, target.maxRecordCount, caps);
+  }
   const offset = baseOffset + pageOffset;
   if (offset > 0 || page) params.set('resultOffset', String(offset));
   if (count !== undefined) params.set('resultRecordCount', String(count));
+  if (large) params.set(...large);
 
   params.set('returnGeometry', String(query.returnGeometry ?? query.format === 'geojson'));
   params.set('outSR', WGS84);
   generalizeParams(query, params);
   spatialParams(query.spatial, params);
   return params;
+}
+
+/** The most a current ArcGIS server multiplies maxRecordCount by (and the ArcGIS JS API asks). */
+const MAX_RECORD_COUNT_FACTOR = 5;
+
+/** Rows one page of a layer holds at most when the query asks for large pages: what its
+ * description says `resultType=standard` or `maxRecordCountFactor` serves, else maxRecordCount. */
+export function largestPage(maxRecordCount: number, caps: QueryCapabilities | undefined): number {
+  if (caps?.pagination === false) return maxRecordCount;
+  // The factor first, as the ArcGIS JS API asks for all features: pages of 10,000 rather than
+  // 32,000 still come several to a map, painted one by one while the next is on its way.
+  if (caps?.maxRecordCountFactor) return maxRecordCount * MAX_RECORD_COUNT_FACTOR;
+  return Math.max(maxRecordCount, caps?.standardMaxRecordCount ?? 0);
+}
+
+/** The parameter that lets a page of `count` rows past maxRecordCount through (see largestPage). */
+function largePageParam(count: number, maxRecordCount: number, caps: QueryCapabilities | undefined): [string, string] {
+  const factor = Math.ceil(count / maxRecordCount);
+  return caps?.maxRecordCountFactor && factor <= MAX_RECORD_COUNT_FACTOR ? ['maxRecordCountFactor', String(factor)] : ['resultType', 'standard'];
 }
 
 /** `maxAllowableOffset` in degrees (the answers are in WGS84); servers ignore it without geometry. */

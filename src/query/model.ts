@@ -49,6 +49,9 @@ export interface DatasetQuery {
   /** Geometry generalised by the portal to within this many degrees (a map's pixel size):
    * ArcGIS `maxAllowableOffset`, in the units of the answer's WGS84. */
   maxAllowableOffset?: number;
+  /** Pages past maxRecordCount where the layer says it serves them (`resultType=standard`,
+   * `maxRecordCountFactor`): fewer requests for a map's first draw. Other layers keep their cap. */
+  largePages?: boolean;
 }
 
 export const EMPTY_QUERY: DatasetQuery = Object.freeze({}) as DatasetQuery;

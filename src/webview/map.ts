@@ -15,9 +15,9 @@ import { h, icon } from './shared/dom';
 import { showRowDetail } from './shared/rowDetail';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
-/** Pages asked for at once: each is several portal pages, which the host fetches together as
- * far as its HTTP layer lets it; two keep it busy while one page crosses over. */
-const PAGES_IN_FLIGHT = 2;
+/** Pages asked for at once. The host fetches them ahead anyway (a few at a time, in order), so
+ * asking many means each crosses over the moment it is packed, not a round trip later. */
+const PAGES_IN_FLIGHT = 16;
 
 const app = document.getElementById('app')!;
 document.body.classList.add('map-page');

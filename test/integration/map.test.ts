@@ -22,6 +22,7 @@ import { runSnippet } from '../snippets/run';
 import { datasetIn, usePortals } from './helpers';
 
 const HUB = 'Map Hub';
+const PLAIN_LAYER = 'Survey Secondary Control Points';
 
 function geometries(ds: FakeDataset): (GeoJsonGeometry | null)[] {
   return Array.from({ length: ds.rowCount }, (_, i) => ds.geometryAt(i));
@@ -35,6 +36,8 @@ describe('Map view', function () {
 
   before(async () => {
     fake = await startFakePortal({ port: 0, bigRows: 1000 });
+    // A layer that does not say it serves pages past maxRecordCount, from its first description on.
+    fake.catalog.byTitle(PLAIN_LAYER)!.noLargePages = true;
     okc = await usePortals([{ name: HUB, kind: 'hub', url: fake.baseUrl }]);
     scratch = mkdtempSync(join(tmpdir(), 'okc-map-'));
   });
@@ -46,6 +49,13 @@ describe('Map view', function () {
     await fake?.close();
     rmSync(scratch, { recursive: true, force: true });
   });
+
+  /** The parameters of the map's feature pages of `ds` (geometry and the object id) logged since entry `since`. */
+  function pageQueries(ds: FakeDataset, since: number): URLSearchParams[] {
+    return fake.requests.slice(since).map((r) => new URL(r.url, fake.baseUrl))
+      .filter((u) => u.pathname === `${ds.layerPath}/query` && u.searchParams.get('returnGeometry') === 'true' && u.searchParams.get('outFields') === ds.objectIdField)
+      .map((u) => u.searchParams);
+  }
 
   async function showOnMap(title: string, options?: unknown): Promise<MapHandle> {
     const handle = await vscode.commands.executeCommand<MapHandle | undefined>('okcOpenData.showOnMap', datasetIn(okc, HUB, title), options);
@@ -73,8 +83,9 @@ describe('Map view', function () {
     const title = 'Storm Sewer Junctions';
     const ds = fake.catalog.byTitle(title)!;
     const all = geometries(ds);
-    // The map asks for pages of 4 portal pages (the HTTP layer's requests per host at once).
-    const pageRows = 4 * ds.maxRecordCount;
+    // The layer says it serves maxRecordCountFactor: portal pages of 5 times maxRecordCount,
+    // each one message to the webview.
+    const pageRows = 5 * ds.maxRecordCount;
     const pages = Math.ceil(ds.rowCount / pageRows);
     assert.ok(pages >= 3, `${ds.rowCount} rows in pages of ${pageRows}`);
     /** Points the map should hold once the pages `taken` are in (rows in object id order). */
@@ -82,11 +93,10 @@ describe('Map view', function () {
     // Each later page held back longer, so that every page arrives, and is painted, on its own.
     const rules = [];
     for (let page = 1; page < pages; page++) {
-      for (let at = page * pageRows; at < Math.min(ds.rowCount, (page + 1) * pageRows); at += ds.maxRecordCount) {
-        rules.push({ path: `${ds.layerPath}/query`, query: `(^|&)resultOffset=${at}(&|$)`, kind: 'latency' as const, ms: 1500 * page });
-      }
+      rules.push({ path: `${ds.layerPath}/query`, query: `(^|&)resultOffset=${page * pageRows}(&|$)`, kind: 'latency' as const, ms: 1500 * page });
     }
     fake.faults.set(rules);
+    const asked = fake.requests.length;
     try {
       const map = await showOnMap(title);
       const reports: MapPaintReport[] = [];
@@ -102,8 +112,50 @@ describe('Map view', function () {
       const grown = afterEach.map((n) => reports.find((r) => r.pages!.length === n)!.points);
       assert.ok(grown.every((n, i) => i === 0 || n > grown[i - 1]), `drawn counts grow: ${grown.join(', ')}`);
       assert.equal(last.points, all.filter((g) => g !== null).length);
+      const pageRequests = pageQueries(ds, asked);
+      assert.deepEqual(pageRequests.map((r) => [r.get('resultOffset'), r.get('resultRecordCount'), r.get('maxRecordCountFactor')]),
+        Array.from({ length: pages }, (_, i) => [String(i * pageRows), String(pageRows), '5']), 'one portal request per page, past maxRecordCount by the factor');
     } finally {
       fake.faults.clear();
+    }
+  });
+
+  it('keeps to maxRecordCount pages on a layer that does not say it serves larger ones', async () => {
+    const ds = fake.catalog.byTitle(PLAIN_LAYER)!;
+    const asked = fake.requests.length;
+    const map = await showOnMap(PLAIN_LAYER);
+    const paint = await map.waitForPaint((p) => p.complete);
+    assert.equal(paint.points, geometries(ds).filter((g) => g !== null).length);
+    assert.equal(map.view?.pageRows, ds.maxRecordCount);
+    const pageRequests = pageQueries(ds, asked);
+    assert.equal(pageRequests.length, Math.ceil(ds.rowCount / ds.maxRecordCount));
+    for (const r of pageRequests) {
+      assert.ok(Number(r.get('resultRecordCount')) <= ds.maxRecordCount, r.toString());
+      assert.equal(r.get('maxRecordCountFactor'), null);
+      assert.equal(r.get('resultType'), null);
+    }
+  });
+
+  it('fills a page the server cut short of what the layer said it serves', async () => {
+    // Serves no large page now, though the description the map read said it did.
+    const title = 'Storm Sewer Headwalls';
+    const ds = fake.catalog.byTitle(title)!;
+    // The grid reads the layer's description; closed again so that it does not drive the map's query.
+    const grid = await vscode.commands.executeCommand<GridHandle>('okcOpenData.previewDataset', datasetIn(okc, HUB, title));
+    await grid.waitForPaint((p) => p.first === 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    ds.noLargePages = true;
+    try {
+      const asked = fake.requests.length;
+      const map = await showOnMap(title);
+      const paint = await map.waitForPaint((p) => p.complete);
+      assert.equal(map.view?.pageRows, 5 * ds.maxRecordCount, 'the map read the layer as serving large pages');
+      assert.equal(paint.points, geometries(ds).filter((g) => g !== null).length, JSON.stringify(paint));
+      // One page of 10,000 asked, the rest of it asked again each time the server cut it short.
+      assert.deepEqual(pageQueries(ds, asked).map((r) => [r.get('resultOffset'), r.get('resultRecordCount')]),
+        Array.from({ length: Math.ceil(ds.rowCount / ds.maxRecordCount) }, (_, i) => [String(i * ds.maxRecordCount), String(5 * ds.maxRecordCount - i * ds.maxRecordCount)]));
+    } finally {
+      ds.noLargePages = undefined;
     }
   });
 

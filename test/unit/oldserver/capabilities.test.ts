@@ -27,6 +27,14 @@ describe('layer query capabilities', () => {
     assert.deepEqual(readQueryCapabilities(sample('mapserver-layer-ags1081-census-places.json')), { geoJson: true, pagination: true, orderBy: true });
   });
 
+  it('the hosted 10.81 layer sample: resultType=standard up to standardMaxRecordCount, and maxRecordCountFactor', () => {
+    const hosted = JSON.parse(readFileSync(join(SAMPLES, 'featureserver-layer.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(readQueryCapabilities(hosted), { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true });
+    // Either capability alone, as it is written; a standardMaxRecordCount without supportsQueryWithResultType is not one.
+    assert.deepEqual(readQueryCapabilities({ supportedQueryFormats: 'JSON', standardMaxRecordCount: 32000, advancedQueryCapabilities: { supportsPagination: true, supportsOrderBy: true } }), { geoJson: false, pagination: true, orderBy: true });
+    assert.deepEqual(readQueryCapabilities({ supportedQueryFormats: 'JSON', standardMaxRecordCount: 32000, advancedQueryCapabilities: { supportsPagination: true, supportsOrderBy: true, supportsQueryWithResultType: true } }), { geoJson: false, pagination: true, orderBy: true, standardMaxRecordCount: 32000 });
+  });
+
   it('the fake old-server layers read as old', () => {
     const catalog = createCatalog({ bigRows: 10 });
     const old = catalog.datasets.filter((d) => d.serverProfile === 'old');

@@ -5,10 +5,12 @@ import {
   hubQueryParams,
   hubQueryUrl,
   hubWhereClause,
+  largestPage,
   legacyRequest,
   sqlFieldName,
   sqlTimestamp,
 } from '../../../src/query/compile';
+import type { HubQueryTarget } from '../../../src/query/compile';
 import type { DatasetQuery } from '../../../src/query/model';
 
 const LAYER = 'https://utility.arcgis.com/usrsvcs/servers/abc/rest/services/OpenData/Transportation/FeatureServer/5';
@@ -117,6 +119,31 @@ describe('hubQueryParams', () => {
     p = hubQueryParams({}, target, { offset: 0, count: 25 });
     assert.equal(p.get('resultOffset'), '0');
     assert.equal(p.get('resultRecordCount'), '25');
+  });
+
+  it('asks for large pages only when the query wants them and the layer says it serves them', () => {
+    const both = { ...target, capabilities: { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true } };
+    // maxRecordCountFactor, the smallest that lets the page through, up to 5 times maxRecordCount
+    let p = hubQueryParams({ largePages: true }, both, { offset: 200, count: 450 });
+    assert.deepEqual([p.get('resultOffset'), p.get('resultRecordCount'), p.get('maxRecordCountFactor'), p.get('resultType')], ['200', '450', '5', null]);
+    p = hubQueryParams({ largePages: true }, both, { offset: 0, count: 100_000 });
+    assert.deepEqual([p.get('resultRecordCount'), p.get('maxRecordCountFactor')], ['500', '5']);
+    assert.equal(largestPage(100, both.capabilities), 500);
+    // resultType=standard where only that is advertised
+    const standard = { ...target, capabilities: { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000 } };
+    p = hubQueryParams({ largePages: true }, standard, { offset: 0, count: 100_000 });
+    assert.deepEqual([p.get('resultRecordCount'), p.get('resultType'), p.get('maxRecordCountFactor')], ['32000', 'standard', null]);
+    assert.equal(largestPage(100, standard.capabilities), 32000);
+    // a page within maxRecordCount needs neither
+    p = hubQueryParams({ largePages: true }, both, { offset: 0, count: 100 });
+    assert.deepEqual([p.get('resultRecordCount'), p.get('maxRecordCountFactor'), p.get('resultType')], ['100', null, null]);
+    // without the capabilities, or without largePages, or on a layer paged by object id: maxRecordCount
+    const cases: [DatasetQuery, HubQueryTarget][] = [[{ largePages: true }, target], [{}, both], [{ largePages: true }, { ...both, capabilities: { ...both.capabilities, pagination: false } }]];
+    for (const [query, t] of cases) {
+      p = hubQueryParams(query, t, { offset: 0, count: 5000 });
+      assert.deepEqual([p.get('resultRecordCount'), p.get('maxRecordCountFactor'), p.get('resultType')], [t.capabilities?.pagination === false ? null : '100', null, null]);
+      assert.equal(largestPage(100, query.largePages ? t.capabilities : undefined), 100);
+    }
   });
 
   it('compiles fields, geojson and geometry choices', () => {
