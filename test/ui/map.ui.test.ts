@@ -63,6 +63,20 @@ describe('UI: map view', function () {
     await screenshot('map-polygons');
   });
 
+  it('shows a layer past 100,000 features in view, "showing N of M in view"', async () => {
+    // The fake's 1,000,000-point layer: only the features in the visible extent are drawn.
+    const frame = await showOnMapFromPalette('Synthetic Performance Records');
+    const map = frame.locator('#map');
+    const drawn = Number(await map.getAttribute('data-points'));
+    assert.ok(drawn > 0 && drawn <= 20_000, `${drawn} points drawn`);
+    const label = await frame.locator('#map-count').innerText();
+    const [shown, matching] = (label.match(/[\d,.\s\u202f]*\d/g) ?? []).map((n) => Number(n.replace(/\D/g, '')));
+    assert.equal(shown, drawn, label);
+    assert.ok(matching >= shown && matching <= 1_000_000, label);
+    // test-output/screenshots/map-in-view.png (the README's copy is updated by hand).
+    await screenshot('map-in-view');
+  });
+
   it('opens the row detail of a clicked feature, hostile text as text; nothing runs', async () => {
     const frame = await showOnMapFromPalette('Hostile Test Data');
     const map = frame.locator('#map');
