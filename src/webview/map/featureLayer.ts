@@ -21,6 +21,9 @@ export function worldY(lat: number): number {
 
 export type ShapeKind = 'line' | 'polygon';
 
+/** A shape whose box on screen is narrower and lower than this many pixels is drawn as its box. */
+const TINY_PX = 2;
+
 interface Shape {
   row: number;
   kind: ShapeKind;
@@ -334,9 +337,30 @@ export class FeatureLayer extends L.Layer {
           any = true;
           if (kind === 'polygon') counts.polygons++;
           else counts.lines++;
+          const x0 = s.bbox[0] * scale + ox;
+          const y0 = s.bbox[1] * scale + oy;
+          const w = (s.bbox[2] - s.bbox[0]) * scale;
+          const h = (s.bbox[3] - s.bbox[1]) * scale;
+          if (w < TINY_PX && h < TINY_PX) {
+            // Within a pixel or two its outline cannot be told from its box, which is far cheaper to raster.
+            ctx.rect(Math.round(x0), Math.round(y0), Math.max(1, Math.round(w)), Math.max(1, Math.round(h)));
+            continue;
+          }
           for (const part of s.parts) {
-            ctx.moveTo(part[0] * scale + ox, part[1] * scale + oy);
-            for (let i = 2; i < part.length; i += 2) ctx.lineTo(part[i] * scale + ox, part[i + 1] * scale + oy);
+            // Vertices on the pixel of the last one drawn add nothing to see: a city of small
+            // parcels at city zoom has most of them so.
+            let lx = Math.round(part[0] * scale + ox);
+            let ly = Math.round(part[1] * scale + oy);
+            ctx.moveTo(lx, ly);
+            const last = part.length - 2;
+            for (let i = 2; i < part.length; i += 2) {
+              const x = Math.round(part[i] * scale + ox);
+              const y = Math.round(part[i + 1] * scale + oy);
+              if (x === lx && y === ly && i !== last) continue;
+              ctx.lineTo(x, y);
+              lx = x;
+              ly = y;
+            }
             if (kind === 'polygon') ctx.closePath();
           }
         }
