@@ -218,7 +218,7 @@ export function buildRowIndex(
 export const LINE_START = 0;
 const FIELD_START = 1;
 const UNQUOTED = 2;
-const QUOTED = 3;
+export const QUOTED = 3;
 const QUOTE_IN_QUOTED = 4;
 const SPACE_AFTER_QUOTE = 5;
 

@@ -1,6 +1,6 @@
 // The row index's scan of single-byte encodings (UTF-8, windows-1252), run in WebAssembly
-// (scan.wat): SIMD compares jump from one line break or quote to the next, about as fast as
-// memchr, where a byte-by-byte loop in JavaScript manages a fraction of that. UTF-16 files keep
+// (scan.wat): SIMD compares turn 64 bytes at a time into bitmasks of quotes and line breaks,
+// where a byte-by-byte loop in JavaScript manages a fraction of that speed. UTF-16 files keep
 // the byte-by-byte scan in rowIndex.ts, which states the same rules and is the tests' reference.
 
 import type { RowIndex, ScanState } from './rowIndex';
@@ -33,7 +33,8 @@ export function instance(): ScannerExports {
 /**
  * Makes room for `length` input bytes at the start of the scanner's memory and, after them,
  * `wordsPerRecord` u32 results a record (a record needs a line break before it: at most
- * length / 2 + 1 of them); returns where the results go.
+ * length / 2 + 1 of them, and one word more, as `scan` stores a block's first start before it
+ * knows there is one); returns where the results go.
  */
 export function reserve(wasm: ScannerExports, length: number, wordsPerRecord: number): number {
   const outPtr = (length + 3) & ~3;
