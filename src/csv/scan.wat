@@ -62,8 +62,8 @@
     (local.get $n))
 
   ;; Scans [$start, $start + $len) from the state in the global $state; returns how many record
-  ;; starts it wrote. Starts and $quoteOpen are relative to $start, so the chunk can sit in either
-  ;; half of a double buffer.
+  ;; starts it wrote. Starts are relative to $start plus $bias (u32), $quoteOpen to $start, so the
+  ;; chunk can sit in either half of a double buffer and the starts be the row index's deltas.
   ;;
   ;; The data goes 64 bytes at a time as bitmasks (bit k for byte k): Q quotes, L line breaks, S
   ;; separators (line breaks and delimiters). Rows of real files (and the bench's, about 128 bytes)
@@ -78,8 +78,8 @@
   ;;
   ;; Between blocks the state is four bits, each 0 or 1: inside quotes, right after a closing
   ;; quote (4), at a line start (0), at a field start (0 or 1).
-  (func (export "scan") (param $start i32) (param $len i32) (param $delim i32) (param $outPtr i32) (result i32)
-    (local $i i32) (local $j i32) (local $c i32) (local $st i32) (local $n i32) (local $lim i32) (local $out i32) (local $quoteAt i32)
+  (func (export "scan") (param $start i32) (param $len i32) (param $delim i32) (param $outPtr i32) (param $bias i32) (result i32)
+    (local $origin i32) (local $i i32) (local $j i32) (local $c i32) (local $st i32) (local $n i32) (local $lim i32) (local $out i32) (local $quoteAt i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $lf0 v128) (local $lf1 v128) (local $lf2 v128) (local $lf3 v128)
     (local $vq v128) (local $vlf v128) (local $vcr v128) (local $vd v128)
@@ -88,6 +88,8 @@
     (local $inQuotes i64) (local $afterClose i64) (local $atLine i64) (local $atField i64)
     (local.set $i (local.get $start))
     (local.set $n (i32.add (local.get $start) (local.get $len)))
+    ;; Where a start's stored value counts from: byte $i is stored as $i - $origin.
+    (local.set $origin (i32.sub (local.get $start) (local.get $bias)))
     (local.set $st (global.get $state))
     (local.set $out (local.get $outPtr))
     (local.set $quoteAt (i32.const -1))
@@ -156,13 +158,13 @@
                 (i64.or (i64.shl (local.get $lineOut) (i64.const 1)) (local.get $atLine))))
               ;; Every record start of the block, lowest first. Rows are longer than a block, so
               ;; the first is stored whether or not there is one (the count says) and more loop.
-              (i32.store (local.get $out) (i32.sub (i32.add (local.get $i) (i32.wrap_i64 (i64.ctz (local.get $s)))) (local.get $start)))
+              (i32.store (local.get $out) (i32.sub (i32.add (local.get $i) (i32.wrap_i64 (i64.ctz (local.get $s)))) (local.get $origin)))
               (local.set $out (i32.add (local.get $out) (i32.shl (i64.ne (local.get $s) (i64.const 0)) (i32.const 2))))
               (local.set $s (i64.and (local.get $s) (i64.sub (local.get $s) (i64.const 1))))
               (block $emitted
                 (loop $starts
                   (br_if $emitted (i64.eqz (local.get $s)))
-                  (i32.store (local.get $out) (i32.sub (i32.add (local.get $i) (i32.wrap_i64 (i64.ctz (local.get $s)))) (local.get $start)))
+                  (i32.store (local.get $out) (i32.sub (i32.add (local.get $i) (i32.wrap_i64 (i64.ctz (local.get $s)))) (local.get $origin)))
                   (local.set $out (i32.add (local.get $out) (i32.const 4)))
                   (local.set $s (i64.and (local.get $s) (i64.sub (local.get $s) (i64.const 1))))
                   (br $starts)))
@@ -221,7 +223,7 @@
               (if (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13)))
                 (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $bytes)))
               ;; A record starts here; its first byte is read as the start of its first field.
-              (i32.store (local.get $out) (i32.sub (local.get $i) (local.get $start)))
+              (i32.store (local.get $out) (i32.sub (local.get $i) (local.get $origin)))
               (local.set $out (i32.add (local.get $out) (i32.const 4)))
               (local.set $st (i32.const 1))
               (br $bytes)))

@@ -11,7 +11,7 @@ interface ScannerExports {
   state: WebAssembly.Global;
   quoteOpen: WebAssembly.Global;
   tail: WebAssembly.Global;
-  scan(start: number, length: number, delimiter: number, outPtr: number): number;
+  scan(start: number, length: number, delimiter: number, outPtr: number, bias: number): number;
   scanColumn(length: number, delimiter: number, column: number, outPtr: number, atEnd: number): number;
 }
 
@@ -55,8 +55,10 @@ export function scanBytes(bytes: Uint8Array, base: number, delimiter: number, sc
 
 function runScan(wasm: ScannerExports, start: number, length: number, base: number, delimiter: number, outPtr: number, scan: ScanState, index: RowIndex): void {
   wasm.state.value = scan.state;
-  const count = wasm.scan(start, length, delimiter, outPtr);
-  index.pushAll(new Uint32Array(wasm.memory.buffer, outPtr, count), base);
+  // Starts come out relative to the index's current base, ready to copy (the bias is below 2^32; an i32 argument wraps it).
+  const reference = index.referenceFor(base, length);
+  const count = wasm.scan(start, length, delimiter, outPtr, base - reference);
+  index.pushAll(new Uint32Array(wasm.memory.buffer, outPtr, count), reference);
   scan.state = wasm.state.value as number;
   const quoteOpen = wasm.quoteOpen.value as number;
   if (quoteOpen >= 0) scan.quoteOpen = base + quoteOpen;

@@ -427,6 +427,32 @@ describe('csv row index', () => {
     assert.throws(() => index.offsetOf(rows), RangeError);
   });
 
+  it('keeps exact offsets past 4 GiB when the starts come relative to the base the index names', () => {
+    // As the scanner hands them over: each chunk's starts relative to referenceFor's base.
+    const index = new RowIndex(0);
+    const expected: number[] = [];
+    const chunkBytes = 700 * 1024 * 1024;
+    for (let c = 0; c < 10; c++) {
+      // Sparse chunks leave a block's base far behind (its deltas outgrow 32 bits), dense ones start new blocks.
+      const rowsPerChunk = c < 7 ? 1_000 : 40_000;
+      const at = c * chunkBytes;
+      const reference = index.referenceFor(at, chunkBytes);
+      const relative = new Uint32Array(rowsPerChunk);
+      for (let k = 0; k < rowsPerChunk; k++) {
+        const offset = at + k * Math.floor(chunkBytes / rowsPerChunk);
+        expected.push(offset);
+        relative[k] = offset - reference;
+      }
+      index.pushAll(relative, reference);
+    }
+    index.finish(10 * chunkBytes);
+    assert.ok(expected[expected.length - 1] > 2 ** 32);
+    assert.deepEqual(startsIn(index), expected);
+    // The first block spans more than 4 GiB (8 bytes a row); the second starts on a base of its own, 4 bytes a row.
+    assert.equal(expected.length, 7_000 + 3 * 40_000);
+    assert.ok(index.memoryBytes() <= 65_536 * 8 + 65_536 * 4 + 64, `${index.memoryBytes()} bytes`);
+  });
+
   it('refuses a delimiter that is not one safe character', () => {
     assert.throws(() => buildRowIndex(memorySource('a'), dialectOf({ delimiter: '::' })), /one character/);
     assert.throws(() => buildRowIndex(memorySource('a'), dialectOf({ delimiter: '"' })), /one character/);
