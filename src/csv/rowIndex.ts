@@ -104,12 +104,25 @@ export class RowIndex {
     return [start, this.dataEnd];
   }
 
+  /**
+   * @internal Where the scanner's next results should be relative to, for a chunk of `length`
+   * bytes at file offset `at`: the last block's base while that keeps them 32-bit, so that they
+   * are the block's deltas as they stand and `pushAll` copies them in one go.
+   */
+  referenceFor(at: number, length: number): number {
+    const last = this.bases.length - 1;
+    return last >= 0 && at + length - this.bases[last] <= 0xffffffff ? this.bases[last] : at;
+  }
+
   /** @internal Appends the start of the next record. */
   push(offset: number): void {
     const blockNo = this.records >>> 16;
     const slot = this.records & (BLOCK_ROWS - 1);
     if (slot === 0) {
-      this.bases.push(offset);
+      // A new block keeps the last one's base while it is under 2 GiB behind, so one chunk's
+      // results stay relative to one base (see referenceFor); its deltas still fit 32 bits.
+      const last = this.bases.length - 1;
+      this.bases.push(last >= 0 && offset - this.bases[last] < 0x80000000 ? this.bases[last] : offset);
       this.blocks.push(new Uint32Array(blockNo === 0 ? FIRST_BLOCK_CAPACITY : BLOCK_ROWS));
     }
     let block = this.blocks[blockNo];
@@ -144,7 +157,11 @@ export class RowIndex {
         continue;
       }
       this.records += end - k;
-      for (let s = slot; k < end; k++, s++) block[s] = delta + relative[k];
+      if (delta === 0) {
+        // Relative to this block's base already (see referenceFor): a plain copy.
+        block.set(relative.subarray(k, end), slot);
+        k = end;
+      } else for (let s = slot; k < end; k++, s++) block[s] = delta + relative[k];
     }
   }
 
@@ -218,7 +235,7 @@ export function buildRowIndex(
 export const LINE_START = 0;
 const FIELD_START = 1;
 const UNQUOTED = 2;
-const QUOTED = 3;
+export const QUOTED = 3;
 const QUOTE_IN_QUOTED = 4;
 const SPACE_AFTER_QUOTE = 5;
 

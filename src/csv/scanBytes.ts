@@ -1,6 +1,6 @@
 // The row index's scan of single-byte encodings (UTF-8, windows-1252), run in WebAssembly
-// (scan.wat): SIMD compares jump from one line break or quote to the next, about as fast as
-// memchr, where a byte-by-byte loop in JavaScript manages a fraction of that. UTF-16 files keep
+// (scan.wat): SIMD compares turn 64 bytes at a time into bitmasks of quotes and line breaks,
+// where a byte-by-byte loop in JavaScript manages a fraction of that speed. UTF-16 files keep
 // the byte-by-byte scan in rowIndex.ts, which states the same rules and is the tests' reference.
 
 import type { RowIndex, ScanState } from './rowIndex';
@@ -11,7 +11,7 @@ interface ScannerExports {
   state: WebAssembly.Global;
   quoteOpen: WebAssembly.Global;
   tail: WebAssembly.Global;
-  scan(start: number, length: number, delimiter: number, outPtr: number): number;
+  scan(start: number, length: number, delimiter: number, outPtr: number, bias: number): number;
   scanColumn(length: number, delimiter: number, column: number, outPtr: number, atEnd: number): number;
 }
 
@@ -33,7 +33,8 @@ export function instance(): ScannerExports {
 /**
  * Makes room for `length` input bytes at the start of the scanner's memory and, after them,
  * `wordsPerRecord` u32 results a record (a record needs a line break before it: at most
- * length / 2 + 1 of them); returns where the results go.
+ * length / 2 + 1 of them, and one word more, as `scan` stores a block's first start before it
+ * knows there is one); returns where the results go.
  */
 export function reserve(wasm: ScannerExports, length: number, wordsPerRecord: number): number {
   const outPtr = (length + 3) & ~3;
@@ -54,8 +55,10 @@ export function scanBytes(bytes: Uint8Array, base: number, delimiter: number, sc
 
 function runScan(wasm: ScannerExports, start: number, length: number, base: number, delimiter: number, outPtr: number, scan: ScanState, index: RowIndex): void {
   wasm.state.value = scan.state;
-  const count = wasm.scan(start, length, delimiter, outPtr);
-  index.pushAll(new Uint32Array(wasm.memory.buffer, outPtr, count), base);
+  // Starts come out relative to the index's current base, ready to copy (the bias is below 2^32; an i32 argument wraps it).
+  const reference = index.referenceFor(base, length);
+  const count = wasm.scan(start, length, delimiter, outPtr, base - reference);
+  index.pushAll(new Uint32Array(wasm.memory.buffer, outPtr, count), reference);
   scan.state = wasm.state.value as number;
   const quoteOpen = wasm.quoteOpen.value as number;
   if (quoteOpen >= 0) scan.quoteOpen = base + quoteOpen;

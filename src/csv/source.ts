@@ -14,9 +14,18 @@ export interface RandomAccessSource {
 /** A source over a local file. The file handle opens lazily; call `close()` when done. */
 export function nodeFileSource(path: string): RandomAccessSource & { close(): Promise<void> } {
   let handle: Promise<FileHandle> | undefined;
-  const file = () => (handle ??= open(path, 'r'));
-  const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
-    const fh = await file();
+  let opened: FileHandle | undefined;
+  const file = () => {
+    if (!handle) {
+      const opening: Promise<FileHandle> = open(path, 'r').then((fh) => {
+        if (handle === opening) opened = fh; // not when closed meanwhile
+        return fh;
+      });
+      handle = opening;
+    }
+    return handle;
+  };
+  const readAllInto = async (fh: FileHandle, offset: number, target: Uint8Array): Promise<number> => {
     let filled = 0;
     while (filled < target.length) {
       const { bytesRead } = await fh.read(target, filled, target.length - filled, offset + filled);
@@ -25,6 +34,10 @@ export function nodeFileSource(path: string): RandomAccessSource & { close(): Pr
     }
     return filled;
   };
+  // Once the file is open the read is issued before this returns, not on a later tick, so a
+  // read started before a long synchronous scan runs beside it (the row index's double buffer).
+  const readInto = (offset: number, target: Uint8Array): Promise<number> =>
+    opened ? readAllInto(opened, offset, target) : file().then((fh) => readAllInto(fh, offset, target));
   return {
     async size() {
       return (await (await file()).stat()).size;
@@ -40,6 +53,7 @@ export function nodeFileSource(path: string): RandomAccessSource & { close(): Pr
       if (!handle) return;
       const pending = handle;
       handle = undefined;
+      opened = undefined;
       await (await pending).close();
     },
   };

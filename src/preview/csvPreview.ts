@@ -163,6 +163,8 @@ export class CsvGrid extends Disposable implements GridData {
       // The scan of a big file competes with the webview for the CPU; let the first rows paint first.
       let release!: () => void;
       const firstPaint = new Promise<void>((resolve) => (release = resolve));
+      let painted = false;
+      void firstPaint.then(() => (painted = true));
       const timer = setTimeout(release, FIRST_PAINT_WAIT_MS);
       void this.host.waitForPaint((p) => p.generation === generation, FIRST_PAINT_WAIT_MS).then(release, release).finally(() => clearTimeout(timer));
       const paced: RandomAccessSource = {
@@ -171,10 +173,10 @@ export class CsvGrid extends Disposable implements GridData {
           if (offset + length > HEAD_START_BYTES) await firstPaint;
           return source.read(offset, length);
         },
-        readInto: source.readInto && (async (offset, target) => {
-          if (offset + target.length > HEAD_START_BYTES) await firstPaint;
-          return source.readInto!(offset, target);
-        }),
+        // No await once painted: the index starts the next read before scanning this chunk,
+        // and a read put off to a later tick would wait for the scan instead of running beside it.
+        readInto: source.readInto && ((offset, target) =>
+          offset + target.length > HEAD_START_BYTES && !painted ? firstPaint.then(() => source.readInto!(offset, target)) : source.readInto!(offset, target)),
       };
       const { index, done } = buildRowIndex(paced, dialect, {
         signal: controller.signal,

@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { buildRowIndex, LINE_START, RowIndex, scanUnits, type BuildRowIndexOptions } from '../../../src/csv/rowIndex';
+import { buildRowIndex, LINE_START, QUOTED, RowIndex, scanUnits, type BuildRowIndexOptions } from '../../../src/csv/rowIndex';
 import { memorySource, type RandomAccessSource } from '../../../src/csv/source';
 import { readRows } from '../../../src/csv/window';
 import { dialectOf, everyChunkSize, indexText, readAll } from './helpers';
+
+/** Every row's start offset. */
+function startsIn(index: RowIndex): number[] {
+  return Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r));
+}
+
+/** Row starts of a file without unterminated quotes by the byte-by-byte rules (`scanUnits`), the reference for the WebAssembly scan. */
+function byteRuleStarts(bytes: Uint8Array, delimiter = 0x2c): number[] {
+  const index = new RowIndex(0);
+  scanUnits(bytes, 1, 0, delimiter, { state: LINE_START, quoteOpen: -1 }, index);
+  index.finish(bytes.length);
+  return startsIn(index);
+}
+
+/** `text` with a quote after it when it ends inside a quoted field, where the index leaves the byte rules (it recovers). */
+function closeOpenQuote(text: string, delimiter: string): string {
+  const scan = { state: LINE_START, quoteOpen: -1 };
+  scanUnits(new TextEncoder().encode(text), 1, 0, delimiter.charCodeAt(0), scan, new RowIndex(0));
+  return scan.state === QUOTED ? `${text}"` : text;
+}
 
 describe('csv row index', () => {
   it('splits plain rows and finds the last row without a newline', async () => {
@@ -281,16 +301,10 @@ describe('csv row index', () => {
       }
       return new TextEncoder().encode(text + (random() < 0.5 ? 'tail,"no \n newline"' : ''));
     };
-    const reference = (bytes: Uint8Array) => {
-      const index = new RowIndex(0);
-      scanUnits(bytes, 1, 0, 0x2c, { state: LINE_START, quoteOpen: -1 }, index);
-      index.finish(bytes.length);
-      return Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r));
-    };
     const startsOf = async (source: RandomAccessSource, opts: BuildRowIndexOptions) => {
       const index = await buildRowIndex(source, dialectOf(), opts).done;
       assert.deepEqual(index.issues, []);
-      return Array.from({ length: index.rowCount }, (_, r) => index.offsetOf(r));
+      return startsIn(index);
     };
     // Small files for chunks of a few bytes (a quote or CRLF lands on every edge); a big one for
     // bigger chunks, so the bulk copy of starts crosses the index's blocks of 65536 rows.
@@ -300,7 +314,7 @@ describe('csv row index', () => {
       [generate(90_000), [65_537, 1 << 20, 3 << 20]],
     ];
     for (const [bytes, chunkSizes] of cases) {
-      const expected = reference(bytes);
+      const expected = byteRuleStarts(bytes);
       assert.ok(expected.length > 200, `${expected.length} rows`);
       if (chunkSizes[0] > 65_536) assert.ok(expected.length > 65_536, `${expected.length} rows span two blocks`);
       for (const chunkSize of chunkSizes) {
@@ -317,6 +331,90 @@ describe('csv row index', () => {
     }
   });
 
+  // The WebAssembly scan takes 64 bytes at a time from bitmasks when every quote in them opens
+  // or closes a field, and goes byte by byte otherwise; these put each kind of quote, line break
+  // and short row at every position of a block and compare with the byte rules.
+  describe('64-byte blocks', () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    /** Indexes `bytes` read into the scanner and copied into it, at chunk sizes that move the blocks' edges. */
+    const assertByteRules = async (bytes: Uint8Array, label: string, delimiter = ',') => {
+      const expected = byteRuleStarts(bytes, delimiter.charCodeAt(0));
+      for (const chunkSize of [64, 100, 131, 1 << 16]) {
+        const opts = { chunkSize, firstChunkSize: chunkSize };
+        const inMemory = memorySource(bytes);
+        for (const source of [inMemory, { size: inMemory.size, read: inMemory.read }]) {
+          const index = await buildRowIndex(source, dialectOf({ delimiter }), opts).done;
+          assert.deepEqual(startsIn(index), expected, `${label}, chunk ${chunkSize}${source === inMemory ? '' : ', copied'}`);
+        }
+      }
+    };
+
+    it('puts every kind of quote and line break at every position of a block', async function () {
+      this.timeout(120_000); // thousands of small builds, under a loaded machine
+      // Each piece comes after a line break; what follows it decides some (a closing quote
+      // then a delimiter, a quote, spaces or text).
+      const pieces = [
+        'a,"b,c"\n', '"x""y",z\r\n', '"line\nbreak"\r\n', 'ab"c,d\n', '"q"  ,r\n', '"q"x,\n', '""\n', '"""a"""\r',
+        '\r\n\r\n', '1\n2\n3\n', '"cr\r",x\n', 'k,"', '","\n', '"a"""', ',"', '"\r\n"', 'z\r', '\n"',
+      ];
+      const plain = 'id,name,amount\n'.repeat(6);
+      for (const piece of pieces) {
+        for (let shift = 0; shift < 64; shift++) {
+          const text = `${'x'.repeat(shift)}\n${piece}${piece}${plain}${piece}"${plain}"\n${plain}`;
+          await assertByteRules(encode(text), `${JSON.stringify(piece)} after ${shift} bytes`);
+        }
+      }
+    });
+
+    it('finds every start of rows of one to three bytes, many to a block', async function () {
+      this.timeout(30_000);
+      for (const row of ['x\n', 'x\r\n', 'xy\n', '\n', '"\n"\n', '""\n', '1,\n', 'a\r']) {
+        for (let shift = 0; shift < 4; shift++) await assertByteRules(encode('.'.repeat(shift) + row.repeat(300)), `${JSON.stringify(row)} after ${shift} bytes`);
+      }
+      const { index } = await indexText('x\n'.repeat(1000), dialectOf(), { chunkSize: 1 << 16 });
+      assert.equal(index.rowCount, 1000);
+      assert.equal(index.offsetOf(999), 1998);
+    });
+
+    it('splits long random quote soup as the byte rules do', async function () {
+      this.timeout(60_000);
+      let seed = 77;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      // Mostly well-formed fields, so that whole blocks are taken, with every oddity now and then.
+      const tokens = ['abc', ',', ',', '\n', '\r\n', '"a,b"', '"x""y"', '"l\nm"', '""', '"', ' ', 'x', '12', '"q" ', '\r', ';'];
+      for (let t = 0; t < 150; t++) {
+        let text = '';
+        while (text.length < 400 + (t % 7) * 100) text += tokens[Math.floor(random() * (random() < 0.9 ? 9 : tokens.length))];
+        const delimiter = t % 5 === 0 ? ';' : ',';
+        await assertByteRules(encode(closeOpenQuote(text, delimiter)), `soup ${t}: ${JSON.stringify(text)}`, delimiter);
+      }
+    });
+
+    it('matches no byte with a delimiter above 255, though its low byte is a comma', async () => {
+      // U+012C: as in the byte rules, no single byte is this delimiter, so every quote below is text.
+      const text = '"a,b",c\n1,"2"\nx,"y""z"\n'.repeat(20);
+      await assertByteRules(encode(text), 'U+012C', '\u012c');
+    });
+
+    it('reports where an unterminated quote opened when its block was taken whole', async () => {
+      for (let shift = 0; shift < 64; shift++) {
+        // The doubled quote after the opening one opens nothing; the report points at the first.
+        const head = `a,b\n${'x'.repeat(shift)},1\n`;
+        const text = `${head}2,"open ""quoted"" ${'z'.repeat(80)}\n3,4\n${'5,6\n'.repeat(40)}`;
+        for (const chunkSize of [64, 1 << 16]) {
+          const { index } = await indexText(text, dialectOf({ hasHeader: true }), { chunkSize, firstChunkSize: chunkSize });
+          assert.deepEqual(
+            index.issues.map((issue) => [issue.kind, issue.byteOffset, issue.row]),
+            [['unterminated-quote', head.length + 2, 1]],
+            `after ${shift} bytes, chunk ${chunkSize}`,
+          );
+          assert.equal(index.rowCount, 43);
+          assert.equal(index.offsetOf(2), text.indexOf('\n3,4') + 1);
+        }
+      }
+    });
+  });
+
   it('keeps 4 bytes a row and spans blocks of 65536 rows', async () => {
     const rows = 200_000;
     const text = 'x\n'.repeat(rows);
@@ -327,6 +425,32 @@ describe('csv row index', () => {
     assert.equal(index.offsetOf(rows - 1), (rows - 1) * 2);
     assert.ok(index.memoryBytes() <= rows * 4 + 4 * 65536 * 4, `${index.memoryBytes()} bytes`);
     assert.throws(() => index.offsetOf(rows), RangeError);
+  });
+
+  it('keeps exact offsets past 4 GiB when the starts come relative to the base the index names', () => {
+    // As the scanner hands them over: each chunk's starts relative to referenceFor's base.
+    const index = new RowIndex(0);
+    const expected: number[] = [];
+    const chunkBytes = 700 * 1024 * 1024;
+    for (let c = 0; c < 10; c++) {
+      // Sparse chunks leave a block's base far behind (its deltas outgrow 32 bits), dense ones start new blocks.
+      const rowsPerChunk = c < 7 ? 1_000 : 40_000;
+      const at = c * chunkBytes;
+      const reference = index.referenceFor(at, chunkBytes);
+      const relative = new Uint32Array(rowsPerChunk);
+      for (let k = 0; k < rowsPerChunk; k++) {
+        const offset = at + k * Math.floor(chunkBytes / rowsPerChunk);
+        expected.push(offset);
+        relative[k] = offset - reference;
+      }
+      index.pushAll(relative, reference);
+    }
+    index.finish(10 * chunkBytes);
+    assert.ok(expected[expected.length - 1] > 2 ** 32);
+    assert.deepEqual(startsIn(index), expected);
+    // The first block spans more than 4 GiB (8 bytes a row); the second starts on a base of its own, 4 bytes a row.
+    assert.equal(expected.length, 7_000 + 3 * 40_000);
+    assert.ok(index.memoryBytes() <= 65_536 * 8 + 65_536 * 4 + 64, `${index.memoryBytes()} bytes`);
   });
 
   it('refuses a delimiter that is not one safe character', () => {

@@ -104,4 +104,30 @@ describe('csv window reader', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('issues a read into a buffer before readInto returns, so it runs while the caller works on', async function () {
+    // The row index starts reading the next chunk and then scans this one without yielding; a read
+    // put off to a later tick would only start once the scan is over.
+    this.timeout(20_000);
+    const dir = await mkdtemp(join(tmpdir(), 'okc-csv-'));
+    const path = join(dir, 'data.csv');
+    try {
+      await writeFile(path, 'x'.repeat(4096));
+      const source = nodeFileSource(path);
+      try {
+        assert.equal(await source.size(), 4096); // opens the file
+        const target = new Uint8Array(4096);
+        const read = source.readInto!(0, target);
+        // Busy, without yielding, until the bytes land (the read runs on libuv's threads) or 10 s pass.
+        const deadline = performance.now() + 10_000;
+        while (target[4095] === 0 && performance.now() < deadline);
+        assert.equal(target[4095], 0x78, 'the read did not run while the caller was busy');
+        assert.equal(await read, 4096);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
