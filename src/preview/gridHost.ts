@@ -357,6 +357,7 @@ export function gridLabels(): Record<string, string> {
     fileOrder: vscode.l10n.t('In file order'),
     filter: vscode.l10n.t('Filter'),
     filterField: vscode.l10n.t('Field'),
+    noField: vscode.l10n.t('There is no field named {0}.'),
     filterOperator: vscode.l10n.t('Operator'),
     filterValue: vscode.l10n.t('Value'),
     addFilter: vscode.l10n.t('Add Filter'),

@@ -56,6 +56,7 @@ const toolbar = new Toolbar({
   copySelection: () => void copy('selection'),
   run: (action) => void request('grid/action', { action }),
   csvOption: (option) => void setCsvOption(option),
+  invalid: (message) => showError(message),
 });
 
 /** A header, delimiter or encoding choice: the host reads the file again and sends a new frame. */

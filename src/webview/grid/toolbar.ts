@@ -6,9 +6,16 @@ import { csvOptionItems } from '../../csv/optionText';
 import type { CsvChoices, CsvOptionRequest } from '../../csv/optionTypes';
 import type { GridAction, GridFilter, GridView } from '../../protocol';
 import { showControls } from '../../util/text';
+import { fieldNamed } from './fieldNames';
 import { h, icon } from '../shared/dom';
 
 const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
+/** Above this many columns the filter's field is typed, with suggestions, instead of picked
+ * from a select: a select of 5,000 options took ~80 ms to build and ~370 ms to lay out, one
+ * long task of the window while the grid opened (issue 12). */
+export const FIELD_SELECT_MAX = 200;
+/** Suggestions the typed field offers at a time. */
+const FIELD_SUGGESTIONS = 50;
 
 export interface ToolbarActions {
   setFilters(filters: GridFilter[]): void;
@@ -18,6 +25,8 @@ export interface ToolbarActions {
   copySelection(): void;
   run(action: GridAction): void;
   csvOption(request: CsvOptionRequest): void;
+  /** A filter the form cannot add (a typed field name that is no field): shown as an error. */
+  invalid(message: string): void;
 }
 
 export function fill(template: string, ...values: (string | number)[]): string {
@@ -114,19 +123,25 @@ export class Toolbar {
 
   private filterForm(view: GridView): HTMLElement {
     const L = view.labels;
-    const field = h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
-    for (const c of view.columns) field.append(h('option', { value: c.name }, showControls(c.label)));
+    const typed = view.columns.length > FIELD_SELECT_MAX ? typedField(view) : undefined;
+    const field = typed?.input ?? h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
+    if (field instanceof HTMLSelectElement) for (const c of view.columns) field.append(h('option', { value: c.name }, showControls(c.label)));
     const op = h('select', { id: 'filter-op', 'aria-label': L.filterOperator, title: L.filterOperator });
     for (const o of OPERATORS) op.append(h('option', { value: o }, o));
     const value = h('input', { id: 'filter-value', type: 'text', 'aria-label': L.filterValue, placeholder: L.filterValue });
     const add = h('button', { type: 'submit', class: 'action', id: 'filter-add' }, icon('filter'), h('span', {}, L.addFilter));
-    const form = h('form', { class: 'grid-filter', id: 'filter-form', 'aria-label': L.filter }, field, op, value, add);
+    const form = h('form', { class: 'grid-filter', id: 'filter-form', 'aria-label': L.filter }, field, typed?.suggestions, op, value, add);
     op.addEventListener('change', () => {
       value.disabled = op.value === 'is null' || op.value === 'is not null';
     });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const filter: GridFilter = { field: field.value, op: op.value as GridFilter['op'] };
+      const name = field instanceof HTMLSelectElement ? field.value : fieldNamed(view, field.value);
+      if (name === undefined) {
+        this.actions.invalid(fill(L.noField, showControls(field.value.trim())));
+        return;
+      }
+      const filter: GridFilter = { field: name, op: op.value as GridFilter['op'] };
       if (!value.disabled) filter.value = value.value;
       this.actions.setFilters([...view.filters, filter]);
     });
@@ -144,4 +159,29 @@ export class Toolbar {
     }
     return h('span', { class: 'grid-query' }, form, chips);
   }
+}
+
+/** The filter's field for a layer of many columns: a text box whose suggestions are the first
+ * FIELD_SUGGESTIONS fields whose name or label holds what is typed, so the page never holds
+ * an option per column. */
+function typedField(view: GridView): { input: HTMLInputElement; suggestions: HTMLDataListElement } {
+  const L = view.labels;
+  const suggestions = h('datalist', { id: 'filter-field-list' });
+  const input = h('input', { id: 'filter-field', type: 'text', list: 'filter-field-list', autocomplete: 'off', 'aria-label': L.filterField, title: L.filterField, placeholder: L.filterField });
+  let shownFor: string | undefined;
+  const suggest = (): void => {
+    const typed = input.value.trim().toLowerCase();
+    if (typed === shownFor) return;
+    shownFor = typed;
+    const options: HTMLOptionElement[] = [];
+    for (const c of view.columns) {
+      if (options.length >= FIELD_SUGGESTIONS) break;
+      if (typed && !c.name.toLowerCase().includes(typed) && !c.label.toLowerCase().includes(typed)) continue;
+      options.push(h('option', { value: c.name, label: c.label !== c.name ? showControls(c.label) : undefined }));
+    }
+    suggestions.replaceChildren(...options);
+  };
+  input.addEventListener('focus', suggest);
+  input.addEventListener('input', suggest);
+  return { input, suggestions };
 }
