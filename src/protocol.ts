@@ -132,12 +132,20 @@ export type GridPanelState =
   | { kind: 'remote'; portal: string; id: string; sort?: GridSortKey[]; filters?: GridFilter[]; row?: number }
   | { kind: 'csv'; uri: string; row?: number };
 
+/** Above this many columns a grid is wide: its rows cross to the webview with only the columns
+ * near the view (a row of 5,000 values per message froze the window), and its filter's field is
+ * typed rather than picked. */
+export const GRID_WIDE_COLUMNS = 200;
+
 export interface GridRowsResult {
   generation: number;
   first: number;
-  /** Cells cut for display; `cut` lists `[row, column]` pairs (relative to `first`) that were. */
+  /** Cells cut for display; `cut` lists `[row, index in the row]` pairs (row relative to `first`) that were. */
   rows: GridCell[][];
   cut: [number, number][];
+  /** Wide grids: the columns each row holds, in order (`rows[r][j]` is column `columns[j]`).
+   * Absent: every column. */
+  columns?: number[];
   total: number;
   complete: boolean;
   /** Set when this window was superseded before it arrived; the webview ignores it. */
@@ -292,7 +300,8 @@ export interface GridPaint {
   first: number;
   last: number;
   activeRow: number;
-  /** Cells of the first then the last painted row, from the row data. */
+  /** Cells of the first then the last painted row, from the row data (of a wide grid, the
+   * columns the webview holds: those near the view). */
   texts: string[];
   /** The same cells as drawn: each grid cell's text content, row number column left out. */
   shown: string[];
@@ -311,7 +320,8 @@ export interface HostRequests {
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };
   /** A window of rows; a newer request from the same panel makes older ones stale. */
-  'grid/rows': { params: { generation: number; first: number; count: number }; result: GridRowsResult };
+  /** Rows `[first, first + count)`; with `columns`, only those columns of each (wide grids). */
+  'grid/rows': { params: { generation: number; first: number; count: number; columns?: number[] }; result: GridRowsResult };
   'grid/detail': { params: { generation: number; row: number }; result: GridRowDetail };
   /** Copies rows `[first, last]` (and columns, all when absent) to the clipboard as CSV; returns rows copied. */
   'grid/copy': { params: { generation: number; first: number; last: number; columns?: number[]; header: boolean }; result: number };

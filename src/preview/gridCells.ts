@@ -35,6 +35,24 @@ export function cutRows(rows: GridCell[][], max = DISPLAY_CHARS): { rows: GridCe
   return { rows: out, cut };
 }
 
+/** Most columns one window of a wide grid carries. */
+export const MAX_WINDOW_COLUMNS = 1_000;
+
+/** The columns a webview asked for, made safe: whole indexes of existing columns, each once,
+ * in order, at most MAX_WINDOW_COLUMNS; undefined (every column) when it asked for none. */
+export function windowColumns(asked: unknown, width: number): number[] | undefined {
+  if (!Array.isArray(asked)) return undefined;
+  const wanted = new Set<number>();
+  for (const i of asked) if (Number.isInteger(i) && i >= 0 && i < width) wanted.add(i as number);
+  return [...wanted].sort((a, b) => a - b).slice(0, MAX_WINDOW_COLUMNS);
+}
+
+/** Each row's cells of `columns` only (every cell when `columns` is undefined). */
+export function pickColumns(rows: GridCell[][], columns: number[] | undefined): GridCell[][] {
+  if (!columns) return rows;
+  return rows.map((row) => columns.map((i) => row[i] ?? null));
+}
+
 /** RFC 4180 CSV (papaparse) of rows, with an optional header; null becomes an empty field. */
 export function rowsToCsv(header: string[] | undefined, rows: GridCell[][]): string {
   const data = rows.map((row) => row.map((cell) => (cell === null ? '' : String(cell))));

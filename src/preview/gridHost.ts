@@ -4,9 +4,9 @@
 
 import * as vscode from 'vscode';
 import type { CsvOptionRequest } from '../csv/optionTypes';
-import type { GridCell, GridColumn, GridFilter, GridRowDetail, GridRowsResult, GridSortKey, GridView, GridAction, GridPaint, ProfileView } from '../protocol';
+import { GRID_WIDE_COLUMNS, type GridCell, type GridColumn, type GridFilter, type GridRowDetail, type GridRowsResult, type GridSortKey, type GridView, type GridAction, type GridPaint, type ProfileView } from '../protocol';
 import { Disposable } from '../util/disposable';
-import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, rowsToCsv } from './gridCells';
+import { DETAIL_CHARS, MAX_COPY_ROWS, cutCell, cutRows, pickColumns, rowsToCsv, windowColumns } from './gridCells';
 import { WebviewHost } from './webviewHost';
 
 /** What a grid panel reads rows from; `generation` changes whenever the rows change meaning. */
@@ -69,6 +69,8 @@ export interface GridHandle {
 
 /** Rows sent with a frame: a screenful and some margin. */
 const INITIAL_ROWS = 80;
+/** Columns of a wide grid sent with a frame: a screen's width and some margin from the left. */
+const INITIAL_COLUMNS = 100;
 
 export class GridHost extends Disposable implements GridHandle {
   private readonly webviewHost: WebviewHost;
@@ -91,7 +93,7 @@ export class GridHost extends Disposable implements GridHandle {
     super();
     this.webviewHost = this.register(
       new WebviewHost(panel.webview, extensionUri, 'grid', panel.title, {
-        'grid/rows': (p) => this.window(p.generation, p.first, p.count),
+        'grid/rows': (p) => this.window(p.generation, p.first, p.count, p.columns),
         'grid/detail': (p) => this.detail(p.generation, p.row),
         'grid/copy': (p) => this.copyRows(p),
         'grid/copyValue': (p) => this.copyValue(p.generation, p.row, p.column),
@@ -175,8 +177,9 @@ export class GridHost extends Disposable implements GridHandle {
       const first = Math.max(0, (view.keepRow ?? 0) - 20);
       try {
         const read = await data.rows(first, INITIAL_ROWS, new AbortController().signal);
-        const { rows, cut } = cutRows(read.rows);
-        initialRows = { generation: view.generation, first, rows, cut, total: read.total, complete: read.complete };
+        const columns = view.columns.length > GRID_WIDE_COLUMNS ? [...Array(INITIAL_COLUMNS).keys()] : undefined;
+        const { rows, cut } = cutRows(pickColumns(read.rows, columns));
+        initialRows = { generation: view.generation, first, rows, cut, total: read.total, complete: read.complete, columns };
       } catch {
         // The webview asks for the rows itself and shows the error then.
       }
@@ -265,7 +268,7 @@ export class GridHost extends Disposable implements GridHandle {
   }
 
   /** A newer window makes this one stale: its fetches stop if nobody else wants them. */
-  private async window(generation: number, first: number, count: number): Promise<GridRowsResult> {
+  private async window(generation: number, first: number, count: number, askedColumns?: number[]): Promise<GridRowsResult> {
     const data = this.data();
     const stale = (): GridRowsResult => ({ generation, first, rows: [], cut: [], total: 0, complete: false, stale: true });
     if (!data || data.generation !== generation) return stale();
@@ -275,8 +278,9 @@ export class GridHost extends Disposable implements GridHandle {
     try {
       const read = await data.rows(Math.max(0, Math.floor(first)), Math.min(1000, Math.max(0, Math.floor(count))), controller.signal);
       if (controller.signal.aborted || data.generation !== generation) return stale();
-      const { rows, cut } = cutRows(read.rows);
-      return { generation, first, rows, cut, total: read.total, complete: read.complete };
+      const columns = windowColumns(askedColumns, data.columns.length);
+      const { rows, cut } = cutRows(pickColumns(read.rows, columns));
+      return { generation, first, rows, cut, total: read.total, complete: read.complete, columns };
     } catch (error) {
       if (controller.signal.aborted) return stale();
       this.remember((error as Error)?.message ?? String(error));

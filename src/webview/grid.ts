@@ -4,7 +4,7 @@
 // a text node; nothing from the data is parsed as markup.
 
 import type { CsvOptionRequest } from '../csv/optionTypes';
-import type { GridCell, GridFilter, GridPanelState, GridRowDetail, GridRowsResult, GridSortKey, GridView } from '../protocol';
+import { GRID_WIDE_COLUMNS, type GridCell, type GridFilter, type GridPanelState, type GridRowDetail, type GridRowsResult, type GridSortKey, type GridView } from '../protocol';
 import { CellFormatter } from './grid/format';
 import { ProfileSection } from './grid/profile';
 import { Toolbar, countText, fill } from './grid/toolbar';
@@ -25,11 +25,32 @@ const MIN_COLUMN_WIDTH = 48;
 /** Columns are drawn this far past each side of the viewport; beyond it they are left out, so
  * a layer of thousands of columns draws a screenful of cells, not rows × every column. */
 const COLUMN_MARGIN_PX = 800;
+/** Wide grids: columns asked for past each side of the drawn ones, so short horizontal scrolls
+ * need no round trip. */
+const COLUMN_FETCH_MARGIN = 40;
 /** Characters of a value the row detail shows at first, and adds per "show more". */
 
 interface LoadedRow {
   cells: GridCell[];
+  /** Wide grids: where each column's cell is in `cells` (-1: not loaded); shared by the rows of
+   * one window. Absent: `cells` holds every column. */
+  at?: Int32Array;
+  /** Columns whose cell was cut for display. */
   cut: Set<number>;
+}
+
+/** A row's cell of column `c`; undefined when the row does not hold that column. */
+function cellOf(row: LoadedRow, c: number): GridCell | undefined {
+  if (!row.at) return row.cells[c];
+  const i = row.at[c];
+  return i === undefined || i < 0 ? undefined : row.cells[i];
+}
+
+/** Whether `row` holds every column in `columns` (the spacer, -1, needs none). */
+function holdsColumns(row: LoadedRow, columns: number[]): boolean {
+  if (!row.at) return true;
+  for (const c of columns) if (c >= 0 && !(row.at[c] >= 0)) return false;
+  return true;
 }
 
 const app = document.getElementById('app')!;
@@ -39,7 +60,7 @@ let view: GridView | undefined;
 let formatter = new CellFormatter('en', 'missing');
 let widths: number[] = [];
 const rows = new Map<number, LoadedRow>();
-let inFlight: { first: number; count: number; generation: number } | undefined;
+let inFlight: { first: number; count: number; generation: number; columns?: number[] } | undefined;
 let lastAnswered = '';
 const active = { row: 0, col: 0 };
 const anchor = { row: 0, col: 0 };
@@ -334,9 +355,12 @@ function render(): void {
   const selection = selectionRange();
   const out: HTMLElement[] = [];
   let missing = false;
-  for (let r = vis.first; r < vis.first + vis.count && !missing; r++) missing = !rows.has(r);
+  for (let r = vis.first; r < vis.first + vis.count && !missing; r++) {
+    const loaded = rows.get(r);
+    missing = !loaded || !holdsColumns(loaded, drawnColumnList);
+  }
   // Ask before drawing: the round trip to the host is the long part of a jump.
-  if (missing) requestWindow(vis.first, vis.count);
+  if (missing) requestWindow(vis.first, vis.count, drawn);
   for (let r = vis.first; r < vis.first + vis.count; r++) {
     const loaded = rows.get(r);
     const rowEl = h('div', { class: `grid-row${r % 2 ? ' odd' : ''}${r === active.row ? ' active-row' : ''}`, role: 'row', 'aria-rowindex': String(r + 2), 'data-row': String(r) });
@@ -351,8 +375,9 @@ function render(): void {
       const isActive = r === active.row && c === active.col;
       let text = '';
       let cls = 'loading';
-      if (loaded) {
-        const f = formatter.format(loaded.cells[c] ?? null, column, loaded.cut.has(c));
+      const value = loaded && cellOf(loaded, c);
+      if (loaded && value !== undefined) {
+        const f = formatter.format(value, column, loaded.cut.has(c));
         // One line per row: line breaks inside a cell show as a symbol, the detail has them.
         text = showControls(f.text).replace(/\r\n|\r|\n/g, '\u23ce');
         cls = f.className;
@@ -394,30 +419,49 @@ function reportPaint(first: number, count: number): void {
   void request('grid/painted', { generation: view.generation, first, last, activeRow: active.row, texts, shown, html }).catch(() => undefined);
 }
 
-function requestWindow(first: number, count: number): void {
+function requestWindow(first: number, count: number, drawn: { first: number; last: number }): void {
   if (!view) return;
   const from = Math.max(0, first - FETCH_MARGIN);
   const want = { first: from, count: Math.min(view.total - from, count + (first - from) + FETCH_MARGIN) };
-  if (inFlight && inFlight.generation === view.generation && inFlight.first <= first && inFlight.first + inFlight.count >= first + count) return;
+  const columns = windowColumnsFor(drawn);
+  if (inFlight && inFlight.generation === view.generation && inFlight.first <= first && inFlight.first + inFlight.count >= first + count && covers(inFlight.columns, drawn)) return;
   // The same window came back short already (the data ended early): wait for a scroll or a new total.
-  if (lastAnswered === `${view.generation}:${want.first}:${want.count}:${view.total}`) return;
+  if (lastAnswered === `${view.generation}:${want.first}:${want.count}:${view.total}:${columns?.[1] ?? ''}`) return;
   // A newer window supersedes the one in flight; the host cancels what is no longer needed.
-  void fetchWindow(want.first, want.count);
+  void fetchWindow(want.first, want.count, columns);
 }
 
-async function fetchWindow(first: number, count: number): Promise<void> {
+/** Wide grids: the columns to ask for, the first (sticky) one and the drawn ones with
+ * COLUMN_FETCH_MARGIN either side; undefined (every column) for the others. */
+function windowColumnsFor(drawn: { first: number; last: number }): number[] | undefined {
+  const count = view?.columns.length ?? 0;
+  if (count <= GRID_WIDE_COLUMNS) return undefined;
+  const out = [0];
+  for (let c = Math.max(1, drawn.first - COLUMN_FETCH_MARGIN); c <= Math.min(count - 1, drawn.last + COLUMN_FETCH_MARGIN); c++) out.push(c);
+  return out;
+}
+
+/** Whether a window of `columns` (undefined: all) holds the drawn ones. */
+function covers(columns: number[] | undefined, drawn: { first: number; last: number }): boolean {
+  if (!columns) return true;
+  const low = columns[1] ?? 0;
+  const high = columns[columns.length - 1] ?? 0;
+  return drawn.first >= low && drawn.last <= high;
+}
+
+async function fetchWindow(first: number, count: number, columns: number[] | undefined): Promise<void> {
   if (!view) return;
   const generation = view.generation;
-  const mine = { first, count, generation };
+  const mine = { first, count, generation, columns };
   inFlight = mine;
   try {
-    const result = await request('grid/rows', { generation, first, count });
+    const result = await request('grid/rows', { generation, first, count, columns });
     if (result.stale || !view || result.generation !== view.generation) return;
-    lastAnswered = `${generation}:${first}:${count}:${result.total}`;
+    lastAnswered = `${generation}:${first}:${count}:${result.total}:${columns?.[1] ?? ''}`;
     if (store(result)) updateSize();
   } catch (error) {
     // Not asked again until the user scrolls or presses Retry: a failing portal must not be hammered.
-    lastAnswered = `${generation}:${first}:${count}:${view?.total}`;
+    lastAnswered = `${generation}:${first}:${count}:${view?.total}:${columns?.[1] ?? ''}`;
     showError((error as Error).message, view ? { label: view.labels.retry, run: () => {
       lastAnswered = '';
       render();
@@ -432,9 +476,16 @@ async function fetchWindow(first: number, count: number): Promise<void> {
 /** Keeps a window's rows; true when it changed the total. */
 function store(result: GridRowsResult): boolean {
   if (!view) return false;
+  const columns = result.columns;
+  // One position table for the window's rows: column index -> place in each row's cells.
+  let at: Int32Array | undefined;
+  if (columns) {
+    at = new Int32Array(view.columns.length).fill(-1);
+    columns.forEach((c, j) => (at![c] = j));
+  }
   const cut = new Map<number, Set<number>>();
-  for (const [r, c] of result.cut) (cut.get(r) ?? cut.set(r, new Set()).get(r)!).add(c);
-  result.rows.forEach((cells, i) => rows.set(result.first + i, { cells, cut: cut.get(i) ?? new Set() }));
+  for (const [r, j] of result.cut) (cut.get(r) ?? cut.set(r, new Set()).get(r)!).add(columns ? columns[j] : j);
+  result.rows.forEach((cells, i) => rows.set(result.first + i, { cells, at, cut: cut.get(i) ?? new Set() }));
   trimCache();
   if (result.total === view.total && result.complete === view.complete) return false;
   view = { ...view, total: result.total, complete: result.complete };
@@ -557,8 +608,9 @@ async function copy(what: 'cell' | 'row' | 'selection'): Promise<void> {
   const s = selectionRange();
   try {
     if (what === 'cell') {
-      const value = rows.get(active.row)?.cells[active.col];
-      const cut = rows.get(active.row)?.cut.has(active.col);
+      const loaded = rows.get(active.row);
+      const value = loaded && cellOf(loaded, active.col);
+      const cut = loaded?.cut.has(active.col);
       if (value !== undefined && !cut) {
         await request('clipboard/write', { text: value === null ? '' : String(value) });
         return;

@@ -1,7 +1,8 @@
 // The grid preview as a user meets it, in a real VS Code in a real browser: Preview Dataset
 // from the palette, Ctrl+End to the last of 1,000,000 rows, sort by a header click, a filter
 // from the toolbar, a CSV with quoted newlines beside its editor, and hostile data (portal rows
-// and CSV cells carrying execution markers) that must stay text. Each test opens what it uses;
+// and CSV cells carrying execution markers) that must stay text, and a layer of 5,000 columns
+// scrolled to its far columns. Each test opens what it uses;
 // the harness closes it after. Screenshots of each.
 
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { executionMarkers, serveMarkerRows } from '../harness/markers';
 import { waitFor } from '../harness/wait';
-import { HUGE_CELL_ROW } from '../portal/data';
+import { HOSTILE_WIDE_TITLE, HUGE_CELL_ROW, WIDE_COLUMNS } from '../portal/data';
 import {
   EXTENSION_TITLE,
   acceptQuickPickRow,
@@ -42,14 +43,14 @@ async function gridFrame(title: string, timeoutMs = 30_000): Promise<Frame> {
   }, { timeoutMs, intervalMs: 250 });
 }
 
-async function previewFromPalette(title: string, portal = 'OKC Open Data (fake)'): Promise<Frame> {
+async function previewFromPalette(title: string, portal = 'OKC Open Data (fake)', timeoutMs = 30_000): Promise<Frame> {
   const { page } = await session();
   await runCommand(commandTitle('okcOpenData.previewDataset'));
   const input = quickInput(page);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(title);
   await acceptQuickPickRow(page, page.locator('.quick-input-list .monaco-list-row', { hasText: title }).filter({ hasText: portal }).first());
-  return gridFrame(title);
+  return gridFrame(title, timeoutMs);
 }
 
 /** The 1,000,000-row preview with its first rows painted. */
@@ -85,8 +86,8 @@ async function csvPreview(name: string): Promise<Frame> {
   return gridFrame(name);
 }
 
-async function waitForRowIndex(frame: Frame, ariaRowIndex: number): Promise<void> {
-  await frame.locator(`.grid-row[aria-rowindex="${ariaRowIndex}"] .grid-cell:not(.loading)`).first().waitFor({ state: 'visible', timeout: 30_000 });
+async function waitForRowIndex(frame: Frame, ariaRowIndex: number, timeoutMs = 30_000): Promise<void> {
+  await frame.locator(`.grid-row[aria-rowindex="${ariaRowIndex}"] .grid-cell:not(.loading)`).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 async function filterPermits(frame: Frame): Promise<void> {
@@ -210,6 +211,61 @@ describe('UI: grid preview', function () {
     } finally {
       restore();
     }
+  });
+
+  it('scrolls a 5,000-column layer to its far columns, their values shown; the row detail lists all 5,000 fields; a typed field filters', async () => {
+    const { portal } = await session();
+    const wide = portal.catalog.byTitle(HOSTILE_WIDE_TITLE)!;
+    const frame = await previewFromPalette(HOSTILE_WIDE_TITLE, undefined, 120_000);
+    await waitForRowIndex(frame, 2, 120_000);
+    /** The drawn cell of row `row` (0-based) in column `column` (0-based), once its value came. */
+    const cellAt = (row: number, column: number) => frame.locator(`.grid-row[aria-rowindex="${row + 2}"] .grid-cell[aria-colindex="${column + 2}"]:not(.loading)`);
+    /** The value as the grid shows it: numbers (the even columns) with grouping. */
+    const shown = (row: number, name: string): string => {
+      const value = wide.attributesAt(row)[name];
+      return typeof value === 'number' ? value.toLocaleString('en-US') : String(value);
+    };
+    // Rows cross with the columns near the view only: the far ones are fetched on the way.
+    for (const share of [0.5, 1]) {
+      await frame.locator('#grid').evaluate((grid, s) => (grid.scrollLeft = (grid.scrollWidth - grid.clientWidth) * s), share);
+      // The column under the middle of the header (the last one at the far right).
+      const column = await waitFor('the header drawn where the grid was scrolled to', async () => {
+        const at = (await frame.evaluate(`(() => {
+          const box = document.getElementById('grid').getBoundingClientRect();
+          const x = ${share} < 1 ? box.left + box.width / 2 : box.right - 30;
+          const header = document.elementFromPoint(x, box.top + 12)?.closest('.grid-colheader[data-col]');
+          return header ? Number(header.dataset.col) : -1;
+        })()`)) as number;
+        return at > 0 ? at : undefined;
+      });
+      assert.ok(share < 1 ? column > 2_000 && column < 3_000 : column === WIDE_COLUMNS - 1, `column ${column} under the middle at ${share}`);
+      const name = `C${String(column).padStart(4, '0')}`;
+      for (const row of [0, 5]) {
+        const cell = cellAt(row, column);
+        await cell.waitFor({ timeout: 30_000 });
+        assert.equal(await cell.innerText(), shown(row, name), `row ${row + 1}, ${name}`);
+      }
+      assert.equal((await frame.locator(`.grid-colheader[aria-colindex="${column + 2}"]`).innerText()).trim(), `Column ${column}`);
+    }
+    await screenshot('grid-wide-far-columns');
+    // The row detail has the whole row from the host, every field.
+    await cellAt(1, WIDE_COLUMNS - 1).dblclick();
+    const detailRows = frame.locator('#grid-detail:not([hidden]) .detail-table tbody tr');
+    await detailRows.first().waitFor({ timeout: 30_000 });
+    assert.equal(await detailRows.count(), WIDE_COLUMNS);
+    assert.equal((await detailRows.nth(2_501).locator('th').innerText()).trim(), 'Column 2501');
+    assert.equal((await detailRows.last().locator('td').innerText()).trim(), String(wide.attributesAt(1).C4999));
+    await frame.locator('#detail-close').click();
+    // The filter's field is typed here (no select of 5,000 options): a far field filters the rows.
+    const wanted = String(wide.attributesAt(3).C4999);
+    await frame.locator('#filter-field').fill('C4999');
+    await frame.locator('#filter-op').selectOption('=');
+    await frame.locator('#filter-value').fill(wanted);
+    await frame.locator('#filter-add').click();
+    await frame.locator('.grid-chip', { hasText: `Column 4999 = ${wanted}` }).waitFor({ timeout: 30_000 });
+    await frame.locator('#grid-status', { hasText: /^1 row$/ }).waitFor({ timeout: 30_000 });
+    await cellAt(0, WIDE_COLUMNS - 1).waitFor({ timeout: 30_000 });
+    assert.equal(await cellAt(0, WIDE_COLUMNS - 1).innerText(), wanted);
   });
 
   it('shows hostile CSV cells as text in the CSV preview: no payload runs or renders', async () => {

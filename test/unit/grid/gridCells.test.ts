@@ -1,8 +1,9 @@
-// Host-side cell handling: display cuts, clipboard CSV, local sorting and filter typing.
+// Host-side cell handling: display cuts, a wide grid's column windows, clipboard CSV, local
+// sorting and filter typing.
 
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { cleanQuery, cutCell, cutRows, rowsToCsv, sortRowsLocally, toFieldFilters } from '../../../src/preview/gridCells';
+import { MAX_WINDOW_COLUMNS, cleanQuery, cutCell, cutRows, pickColumns, rowsToCsv, sortRowsLocally, toFieldFilters, windowColumns } from '../../../src/preview/gridCells';
 import type { GridColumn } from '../../../src/protocol';
 
 const columns: GridColumn[] = [
@@ -63,5 +64,20 @@ describe('grid cells on the host', () => {
     );
     assert.deepEqual(clean.sort, [{ field: 'Amount', descending: false }]);
     assert.deepEqual(clean.filters, [{ field: 'Title', op: '=', value: 'x' }, { field: 'Title', op: '=', value: undefined }]);
+  });
+
+  it('keeps of a webview\'s column window only whole indexes of existing columns, each once, in order', () => {
+    assert.equal(windowColumns(undefined, 10), undefined);
+    assert.equal(windowColumns('0,1', 10), undefined);
+    assert.deepEqual(windowColumns([5, 0, 5, 2.5, -1, 10, '3', 9], 10), [0, 5, 9]);
+    assert.equal(windowColumns([...Array(5000).keys()], 5000)!.length, MAX_WINDOW_COLUMNS);
+  });
+
+  it('sends of each row only the cells of the window\'s columns, and cuts are counted in them', () => {
+    const rows = [[1, 'a', 'b', 'c'], [2, 'd']];
+    assert.equal(pickColumns(rows, undefined), rows);
+    assert.deepEqual(pickColumns(rows, [0, 3]), [[1, 'c'], [2, null]]);
+    const { cut } = cutRows(pickColumns([[1, 'short', 'x'.repeat(600)]], [0, 2]), 500);
+    assert.deepEqual(cut, [[0, 1]]);
   });
 });
