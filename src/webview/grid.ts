@@ -65,6 +65,11 @@ let lastAnswered = '';
 const active = { row: 0, col: 0 };
 const anchor = { row: 0, col: 0 };
 let lastPainted = '';
+/** Bumped whenever drawn rows may show something new other than by a scroll or a move of the
+ * cursor: a frame, stored rows, column widths, a new total. */
+let drawnEpoch = 0;
+/** What the body was last drawn from (see render). */
+let lastDrawn = '';
 /** The columns the header was last drawn with (see drawnColumns). */
 let headerColumns = '';
 let progress: number | undefined;
@@ -138,6 +143,7 @@ function show(incoming: GridView): void {
   rows.clear();
   inFlight = undefined;
   lastAnswered = '';
+  drawnEpoch++;
   if (next.initialRows) store(next.initialRows);
   lastPainted = '';
   document.title = next.title;
@@ -329,6 +335,7 @@ function startResize(event: PointerEvent, column: number, handle: HTMLElement): 
 }
 
 function applyWidths(): void {
+  drawnEpoch++;
   for (const cell of Array.from(sizer.querySelectorAll<HTMLElement>('[data-col]'))) cell.style.width = `${widths[Number(cell.dataset.col)]}px`;
   updateSize();
   // A wider or narrower column moves the window of drawn columns.
@@ -361,6 +368,11 @@ function render(): void {
   }
   // Ask before drawing: the round trip to the host is the long part of a jump.
   if (missing) requestWindow(vis.first, vis.count, drawn);
+  // The scroll event after a programmatic scroll, or a resize, asks again for what is drawn
+  // already: on a jump that is main-thread time (shared with the workbench) the rows wait behind.
+  const drawKey = `${drawnEpoch}:${vis.first}:${vis.count}:${drawn.first}:${drawn.last}:${active.row}:${active.col}:${anchor.row}:${anchor.col}`;
+  if (drawKey === lastDrawn) return;
+  lastDrawn = drawKey;
   for (let r = vis.first; r < vis.first + vis.count; r++) {
     const loaded = rows.get(r);
     const rowEl = h('div', { class: `grid-row${r % 2 ? ' odd' : ''}${r === active.row ? ' active-row' : ''}`, role: 'row', 'aria-rowindex': String(r + 2), 'data-row': String(r) });
@@ -483,6 +495,7 @@ function store(result: GridRowsResult): boolean {
     at = new Int32Array(view.columns.length).fill(-1);
     columns.forEach((c, j) => (at![c] = j));
   }
+  drawnEpoch++;
   const cut = new Map<number, Set<number>>();
   for (const [r, j] of result.cut) (cut.get(r) ?? cut.set(r, new Set()).get(r)!).add(columns ? columns[j] : j);
   result.rows.forEach((cells, i) => rows.set(result.first + i, { cells, at, cut: cut.get(i) ?? new Set() }));
@@ -663,6 +676,7 @@ onNotify('grid/total', (t) => {
   if (!view || t.generation !== view.generation) return;
   progress = t.progress;
   const grew = t.total !== view.total;
+  drawnEpoch++;
   view = { ...view, total: t.total, complete: t.complete, warnings: t.warnings ?? view.warnings };
   if (t.warnings) renderMessages();
   updateSize();
