@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type * as vscodeApi from 'vscode';
 import type { GridHandle } from '../src/preview/gridHost';
 import { median } from './common';
-import { hostBenchSteps, runHostBench, webviewBundleBytes } from './hostBench';
+import { hostBenchSteps, runHostBench, startFakePortalProcess, webviewBundleBytes } from './hostBench';
 
 const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 5);
 const CSV_MB = Number(process.env.OKC_BENCH_CSV_MB ?? 1024);
@@ -24,8 +24,7 @@ export async function run(): Promise<void> {
   const { results, step } = hostBenchSteps(vscode.version, 'grid');
   const started = performance.now();
   const m = results.measurements!;
-  const { startFakePortal } = await import('../test/portal/server');
-  const fake = await startFakePortal({ port: 0, bigRows: 1_000_000 });
+  const fake = await startFakePortalProcess(1_000_000);
   const scratch = mkdtempSync(join(tmpdir(), 'okc-grid-bench-'));
   try {
     const okc = await vscode.extensions.getExtension<{ refresh(): Promise<void>; store: { allDatasets(): { portal: string; title: string }[] } }>(EXTENSION_ID)!.activate();

@@ -2,11 +2,38 @@
 // result inside the extension host, a production build of webview bundles to weigh, and the
 // script side that runs the bench module through the integration harness and reports its keys.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { IntegrationResults } from '../test/integration/index';
 import { reportBench } from './common';
+
+/** Inside the extension host: the fake portal's command line started in its own process, as a
+ * real portal is another machine: served in the extension host, its work (building a million
+ * rows' pages) would count as the extension's and hold the host's event loop. */
+export function startFakePortalProcess(bigRows: number): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'portal', 'cli.js'), '--port', '0', '--big-rows', String(bigRows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the fake portal exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
+        resolve({
+          baseUrl: match[1],
+          close: async () => {
+            child.kill();
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}
 
 /** Inside the extension host: results to write to $OKC_TEST_RESULTS, and `step`, which records
  * a measured step as passed, or failed with its error, without stopping the bench. */

@@ -7,9 +7,7 @@
 // (writing 50 MB of JSON) is not counted against the host. Run as a script it starts the
 // harness with this same file as the tests module; inside the host `run()` measures.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type * as vscodeApi from 'vscode';
 import type { DatasetSummary } from '../src/portal/types';
@@ -17,7 +15,7 @@ import type { IntegrationResults } from '../test/harness/results';
 import type { GridHandle } from '../src/preview/gridHost';
 import type { MetadataHandle } from '../src/preview/metadataPanel';
 import { HOSTILE_LONG_DESCRIPTION_TITLE, HOSTILE_TITLE, HOSTILE_WIDE_TITLE, HUGE_CELL_ROW } from '../test/portal/data';
-import { hostBenchSteps, runHostBench } from './hostBench';
+import { hostBenchSteps, runHostBench, startFakePortalProcess } from './hostBench';
 
 const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 2);
 const EXTENSION_ID = 'okc-open-data.okc-open-data';
@@ -51,34 +49,19 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
   }
 }
 
-/** Starts the fake portal's command line in its own process and resolves with its URL. */
-function startPortalProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'portal', 'cli.js'), '--port', '0', '--big-rows', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the fake portal exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve({ url: match[1], child });
-    });
-  });
-}
-
 export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vscode = require('vscode') as typeof vscodeApi;
   const { results, step } = hostBenchSteps(vscode.version, 'hostile');
   const started = performance.now();
   const m = results.measurements!;
-  const portal = await startPortalProcess();
+  const portal = await startFakePortalProcess(1000);
   const lags: Record<string, number[]> = { wide_grid: [], wide_metadata: [], long_description: [], huge_cell: [] };
   const widePaint: number[] = [];
   const closeAll = () => vscode.commands.executeCommand('workbench.action.closeAllEditors');
   try {
     const okc = await vscode.extensions.getExtension<{ refresh(): Promise<void>; store: { allDatasets(): DatasetSummary[] } }>(EXTENSION_ID)!.activate();
-    await vscode.workspace.getConfiguration('okcOpenData').update('portals', [{ name: PORTAL, kind: 'hub', url: portal.url }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('okcOpenData').update('portals', [{ name: PORTAL, kind: 'hub', url: portal.baseUrl }], vscode.ConfigurationTarget.Global);
     await okc.refresh();
     const find = (title: string): DatasetSummary => {
       const found = okc.store.allDatasets().find((d) => d.portal === PORTAL && d.title === title);
@@ -136,7 +119,7 @@ export async function run(): Promise<void> {
     if (widePaint.length) m.hostile_wide_grid_first_paint_ms = Math.max(...widePaint);
   } finally {
     await vscode.workspace.getConfiguration('okcOpenData').update('portals', undefined, vscode.ConfigurationTarget.Global);
-    portal.child.kill();
+    await portal.close();
     results.durationMs = performance.now() - started;
     const target = process.env.OKC_TEST_RESULTS;
     if (target) writeFileSync(target, JSON.stringify(results));

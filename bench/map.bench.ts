@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import type * as vscodeApi from 'vscode';
 import type { MapHandle } from '../src/map/mapPanel';
 import { median } from './common';
-import { hostBenchSteps, runHostBench, webviewBundleBytes } from './hostBench';
+import { hostBenchSteps, runHostBench, startFakePortalProcess, webviewBundleBytes } from './hostBench';
+import { createCatalog } from '../test/portal/data';
 
 const RUNS = Number(process.env.OKC_BENCH_RUNS ?? 3);
 const POINTS = 100_000;
@@ -23,9 +24,8 @@ export async function run(): Promise<void> {
   const { results, step } = hostBenchSteps(vscode.version, 'map');
   const started = performance.now();
   const m = results.measurements!;
-  const { startFakePortal } = await import('../test/portal/server');
   // The synthetic point layer, sized to the map's whole-drawing limit.
-  const fake = await startFakePortal({ port: 0, bigRows: POINTS });
+  const fake = await startFakePortalProcess(POINTS);
   try {
     const okc = await vscode.extensions.getExtension<{ refresh(): Promise<void>; store: { allDatasets(): { portal: string; title: string }[] } }>(EXTENSION_ID)!.activate();
     await vscode.workspace.getConfiguration('okcOpenData').update('portals', [{ name: 'Bench Hub', kind: 'hub', url: fake.baseUrl }], vscode.ConfigurationTarget.Global);
@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
     const points = find('Synthetic Performance Records');
     const vegetation = find('Vegetation Polygons');
     // The first 20,000 of its 30,000 polygons, as a grid filter would give them.
-    const lastPolygon = fake.catalog.byTitle('Vegetation Polygons')!.oidAt(POLYGONS - 1);
+    const lastPolygon = createCatalog({ bigRows: POINTS }).byTitle('Vegetation Polygons')!.oidAt(POLYGONS - 1);
 
     // Where each first draw's time went (host and webview stages), medians beside the keys.
     const stageRuns = new Map<string, number[]>();
