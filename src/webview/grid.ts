@@ -438,7 +438,7 @@ function requestWindow(first: number, count: number, drawn: { first: number; las
   const columns = windowColumnsFor(drawn);
   if (inFlight && inFlight.generation === view.generation && inFlight.first <= first && inFlight.first + inFlight.count >= first + count && covers(inFlight.columns, drawn)) return;
   // The same window came back short already (the data ended early): wait for a scroll or a new total.
-  if (lastAnswered === `${view.generation}:${want.first}:${want.count}:${view.total}:${columns?.[1] ?? ''}`) return;
+  if (lastAnswered === answerKey(view.generation, want.first, want.count, view.total, columns)) return;
   // A newer window supersedes the one in flight; the host cancels what is no longer needed.
   void fetchWindow(want.first, want.count, columns);
 }
@@ -461,6 +461,12 @@ function covers(columns: number[] | undefined, drawn: { first: number; last: num
   return drawn.first >= low && drawn.last <= high;
 }
 
+/** What a window request was, for `lastAnswered`: a wide grid's column window is named by its
+ * first column after the sticky one. */
+function answerKey(generation: number, first: number, count: number, total: number | undefined, columns: number[] | undefined): string {
+  return `${generation}:${first}:${count}:${total}:${columns?.[1] ?? ''}`;
+}
+
 async function fetchWindow(first: number, count: number, columns: number[] | undefined): Promise<void> {
   if (!view) return;
   const generation = view.generation;
@@ -469,11 +475,11 @@ async function fetchWindow(first: number, count: number, columns: number[] | und
   try {
     const result = await request('grid/rows', { generation, first, count, columns });
     if (result.stale || !view || result.generation !== view.generation) return;
-    lastAnswered = `${generation}:${first}:${count}:${result.total}:${columns?.[1] ?? ''}`;
+    lastAnswered = answerKey(generation, first, count, result.total, columns);
     if (store(result)) updateSize();
   } catch (error) {
     // Not asked again until the user scrolls or presses Retry: a failing portal must not be hammered.
-    lastAnswered = `${generation}:${first}:${count}:${view?.total}:${columns?.[1] ?? ''}`;
+    lastAnswered = answerKey(generation, first, count, view?.total, columns);
     showError((error as Error).message, view ? { label: view.labels.retry, run: () => {
       lastAnswered = '';
       render();

@@ -4,16 +4,12 @@
 
 import { csvOptionItems } from '../../csv/optionText';
 import type { CsvChoices, CsvOptionRequest } from '../../csv/optionTypes';
-import type { GridAction, GridFilter, GridView } from '../../protocol';
+import { GRID_WIDE_COLUMNS, type GridAction, type GridFilter, type GridView } from '../../protocol';
 import { showControls } from '../../util/text';
 import { fieldNamed } from './fieldNames';
 import { h, icon } from '../shared/dom';
 
 const OPERATORS: GridFilter['op'][] = ['=', '<>', '<', '<=', '>', '>=', 'like', 'is null', 'is not null'];
-/** Above this many columns the filter's field is typed, with suggestions, instead of picked
- * from a select: a select of 5,000 options took ~80 ms to build and ~370 ms to lay out, one
- * long task of the window while the grid opened (issue 12). */
-export const FIELD_SELECT_MAX = 200;
 /** Suggestions the typed field offers at a time. */
 const FIELD_SUGGESTIONS = 50;
 
@@ -123,7 +119,9 @@ export class Toolbar {
 
   private filterForm(view: GridView): HTMLElement {
     const L = view.labels;
-    const typed = view.columns.length > FIELD_SELECT_MAX ? typedField(view) : undefined;
+    // A wide grid's field is typed, with suggestions: a select of 5,000 options took ~80 ms to
+    // build and ~370 ms to lay out, one long task of the window while the grid opened.
+    const typed = view.columns.length > GRID_WIDE_COLUMNS ? typedField(view) : undefined;
     const field = typed?.input ?? h('select', { id: 'filter-field', 'aria-label': L.filterField, title: L.filterField });
     if (field instanceof HTMLSelectElement) for (const c of view.columns) field.append(h('option', { value: c.name }, showControls(c.label)));
     const op = h('select', { id: 'filter-op', 'aria-label': L.filterOperator, title: L.filterOperator });
