@@ -49,6 +49,9 @@ export function datasetKey(dataset: Pick<DatasetSummary, 'portal' | 'id'>): stri
 export class CatalogStore {
   private readonly state = new Map<string, PortalState>();
   private readonly listeners = new Set<() => void>();
+  /** The latest refresh of each portal: an older one that ends later (a settings change and a
+   * Refresh click overlap) must not put back what it saw before the newer one asked. */
+  private readonly latestRefresh = new Map<string, number>();
   readonly fields: FieldIndex = new Map();
   /** Set when the cache file could not be read and was replaced. */
   cacheProblem?: string;
@@ -158,14 +161,23 @@ export class CatalogStore {
   /** Fetches the catalogs (all portals or the named ones) concurrently; never throws. */
   async refresh(names?: string[], signal?: AbortSignal): Promise<void> {
     const targets = this.portals.filter((p) => !names || names.includes(p.config.name));
-    for (const p of targets) this.update(p.config.name, { loading: true });
+    const mine = new Map<string, number>();
+    for (const p of targets) {
+      const name = p.config.name;
+      mine.set(name, (this.latestRefresh.get(name) ?? 0) + 1);
+      this.latestRefresh.set(name, mine.get(name)!);
+      this.update(name, { loading: true });
+    }
     await Promise.all(
       targets.map(async (portal) => {
+        const name = portal.config.name;
         try {
           const datasets = await portal.listDatasets(signal);
-          this.update(portal.config.name, { datasets, fetchedAt: this.now(), loading: false, error: undefined, fromCache: false, notes: portal.listingNotes });
+          if (this.latestRefresh.get(name) !== mine.get(name)) return;
+          this.update(name, { datasets, fetchedAt: this.now(), loading: false, error: undefined, fromCache: false, notes: portal.listingNotes });
         } catch (error) {
-          this.update(portal.config.name, {
+          if (this.latestRefresh.get(name) !== mine.get(name)) return;
+          this.update(name, {
             loading: false,
             error: isPortalError(error)
               ? { kind: error.kind, message: error.message, retryAfterSeconds: error.details.retryAfterSeconds }

@@ -107,6 +107,22 @@ describe('CatalogStore', () => {
     assert.deepEqual(reread.fields.get(datasetKey({ portal: 'Hub', id: 'a' })), ['Street_Name']);
   });
 
+  it('keeps the latest refresh\'s outcome when an older one ends after it', async () => {
+    const answers: { resolve(list: DatasetSummary[]): void; reject(error: Error): void }[] = [];
+    const store = new CatalogStore([fakePortal(hub, () => new Promise((resolve, reject) => answers.push({ resolve, reject })))], new MemoryStorage());
+    const older = store.refresh();
+    const newer = store.refresh();
+    assert.equal(answers.length, 2);
+    answers[1].reject(new PortalError('server', 'HTTP 500'));
+    await newer;
+    answers[0].resolve([dataset('Hub', 'a')]);
+    await older;
+    const [h] = store.states();
+    assert.equal(h.error?.kind, 'server');
+    assert.equal(h.datasets.length, 0);
+    assert.equal(h.loading, false);
+  });
+
   it('notifies listeners on every change', async () => {
     const store = new CatalogStore([fakePortal(hub, async () => [dataset('Hub', 'a')])], new MemoryStorage());
     let changes = 0;
