@@ -340,7 +340,8 @@ export interface HostRequests {
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: GridPaint; result: void };
   /** A page of features (`whole` mode) or the features in an extent (`inView` mode). */
-  'map/features': { params: { generation: number; page: number; extent?: [number, number, number, number]; degreesPerPixel?: number }; result: MapFeatureBatch };
+  /** `inView` mode: the features in `extent` (`whole` maps get theirs pushed as `map/page`). */
+  'map/features': { params: { generation: number; extent: [number, number, number, number]; degreesPerPixel: number }; result: MapFeatureBatch };
   /** The row detail of a feature, as the grid shows it. */
   'map/detail': { params: { generation: number; row: number }; result: GridRowDetail };
   'map/colorBy': { params: { field?: string }; result: void };
@@ -367,6 +368,11 @@ export interface WebviewNotifications {
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
   'map/show': MapView;
+  /** A page of a `whole` map, sent as soon as it is fetched and packed: the webview never asks
+   * for it, so no round trip through the workbench stands between the portal and the paint. */
+  'map/page': { page: number; batch: MapFeatureBatch };
+  /** A page of a `whole` map that could not be fetched, with the portal's problem. */
+  'map/pageError': { generation: number; page: number; message: string };
   /** Highlights and centres the feature at query position `row` (the grid's selected row). */
   'map/focus': { generation: number; row: number };
   /** Pans the way a mouse drag does, `steps` frames of `dx`,`dy` pixels (benchmarks). */

@@ -23,11 +23,11 @@ export const MAP_VIEW_TYPE = 'okcOpenData.map';
 export const WHOLE_LIMIT = 100_000;
 /** Most features drawn in view for a larger dataset. */
 const IN_VIEW_LIMIT = 20_000;
-/** Portal pages fetched at once ahead of the webview's asking: as many as the HTTP layer runs
- * per host. The fetches start with the count, not when the webview asks, so no round trip
- * through the workbench ever leaves the portal idle; each page crosses over as soon as it is
- * packed, and the webview paints it. */
-const PAGES_AHEAD = 4;
+/** Portal pages of a `whole` map fetched at once: as many as the HTTP layer runs per host. The
+ * fetches start with the count, while the webview is still loading, and each page is sent to
+ * the webview as soon as it is packed (and the webview ready): the webview never asks, so no
+ * round trip through the workbench stands between the portal and the paint. */
+const PAGES_AT_ONCE = 4;
 
 /** What a map reads its features from: a portal query or rows already in memory (a file). */
 interface MapSource {
@@ -131,8 +131,11 @@ class MapPanel extends Disposable implements MapHandle {
   private paints: (MapPaintReport & { at: number })[] = [];
   private waiters: { accept(p: MapPaintReport & { at: number }): boolean; resolve(p: MapPaintReport & { at: number }): void }[] = [];
   private inViewRequest: AbortController | undefined;
-  /** The current generation's pages: fetched ahead in order, each taken once by the webview. */
-  private ahead: { generation: number; batches: (Promise<MapFeatureBatch> | undefined)[]; abort: AbortController } | undefined;
+  /** The current generation's pages, fetched in order. Kept while the generation lasts, so a
+   * webview made anew (hidden, then shown) gets them again without asking the portal. */
+  private ahead: { generation: number; batches: Promise<MapFeatureBatch>[]; abort: AbortController } | undefined;
+  /** Counts the webview's lives: pages sent to an earlier one are sent again to the next. */
+  private webviewLife = 0;
   stages = { openMs: 0, fetchMs: 0, packMs: 0 };
 
   constructor(
@@ -145,7 +148,7 @@ class MapPanel extends Disposable implements MapHandle {
     super();
     this.host = this.register(
       new WebviewHost(panel.webview, extensionUri, 'map', panel.title, {
-        'map/features': (p) => this.features(p.generation, p.page, p.extent, p.degreesPerPixel),
+        'map/features': (p) => this.inView(p.generation, p.extent, p.degreesPerPixel),
         'map/detail': (p) => {
           if (p.generation !== this.generation) throw new Error(vscode.l10n.t('The features changed; click the feature again.'));
           return this.detail(p.row);
@@ -157,6 +160,10 @@ class MapPanel extends Disposable implements MapHandle {
       }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [] }),
     );
     this.register({ dispose: () => this.ahead?.abort.abort() });
+    this.register(this.host.onDidBecomeReady(() => {
+      this.webviewLife++;
+      this.sendPages();
+    }));
     this.register({ dispose: () => this.inViewRequest?.abort() });
     if (source.dataset) {
       const key = source.key;
@@ -218,10 +225,32 @@ class MapPanel extends Disposable implements MapHandle {
       labels: mapLabels(),
     };
     this.host.notify('map/show', this.current);
-    if (mode === 'whole') this.fetchAhead(generation, this.current.pages);
+    if (mode === 'whole') {
+      this.fetchAhead(generation, this.current.pages);
+      this.sendPages();
+    }
   }
 
-  /** Starts fetching every page of `generation`, PAGES_AHEAD at a time in page order. */
+  /** Sends each page of the current `whole` generation to the webview as it is packed (a page
+   * that failed, its problem), if the webview is ready; else its ready does this. */
+  private sendPages(): void {
+    const ahead = this.ahead;
+    if (!ahead || ahead.generation !== this.generation || !this.host.isReady) return;
+    const life = this.webviewLife;
+    const current = (): boolean => this.ahead === ahead && this.webviewLife === life;
+    ahead.batches.forEach((batch, page) => {
+      batch.then(
+        (b) => {
+          if (current() && !b.stale) this.host.notify('map/page', { page, batch: b }, false);
+        },
+        (error: unknown) => {
+          if (current() && !ahead.abort.signal.aborted) this.host.notify('map/pageError', { generation: ahead.generation, page, message: this.problem(error) }, false);
+        },
+      );
+    });
+  }
+
+  /** Starts fetching every page of `generation`, PAGES_AT_ONCE at a time in page order. */
   private fetchAhead(generation: number, pages: number): void {
     const abort = new AbortController();
     const slots = Array.from({ length: pages }, () => {
@@ -245,7 +274,7 @@ class MapPanel extends Disposable implements MapHandle {
       // Pages never started: the generation is over.
       for (let page = next; page < pages; page++) slots[page].settle.reject(new Error('stale'));
     };
-    for (let i = 0; i < Math.min(PAGES_AHEAD, pages); i++) void worker();
+    for (let i = 0; i < Math.min(PAGES_AT_ONCE, pages); i++) void worker();
   }
 
   /** The catalog the source's dataset came from (for overlays); empty for files. */
@@ -253,45 +282,30 @@ class MapPanel extends Disposable implements MapHandle {
     return this.source instanceof RemoteSource ? this.source.siblings() : [];
   }
 
-  private async features(generation: number, page: number, extent?: [number, number, number, number], degreesPerPixel?: number): Promise<MapFeatureBatch> {
+  /** `inView` mode: the features in the webview's extent, at the detail its zoom needs. */
+  private async inView(generation: number, extent: [number, number, number, number], degreesPerPixel: number): Promise<MapFeatureBatch> {
     const stale: MapFeatureBatch = { generation, ...packFeatures([], 0), stale: true };
-    if (generation !== this.generation || !this.current) return stale;
-    if (this.current.mode === 'inView') {
-      if (!extent || !this.source.inView) return stale;
-      this.inViewRequest?.abort();
-      const controller = new AbortController();
-      this.inViewRequest = controller;
-      try {
-        const { rows, matching } = await this.source.inView(extent, degreesPerPixel ?? 0, this.colorField, controller.signal);
-        if (controller.signal.aborted || generation !== this.generation) return stale;
-        return { generation, ...packFeatures(rows, 0, this.colorField), inView: matching };
-      } catch (error) {
-        if (controller.signal.aborted) return stale;
-        throw error;
-      }
+    if (generation !== this.generation || this.current?.mode !== 'inView' || !this.source.inView) return stale;
+    this.inViewRequest?.abort();
+    const controller = new AbortController();
+    this.inViewRequest = controller;
+    try {
+      const { rows, matching } = await this.source.inView(extent, degreesPerPixel, this.colorField, controller.signal);
+      if (controller.signal.aborted || generation !== this.generation) return stale;
+      return { generation, ...packFeatures(rows, 0, this.colorField), inView: matching };
+    } catch (error) {
+      if (controller.signal.aborted) return stale;
+      throw error;
     }
-    const ahead = this.ahead?.generation === generation ? this.ahead : undefined;
-    const fetched = ahead?.batches[page];
-    if (ahead && fetched) {
-      // Taken once: a webview made anew asks again and gets the page fetched again.
-      ahead.batches[page] = undefined;
-      try {
-        return await fetched;
-      } catch (error) {
-        if (generation !== this.generation) return stale;
-        throw error;
-      }
-    }
-    return this.fetchPage(generation, page, ahead?.abort.signal);
   }
 
   /** One portal page of the whole query, packed for the webview. */
-  private async fetchPage(generation: number, page: number, signal?: AbortSignal): Promise<MapFeatureBatch> {
+  private async fetchPage(generation: number, page: number, signal: AbortSignal): Promise<MapFeatureBatch> {
     const stale: MapFeatureBatch = { generation, ...packFeatures([], 0), stale: true };
     const offset = page * this.pageSize;
     const stages = this.stages;
     const fetchedAt = performance.now();
-    const rows = await this.source.page(offset, this.pageSize, this.colorField, signal ?? new AbortController().signal);
+    const rows = await this.source.page(offset, this.pageSize, this.colorField, signal);
     if (generation !== this.generation) return stale;
     const packedAt = performance.now();
     const batch: MapFeatureBatch = { generation, ...packFeatures(rows, offset, this.colorField) };

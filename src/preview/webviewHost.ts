@@ -42,6 +42,10 @@ export class WebviewHost extends Disposable {
   /** The latest notification of each method: a webview recreated after being hidden says
    * ready again and gets these, so it shows the current state instead of a blank page. */
   private readonly latest = new Map<string, ToWebview>();
+  private readonly becameReady = this.register(new vscode.EventEmitter<void>());
+  /** Fires each time the webview says it is ready (first load, or made anew after being hidden),
+   * after the latest notifications were sent again: what it had before is gone. */
+  readonly onDidBecomeReady = this.becameReady.event;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -71,6 +75,10 @@ export class WebviewHost extends Disposable {
 
 
   /** Stops replaying a notification whose state is over (an error after a successful retry). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   forget(method: WebviewNotificationMethod): void {
     this.latest.delete(method);
   }
@@ -82,6 +90,7 @@ export class WebviewHost extends Disposable {
       // the latest notification of each kind is that state.
       this.ready = true;
       for (const current of this.latest.values()) void this.webview.postMessage(current);
+      this.becameReady.fire();
       return;
     }
     const handler = this.handlers[message.method] as ((params: unknown) => unknown) | undefined;

@@ -15,10 +15,6 @@ import { h, icon } from './shared/dom';
 import { showRowDetail } from './shared/rowDetail';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 
-/** Pages asked for at once. The host fetches them ahead anyway (a few at a time, in order), so
- * asking many means each crosses over the moment it is packed, not a round trip later. */
-const PAGES_IN_FLIGHT = 16;
-
 const app = document.getElementById('app')!;
 document.body.classList.add('map-page');
 const toolbar = h('header', { class: 'map-toolbar grid-toolbar' });
@@ -81,7 +77,7 @@ function show(next: MapView): void {
   highlight.clearLayers();
   if (first && next.extent) fitExtent(next.extent);
   renderLegend();
-  if (next.mode === 'whole') void loadWhole(next);
+  if (next.mode === 'whole') wholeDone(next);
   else void loadInView(next);
 }
 
@@ -104,27 +100,20 @@ function drawBasemap(v: MapView): void {
   counties.bringToBack();
 }
 
-async function loadWhole(v: MapView): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (view === v && next < v.pages) {
-      const page = next++;
-      let batch: MapFeatureBatch;
-      try {
-        batch = await request('map/features', { generation: v.generation, page });
-      } catch (error) {
-        if (view === v) showError((error as Error).message);
-        return;
-      }
-      if (batch.stale || view !== v) return;
-      add(batch);
-      pagesIn.push(page);
-      // Each page is painted as it comes (only its new points); say what was drawn then.
-      reportPaint(false);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PAGES_IN_FLIGHT, Math.max(1, v.pages)) }, worker));
-  if (view !== v) return;
+/** `whole` mode: a page the host sent (it sends each as soon as it has it; the webview never asks). */
+function takePage(page: number, batch: MapFeatureBatch): void {
+  const v = view;
+  if (!v || v.mode !== 'whole' || batch.generation !== v.generation || pagesIn.includes(page)) return;
+  add(batch);
+  pagesIn.push(page);
+  // Each page is painted as it comes (only its new points); say what was drawn then.
+  reportPaint(false);
+  wholeDone(v);
+}
+
+/** `whole` mode: once every page is in, the map is complete. */
+function wholeDone(v: MapView): void {
+  if (complete || pagesIn.length < v.pages) return;
   complete = true;
   if (!v.extent || v.extent.some((n) => !Number.isFinite(n))) {
     const b = features.bounds();
@@ -140,7 +129,7 @@ async function loadInView(v: MapView): Promise<void> {
   const degreesPerPixel = (b.getEast() - b.getWest()) / Math.max(1, mapElement.clientWidth);
   let batch: MapFeatureBatch;
   try {
-    batch = await request('map/features', { generation: v.generation, page: 0, extent, degreesPerPixel });
+    batch = await request('map/features', { generation: v.generation, extent, degreesPerPixel });
   } catch (error) {
     if (view === v) showError((error as Error).message);
     return;
@@ -451,6 +440,10 @@ function showError(message: string): void {
 }
 
 onNotify('map/show', show);
+onNotify('map/page', ({ page, batch }) => takePage(page, batch));
+onNotify('map/pageError', ({ generation, page, message }) => {
+  if (view?.generation === generation && !pagesIn.includes(page)) showError(message);
+});
 onNotify('map/focus', ({ generation, row }) => {
   if (view?.generation === generation) mark(row, true);
 });
