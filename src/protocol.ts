@@ -192,8 +192,13 @@ export interface MapShapes {
   kinds: Uint8Array;
   partStart: Int32Array;
   coordStart: Int32Array;
-  coords: Float64Array;
+  /** `[lon, lat]` pairs, as offsets from the batch's `origin` (see MapCoords). */
+  coords: MapCoords;
 }
+
+/** Coordinates as offsets from a batch's `origin`: 32-bit floats when the batch spans little
+ * enough for them to keep a few centimetres (half the bytes to carry to the webview), else 64-bit. */
+export type MapCoords = Float32Array | Float64Array;
 
 /** A field the map can colour by: categories for text, classes for numbers and dates. */
 export interface MapField {
@@ -239,9 +244,14 @@ export type MapPanelState =
 /** One page of features in typed arrays, rows by query position. */
 export interface MapFeatureBatch {
   generation: number;
-  /** Query position of each point, and its `[lon, lat]` pairs flat in `points`. */
-  pointRows: Int32Array;
-  points: Float64Array;
+  /** `[lon, lat]` that `points` and `shapes.coords` are offsets from. */
+  origin: [number, number];
+  /** Query position of each point; absent when point k is row `firstRow + k` (a page of
+   * points, one a row, none missing: the common case, with nothing to carry). */
+  pointRows?: Int32Array;
+  firstRow: number;
+  /** Each point's `[lon, lat]` pair, flat, as offsets from `origin`. */
+  points: MapCoords;
   shapes: MapShapes;
   /** Rows in this page that have no geometry. */
   empty: number;

@@ -4,9 +4,13 @@
 // view asks of the portal. No `vscode` import.
 
 import type { CellValue, DataRow, GeoJsonGeometry } from '../portal/types';
-import type { MapFeatureBatch, MapShapes } from '../protocol';
+import type { MapCoords, MapFeatureBatch, MapShapes } from '../protocol';
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
+
+/** Offsets from a batch's origin within this many degrees fit a 32-bit float to within about
+ * 1e-6 degree (11 cm); past it, 64-bit floats. */
+const FLOAT32_SPAN = 16;
 
 /** One page of rows, the first at query position `first`, as a batch for the webview: points
  * and the coordinates of other shapes in typed arrays, which the webview's postMessage carries
@@ -15,6 +19,9 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
   const values: Record<number, string | number | null> | undefined = colorField ? {} : undefined;
   // First pass: what each row is and how much room it needs, so the arrays are made once.
   let pointCount = 0;
+  /** Rows that are exactly one point. */
+  let onePointRows = 0;
+  let origin: [number, number] | undefined;
   let shapeCount = 0;
   let partCount = 0;
   let pairCount = 0;
@@ -29,13 +36,17 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
         if (isPosition(c)) {
           kinds[i] = POINT;
           pointCount++;
+          onePointRows++;
+          origin ??= [c[0], c[1]];
         }
         break;
       case 'MultiPoint': {
-        const n = c.filter(isPosition).length;
-        if (n) {
+        const positions = c.filter(isPosition);
+        if (positions.length) {
           kinds[i] = POINT;
-          pointCount += n;
+          pointCount += positions.length;
+          if (positions.length === 1) onePointRows++;
+          origin ??= [positions[0][0], positions[0][1]];
         }
         break;
       }
@@ -43,6 +54,7 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
         const parts = shapeParts(g.type, c);
         if (!parts.length) break;
         partsOf[i] = parts;
+        origin ??= [parts[0][0][0], parts[0][0][1]];
         kinds[i] = g.type === 'LineString' || g.type === 'MultiLineString' ? LINE : POLYGON;
         shapeCount++;
         partCount += parts.length;
@@ -50,15 +62,17 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
       }
     }
   }
+  const [x0, y0] = origin ?? [0, 0];
   const pointRows = new Int32Array(pointCount);
   const points = new Float64Array(pointCount * 2);
-  const shapes: MapShapes = {
+  const shapes = {
     rows: new Int32Array(shapeCount),
     kinds: new Uint8Array(shapeCount),
     partStart: new Int32Array(shapeCount + 1),
     coordStart: new Int32Array(partCount + 1),
     coords: new Float64Array(pairCount * 2),
   };
+  let span = 0;
   let p = 0;
   let s = 0;
   let part = 0;
@@ -82,8 +96,9 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
       for (const position of g.type === 'Point' ? [c] : c) {
         if (!isPosition(position)) continue;
         pointRows[p] = row;
-        points[2 * p] = position[0];
-        points[2 * p + 1] = position[1];
+        const dx = (points[2 * p] = position[0] - x0);
+        const dy = (points[2 * p + 1] = position[1] - y0);
+        span = Math.max(span, Math.abs(dx), Math.abs(dy));
         p++;
       }
       continue;
@@ -94,8 +109,9 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
     for (const positions of partsOf[i]) {
       shapes.coordStart[part++] = pair;
       for (const position of positions) {
-        shapes.coords[2 * pair] = position[0];
-        shapes.coords[2 * pair + 1] = position[1];
+        const dx = (shapes.coords[2 * pair] = position[0] - x0);
+        const dy = (shapes.coords[2 * pair + 1] = position[1] - y0);
+        span = Math.max(span, Math.abs(dx), Math.abs(dy));
         pair++;
       }
     }
@@ -103,7 +119,19 @@ export function packFeatures(rows: readonly DataRow[], first: number, colorField
   }
   shapes.partStart[s] = part;
   shapes.coordStart[part] = pair;
-  return { pointRows, points, shapes, empty, rows: rows.length, ...(values ? { values } : {}) };
+  const narrow = (a: Float64Array): MapCoords => (span < FLOAT32_SPAN ? Float32Array.from(a) : a);
+  // A page of points, one a row and none missing, needs no row numbers: point k is row first + k.
+  const consecutive = onePointRows === rows.length;
+  return {
+    origin: [x0, y0],
+    ...(consecutive ? {} : { pointRows }),
+    firstRow: first,
+    points: narrow(points),
+    shapes: { ...shapes, coords: narrow(shapes.coords) } satisfies MapShapes,
+    empty,
+    rows: rows.length,
+    ...(values ? { values } : {}),
+  };
 }
 
 /** Shape kinds as `MapShapes.kinds` holds them; a point row is marked apart while packing. */

@@ -162,8 +162,8 @@ function add(batch: MapFeatureBatch): void {
   received += batch.rows;
   empty += batch.empty;
   if (batch.values) for (const [row, value] of Object.entries(batch.values)) values.set(Number(row), value);
-  features.addPoints(batch.pointRows, batch.points, colorOf);
-  features.addShapes(batch.shapes, colorOf);
+  features.addPoints(batch, colorOf);
+  features.addShapes(batch, colorOf);
   renderLegend();
   ingestMs += performance.now() - started;
 }
@@ -316,9 +316,9 @@ async function toggleOverlay(id: string, on: boolean): Promise<void> {
     const batch = await request('map/overlay', { id });
     const layer = new FeatureLayer();
     layer.palette = [themeColor('--vscode-charts-foreground', '#cccccc')];
-    layer.addPoints(batch.pointRows, batch.points, () => 0);
+    layer.addPoints(batch, () => 0);
     // The city's outline over the data: rings as lines, nothing filled.
-    layer.addShapes(batch.shapes, () => 0, true);
+    layer.addShapes(batch, () => 0, true);
     layer.onPaint = () => {
       layer.onPaint = undefined;
       requestAnimationFrame(() => sendPaint());

@@ -5,7 +5,7 @@
 // that count, not the data sent.
 
 import * as L from 'leaflet';
-import type { MapShapes } from '../../protocol';
+import type { MapFeatureBatch } from '../../protocol';
 
 const TILE = 256;
 const RAD = Math.PI / 180;
@@ -117,8 +117,11 @@ export class FeatureLayer extends L.Layer {
     this.schedule();
   }
 
-  addPoints(rows: ArrayLike<number>, lonLat: ArrayLike<number>, color: (row: number) => number): void {
-    const need = this.count + rows.length;
+  /** The points of a batch (offsets from its origin; row numbers given or consecutive). */
+  addPoints(batch: Pick<MapFeatureBatch, 'origin' | 'pointRows' | 'firstRow' | 'points'>, color: (row: number) => number): void {
+    const { origin: [x0, y0], pointRows, firstRow, points: lonLat } = batch;
+    const n = lonLat.length / 2;
+    const need = this.count + n;
     if (need > this.rows.length) {
       let size = this.rows.length;
       while (size < need) size *= 2;
@@ -132,25 +135,27 @@ export class FeatureLayer extends L.Layer {
       this.rows = grow(this.rows, size);
       this.colors = grow(this.colors, size);
     }
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = 0; i < n; i++) {
       const k = this.count++;
-      this.px[k] = worldX(lonLat[2 * i]);
-      this.py[k] = worldY(lonLat[2 * i + 1]);
-      this.rows[k] = rows[i];
-      this.colors[k] = color(rows[i]);
+      const row = pointRows ? pointRows[i] : firstRow + i;
+      this.px[k] = worldX(x0 + lonLat[2 * i]);
+      this.py[k] = worldY(y0 + lonLat[2 * i + 1]);
+      this.rows[k] = row;
+      this.colors[k] = color(row);
     }
     this.schedule();
   }
 
   /** Lines and polygons of a batch, projected once into one array the shapes' parts view.
    * `outline` draws polygons as their rings' lines (an overlay over the data). */
-  addShapes(batch: MapShapes, color: (row: number) => number, outline = false): void {
-    const { rows, kinds, partStart, coordStart, coords } = batch;
+  addShapes(batch: Pick<MapFeatureBatch, 'origin' | 'shapes'>, color: (row: number) => number, outline = false): void {
+    const { rows, kinds, partStart, coordStart, coords } = batch.shapes;
+    const [x0, y0] = batch.origin;
     if (!rows.length) return;
     const world = new Float64Array(coords.length);
     for (let i = 0; i < coords.length; i += 2) {
-      world[i] = worldX(coords[i]);
-      world[i + 1] = worldY(coords[i + 1]);
+      world[i] = worldX(x0 + coords[i]);
+      world[i + 1] = worldY(y0 + coords[i + 1]);
     }
     for (let s = 0; s < rows.length; s++) {
       const parts: Float64Array[] = [];
