@@ -19,6 +19,7 @@ import { HOSTILE_TITLE } from '../portal/data';
 import { startFakePortal, type FakePortal } from '../portal/server';
 import { expectedRows } from '../snippets/oracle';
 import { runSnippet } from '../snippets/run';
+import { waitFor } from '../harness/wait';
 import { datasetIn, usePortals } from './helpers';
 
 const HUB = 'Map Hub';
@@ -118,6 +119,24 @@ describe('Map view', function () {
     } finally {
       fake.faults.clear();
     }
+  });
+
+  it('draws every feature again, without asking the portal, when a hidden map is shown again', async () => {
+    const title = 'Fire Stations';
+    const ds = fake.catalog.byTitle(title)!;
+    const map = await showOnMap(title);
+    const first = await map.waitForPaint((p) => p.complete);
+    // Another editor in the map's group hides it; VS Code drops a hidden webview's page.
+    const doc = await vscode.workspace.openTextDocument({ content: 'hides the map' });
+    await vscode.window.showTextDocument(doc, { viewColumn: map.panel.viewColumn, preview: false });
+    await waitFor('the map tab to be hidden', () => !map.panel.visible);
+    const asked = fake.requests.length;
+    const shownAt = performance.now();
+    map.panel.reveal();
+    const again = await map.waitForPaint((p) => p.complete && p.at > shownAt);
+    assert.equal(again.generation, first.generation);
+    assert.equal(again.points, geometries(ds).filter((g) => g !== null).length);
+    assert.deepEqual(pageQueries(ds, asked), [], 'the pages came from the host, not the portal again');
   });
 
   it('keeps to maxRecordCount pages on a layer that does not say it serves larger ones', async () => {
