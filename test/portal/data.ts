@@ -88,6 +88,9 @@ export interface FakeDataset {
    * `supportsMaxRecordCountFactor`, `standardMaxRecordCount` or `tileMaxRecordCount`, and its
    * `/query` ignores `resultType` and `maxRecordCountFactor`. */
   noLargePages?: boolean;
+  /** When set, a current layer without PBF, as layers published before it: its
+   * `supportedQueryFormats` is `JSON, geoJSON` and `/query?f=pbf` answers the invalid-query error. */
+  noPbf?: boolean;
   /** When set, the legacy Records API requires header `X-Api-Key: <this>` (else 401). */
   legacyApiKey?: string;
   /** How its FeatureServer behaves: `current` (11.x: geoJSON, pagination) or `old` (10.x, see

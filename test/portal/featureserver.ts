@@ -9,7 +9,8 @@ import {
   toEsriGeometry, toLocalShape, unproject, type LocalShape,
 } from './geo';
 import type { PlannedResponse } from './faults';
-import { escapeHtml, htmlPage, json, type FakeRequest } from './respond';
+import { encodeFeaturePbf, quantizationTransform } from './featurePbf';
+import { escapeHtml, htmlPage, json, text, type FakeRequest } from './respond';
 import { compileWhere, parseOrderBy, WhereError } from './where';
 import { runStatistics, statisticsCapabilities, wantsStatistics } from './statistics';
 import { OLD_SERVER_UNSUPPORTED, OLD_SERVER_VERSION, oldFieldJson, storageOrder } from './oldServer';
@@ -206,7 +207,7 @@ export function layerJson(ds: FakeDataset, _baseUrl: string): Record<string, unk
     standardMaxRecordCountNoGeometry: STANDARD_MAX_RECORD_COUNT,
     tileMaxRecordCount: TILE_MAX_RECORD_COUNT,
     maxRecordCountFactor: 1,
-    supportedQueryFormats: 'JSON, geoJSON, PBF',
+    supportedQueryFormats: ds.noPbf ? 'JSON, geoJSON' : 'JSON, geoJSON, PBF',
     supportedExportFormats: '',
     hasMetadata: true,
     hasStaticData: false,
@@ -534,7 +535,7 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
   const old = ds.serverProfile === 'old';
   // A 10.x layer knows neither geoJSON nor paging parameters and says so in one sentence.
   if (old && (f === 'geojson' || f === 'pbf' || params.has('resultOffset') || params.has('resultRecordCount'))) return json(OLD_SERVER_UNSUPPORTED);
-  if (f === 'pbf') throw new QueryError('Output format pbf is not supported by the fake portal.', ['Use f=json or f=geojson.']);
+  if (f === 'pbf' && ds.noPbf) throw new QueryError(INVALID_QUERY, ["'f' parameter is invalid"]);
   const where = params.get('where');
   const objectIds = parseObjectIds(params.get('objectIds'));
   const spatial = parseSpatial(params);
@@ -542,6 +543,10 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     throw new QueryError(INVALID_QUERY, ['Unable to perform query. Please check your parameters.', 'No where clause specified.']);
   }
   if (spatial && !ds.geometryType) throw new QueryError(INVALID_QUERY, ["'geometry' parameter is invalid", 'The layer is a table.']);
+  // Counts, ids and statistics as PBF exist on real servers; the client never asks for them.
+  if (f === 'pbf' && (wantsStatistics(ds, params) || parseBool(params.get('returnCountOnly')) || parseBool(params.get('returnIdsOnly')))) {
+    throw new QueryError('Output format pbf is supported by the fake for feature queries only.', ['Use f=json.']);
+  }
   if (wantsStatistics(ds, params)) return runStatistics(ds, params, where ?? '', objectIds, spatial);
   const outFieldsText = params.get('outFields');
   const outFields = outFieldsText === null || outFieldsText.trim() === ''
@@ -590,6 +595,7 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     const geometry = full.geometry && maxAllowableOffset > 0 ? generalizeGeoJson(full.geometry, maxAllowableOffset, outSR) : full.geometry;
     rows.push({ attributes, geometry, oid: ds.oidAt(i) });
   }
+  if (f === 'pbf') return pbfAnswer(ds, params, outSR, outFields, rows, returnGeometry, exceeded);
   if (geojson) {
     const out: Record<string, unknown> = { type: 'FeatureCollection' };
     if (outSR !== 4326 && outSR !== 4269) out.crs = { type: 'name', properties: { name: outSR === NATIVE_WKID ? `ESRI:${outSR}` : `EPSG:${outSR}` } };
@@ -620,4 +626,74 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
     returnGeometry && r.geometry ? { attributes: r.attributes, geometry: toEsriGeometry(r.geometry, outSR) } : { attributes: r.attributes },
   );
   return json(out);
+}
+
+/** The fake's integer step when a query sends no `quantizationParameters`: 1e-8 degrees (about
+ * a millimetre) in a geographic answer, a thousandth of the unit (foot or metre) otherwise. */
+function defaultTolerance(wkid: number): number {
+  return wkid === 4326 || wkid === 4269 ? 1e-8 : 1e-3;
+}
+
+/** The layer's extent in `wkid` units, [xmin, ymin, xmax, ymax]. */
+function extentIn(ds: FakeDataset, wkid: number): number[] {
+  const [w, s, e, n] = ds.extent;
+  const corners = [project(w, s, wkid), project(e, s, wkid), project(w, n, wkid), project(e, n, wkid)];
+  return [Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))];
+}
+
+/**
+ * `quantizationParameters` as ArcGIS reads it: `{"mode":"view"|"edit","originPosition":
+ * "upperLeft"|"lowerLeft","tolerance":t,"extent":{xmin,ymin,xmax,ymax[,spatialReference]}}`,
+ * tolerance and extent in the answer's units (outSR). Absent, the fake's choice: the layer's
+ * extent with its top-left corner as origin and defaultTolerance. The extent's spatial
+ * reference, when given, must be the answer's (the fake does not project it).
+ */
+function pbfTransform(ds: FakeDataset, params: URLSearchParams, outSR: number) {
+  const raw = params.get('quantizationParameters');
+  if (raw === null || raw.trim() === '') return quantizationTransform(extentIn(ds, outSR), defaultTolerance(outSR), true);
+  const bad = (): never => {
+    throw new QueryError(INVALID_QUERY, ["'quantizationParameters' parameter is invalid"]);
+  };
+  let q: Record<string, unknown>;
+  try {
+    q = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return bad();
+  }
+  if (!q || typeof q !== 'object' || Array.isArray(q)) return bad();
+  if (q.mode !== undefined && q.mode !== 'view' && q.mode !== 'edit') return bad();
+  const origin = q.originPosition ?? 'upperLeft';
+  if (origin !== 'upperLeft' && origin !== 'lowerLeft') return bad();
+  const tolerance = q.tolerance === undefined ? defaultTolerance(outSR) : Number(q.tolerance);
+  if (!Number.isFinite(tolerance) || tolerance <= 0) return bad();
+  let extent = extentIn(ds, outSR);
+  if (q.extent !== undefined) {
+    const e = q.extent as Record<string, unknown> | null;
+    const box = e && typeof e === 'object' ? [e.xmin, e.ymin, e.xmax, e.ymax].map(Number) : [];
+    if (box.length !== 4 || !box.every(Number.isFinite)) return bad();
+    const sr = e!.spatialReference as { wkid?: number; latestWkid?: number } | undefined;
+    const wkid = sr ? Number(sr.latestWkid ?? sr.wkid) : outSR;
+    if ((wkid === 102100 ? 3857 : wkid) !== outSR) throw new QueryError(INVALID_QUERY, ["'quantizationParameters' parameter is invalid", 'The fake needs the extent in outSR.']);
+    extent = box;
+  }
+  return quantizationTransform(extent, tolerance, origin === 'upperLeft');
+}
+
+/** A feature page as `f=pbf` (application/x-protobuf), geometry quantized by pbfTransform. */
+function pbfAnswer(
+  ds: FakeDataset, params: URLSearchParams, outSR: number, outFields: FakeField[],
+  rows: { attributes: Record<string, FakeValue>; geometry: GeoJsonGeometry | null }[], returnGeometry: boolean, exceeded: boolean,
+): PlannedResponse {
+  const transform = pbfTransform(ds, params, outSR);
+  const body = encodeFeaturePbf({
+    objectIdField: ds.objectIdField,
+    globalIdField: ds.fields.find((x) => x.type === 'esriFieldTypeGlobalID')?.name ?? '',
+    geometryType: ds.geometryType,
+    wkid: outSR,
+    fields: outFields.map((x) => ({ name: x.name, type: x.type, alias: x.alias })),
+    features: rows.map((r) => ({ attributes: r.attributes, geometry: returnGeometry && r.geometry ? toEsriGeometry(r.geometry, outSR) : null })),
+    exceededTransferLimit: exceeded,
+    transform,
+  });
+  return text(body, 'application/x-protobuf');
 }
