@@ -501,7 +501,7 @@ class RemoteSource implements MapSource {
   }
 
   async page(offset: number, count: number, colorField: string | undefined, signal: AbortSignal): Promise<DataRow[]> {
-    const query: DatasetQuery = { ...this.base, fields: this.fields(colorField), returnGeometry: true, largePages: true };
+    const query: DatasetQuery = { ...this.base, fields: this.fields(colorField), returnGeometry: true, largePages: true, compactGeometry: true };
     const page = await this.need().queryPage(this.dataset, query, offset, count, signal);
     const rows = page.rows;
     // A server that caps pages below what its layer said (or its cache of it) sends fewer and

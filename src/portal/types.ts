@@ -86,6 +86,8 @@ export interface QueryCapabilities {
   standardMaxRecordCount?: number;
   /** `maxRecordCountFactor` works (`supportsMaxRecordCountFactor`): pages up to 5 times maxRecordCount. */
   maxRecordCountFactor?: boolean;
+  /** `f=pbf` works (`supportedQueryFormats` lists PBF): feature pages as Esri's protocol buffer. */
+  pbf?: boolean;
 }
 
 export interface DatasetSchema {

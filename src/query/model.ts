@@ -52,6 +52,10 @@ export interface DatasetQuery {
   /** Pages past maxRecordCount where the layer says it serves them (`resultType=standard`,
    * `maxRecordCountFactor`): fewer requests for a map's first draw. Other layers keep their cap. */
   largePages?: boolean;
+  /** Geometry may travel in the portal's compact binary form where the layer offers it (ArcGIS
+   * `f=pbf`, coordinates as integers to about a centimetre): for drawing many features. The
+   * rows are the same; saves, grids and snippets never ask for it. */
+  compactGeometry?: boolean;
 }
 
 export const EMPTY_QUERY: DatasetQuery = Object.freeze({}) as DatasetQuery;

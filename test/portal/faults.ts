@@ -7,11 +7,11 @@ import { gzipSync } from 'node:zlib';
 
 export type FaultKind =
   | 'latency' | 'status5xx' | 'rateLimit' | 'botChallenge' | 'malformedJson' | 'truncated' | 'reset' | 'slowDrip'
-  | 'stall' | 'arcgisError' | 'gzip' | 'chunked';
+  | 'stall' | 'arcgisError' | 'gzip' | 'chunked' | 'corruptBody';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'latency', 'status5xx', 'rateLimit', 'botChallenge', 'malformedJson', 'truncated', 'reset', 'slowDrip',
-  'stall', 'arcgisError', 'gzip', 'chunked',
+  'stall', 'arcgisError', 'gzip', 'chunked', 'corruptBody',
 ];
 
 /** Kinds that change how a body travels, not what it says: they stack with one other rule. */
@@ -194,6 +194,10 @@ export async function sendWithFaults(
       out = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(broken) };
       break;
     }
+    case 'corruptBody':
+      // A proxy that mangled a binary answer: its own content type, whole on the wire, unreadable.
+      out = { status: planned.status, headers: { ...planned.headers }, body: Buffer.concat([planned.body.subarray(0, Math.floor(planned.body.length / 2)), Buffer.from([0xff, 0xff, 0xff])]) };
+      break;
     default:
       break;
   }
