@@ -24,6 +24,7 @@ import { datasetIn, usePortals } from './helpers';
 
 const HUB = 'Map Hub';
 const PLAIN_LAYER = 'Survey Secondary Control Points';
+const WITHOUT_PBF = [['Police Stations', 'points'], ['Trail Projects', 'lines'], ['Council Wards', 'polygons']] as const;
 
 function geometries(ds: FakeDataset): (GeoJsonGeometry | null)[] {
   return Array.from({ length: ds.rowCount }, (_, i) => ds.geometryAt(i));
@@ -39,6 +40,8 @@ describe('Map view', function () {
     fake = await startFakePortal({ port: 0, bigRows: 1000 });
     // A layer that does not say it serves pages past maxRecordCount, from its first description on.
     fake.catalog.byTitle(PLAIN_LAYER)!.noLargePages = true;
+    // Layers published without PBF, from their first description on: their pages stay GeoJSON.
+    for (const [title] of WITHOUT_PBF) fake.catalog.byTitle(title)!.noPbf = true;
     okc = await usePortals([{ name: HUB, kind: 'hub', url: fake.baseUrl }]);
     scratch = mkdtempSync(join(tmpdir(), 'okc-map-'));
   });
@@ -70,6 +73,7 @@ describe('Map view', function () {
       const all = geometries(ds);
       const expected = all.filter((g) => g !== null).length;
       assert.ok(expected > 0);
+      const asked = fake.requests.length;
       const map = await showOnMap(title);
       const paint = await map.waitForPaint((p) => p.complete);
       assert.equal(paint[kind], expected, JSON.stringify(paint));
@@ -77,6 +81,21 @@ describe('Map view', function () {
       for (const other of others) assert.equal(paint[other], 0, `${other} in ${JSON.stringify(paint)}`);
       assert.equal(paint.empty, all.length - expected);
       assert.equal(map.view?.total, ds.rowCount);
+      assert.deepEqual([...new Set(pageQueries(ds, asked).map((r) => r.get('f')))], ['pbf'], 'the layer lists PBF: its pages came as PBF');
+    });
+  }
+
+  for (const [title, kind] of WITHOUT_PBF) {
+    it(`draws every feature of ${title} (${kind}) from GeoJSON pages on a layer without PBF`, async () => {
+      const ds = fake.catalog.byTitle(title)!;
+      const all = geometries(ds);
+      const expected = all.filter((g) => g !== null).length;
+      const asked = fake.requests.length;
+      const map = await showOnMap(title);
+      const paint = await map.waitForPaint((p) => p.complete);
+      assert.equal(paint[kind], expected, JSON.stringify(paint));
+      assert.equal(paint.empty, all.length - expected);
+      assert.deepEqual([...new Set(pageQueries(ds, asked).map((r) => r.get('f')))], ['geojson']);
     });
   }
 
