@@ -193,32 +193,51 @@ function readField(pbf: Pbf, end: number): { name: string; type: number } {
   return field;
 }
 
+// Features, values and geometries are read by plain loops rather than eachField: a page holds
+// tens of thousands of each, and a callback per message shows in the map's first draw.
+
+/** The key of the next field of the message ending at `end`, or -1 at its end. */
+function nextKey(pbf: Pbf, end: number): number {
+  if (pbf.pos >= end) {
+    if (pbf.pos !== end) throw new Unreadable('it is cut short');
+    return -1;
+  }
+  const key = pbf.readVarint();
+  if (key >> 3 === 0) throw new Unreadable('it has a field numbered 0');
+  return key;
+}
+
+const KEY_VALUES = (1 << 3) | BYTES;
+const KEY_GEOMETRY = (2 << 3) | BYTES;
+const KEY_SHAPE_BUFFER = (3 << 3) | BYTES;
+
 function readFeature(pbf: Pbf, end: number): RawFeature {
   const feature: RawFeature = { values: [] };
-  eachField(pbf, end, (tag, type) => {
-    if (tag === 1 && type === BYTES) feature.values.push(readValue(pbf, messageEnd(pbf, end)));
-    else if (tag === 2 && type === BYTES) feature.geometry = readGeometry(pbf, messageEnd(pbf, end));
-    else if (tag === 3 && type === BYTES) throw new Unreadable('it holds esri shape buffers, which this extension does not read');
-    else return false;
-    return true;
-  });
+  for (let key = nextKey(pbf, end); key >= 0; key = nextKey(pbf, end)) {
+    if (key === KEY_VALUES) feature.values.push(readValue(pbf, messageEnd(pbf, end)));
+    else if (key === KEY_GEOMETRY) feature.geometry = readGeometry(pbf, messageEnd(pbf, end));
+    else if (key === KEY_SHAPE_BUFFER) throw new Unreadable('it holds esri shape buffers, which this extension does not read');
+    else skip(pbf, key & 7, end);
+    if (pbf.pos > end) throw new Unreadable('it is cut short');
+  }
   return feature;
 }
 
 /** One attribute: the oneof's member, or null for an empty value (how a null is sent). */
 function readValue(pbf: Pbf, end: number): CellValue {
   let value: CellValue = null;
-  eachField(pbf, end, (tag, type) => {
+  for (let key = nextKey(pbf, end); key >= 0; key = nextKey(pbf, end)) {
+    const tag = key >> 3;
+    const type = key & 7;
     if (tag === 1 && type === BYTES) value = readString(pbf, end);
     else if (tag === 2 && type === FIXED32) value = shortestFloat(pbf.readFloat());
     else if (tag === 3 && type === FIXED64) value = pbf.readDouble();
-    else if (tag === 4 && type === VARINT) value = pbf.readSVarint();
+    else if ((tag === 4 || tag === 8) && type === VARINT) value = pbf.readSVarint();
     else if ((tag === 5 || tag === 6 || tag === 7) && type === VARINT) value = pbf.readVarint(tag === 6);
-    else if (tag === 8 && type === VARINT) value = pbf.readSVarint();
     else if (tag === 9 && type === VARINT) value = pbf.readBoolean();
-    else return false;
-    return true;
-  });
+    else skip(pbf, type, end);
+    if (pbf.pos > end) throw new Unreadable('it is cut short');
+  }
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;
 }
@@ -236,15 +255,17 @@ export function shortestFloat(value: number): number {
 
 function readGeometry(pbf: Pbf, end: number): RawGeometry {
   const geometry: RawGeometry = { lengths: [], coords: [] };
-  eachField(pbf, end, (tag, type) => {
+  for (let key = nextKey(pbf, end); key >= 0; key = nextKey(pbf, end)) {
+    const tag = key >> 3;
+    const type = key & 7;
     if (tag === 1 && type === VARINT) geometry.type = pbf.readVarint();
     else if (tag === 2 && type === BYTES) readPacked(pbf, end, geometry.lengths, false);
     else if (tag === 2 && type === VARINT) geometry.lengths.push(pbf.readVarint());
     else if (tag === 3 && type === BYTES) readPacked(pbf, end, geometry.coords, true);
     else if (tag === 3 && type === VARINT) geometry.coords.push(pbf.readSVarint());
-    else return false;
-    return true;
-  });
+    else skip(pbf, type, end);
+    if (pbf.pos > end) throw new Unreadable('it is cut short');
+  }
   return geometry;
 }
 
@@ -306,7 +327,13 @@ function toGeoJson(geometry: RawGeometry, result: FeatureResult, stride: number)
   if (!geometry.coords.length) return null;
   if (!result.transform) throw new Unreadable('it has geometry but no transform');
   const type = geometry.type ?? result.geometryType ?? POINT;
-  const list = parts(geometry, result.transform, stride, result.hasZ);
+  const t = result.transform;
+  // Most pages are points: one position, no parts to build.
+  if (type === POINT && geometry.coords.length === stride && geometry.lengths.length <= 1 && !result.hasZ) {
+    const [x, y] = geometry.coords;
+    return { type: 'Point', coordinates: [t.xTranslate + x * t.xScale, t.upperLeft ? t.yTranslate - y * t.yScale : t.yTranslate + y * t.yScale] };
+  }
+  const list = parts(geometry, t, stride, result.hasZ);
   switch (type) {
     case POINT:
       return { type: 'Point', coordinates: list[0][0] };
@@ -318,9 +345,29 @@ function toGeoJson(geometry: RawGeometry, result: FeatureResult, stride: number)
       return paths.length === 1 ? { type: 'LineString', coordinates: paths[0] } : { type: 'MultiLineString', coordinates: paths };
     }
     case POLYGON:
-      // Outer rings and holes are told apart by winding and containment, as for esri JSON.
-      return esriToGeoJson({ rings: list, hasZ: result.hasZ });
+      return polygon(list, result.hasZ);
     default:
       return null;
   }
+}
+
+/** Twice the signed area of a ring: negative when clockwise (y up), an esri outer ring. */
+function signedArea(ring: number[][]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+  return sum;
+}
+
+/** Esri rings as GeoJSON. The common case, one clockwise outer ring and counter-clockwise
+ * holes, is each ring reversed to RFC 7946's winding; any other (several outer rings) is
+ * sorted into polygons by winding and containment, as for esri JSON. */
+function polygon(rings: number[][][], hasZ: boolean): GeoJsonGeometry | null {
+  let outers = 0;
+  for (const ring of rings) {
+    if (ring.length < 4) return esriToGeoJson({ rings, hasZ });
+    if (signedArea(ring) < 0) outers++;
+  }
+  if (outers !== 1 || signedArea(rings[0]) >= 0) return esriToGeoJson({ rings, hasZ });
+  for (const ring of rings) ring.reverse();
+  return { type: 'Polygon', coordinates: rings };
 }
