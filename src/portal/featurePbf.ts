@@ -278,7 +278,7 @@ function readPacked(pbf: Pbf, limit: number, into: number[], signed: boolean): v
 function toRows(result: FeatureResult): RowPage {
   const { fields } = result;
   const stride = 2 + (result.hasZ ? 1 : 0) + (result.hasM ? 1 : 0);
-  const rows: DataRow[] = new Array(result.features.length);
+  const rows: DataRow[] = [];
   for (let i = 0; i < result.features.length; i++) {
     const feature = result.features[i];
     if (feature.values.length > fields.length) throw new Unreadable('a feature has more values than there are fields');
@@ -288,7 +288,7 @@ function toRows(result: FeatureResult): RowPage {
       // A Single sent as a double (not as a float) still reads as the float it was.
       setCell(attributes, fields[k].name, fields[k].type === FIELD_SINGLE && typeof value === 'number' ? shortestFloat(Math.fround(value)) : value);
     }
-    rows[i] = { attributes, geometry: feature.geometry ? toGeoJson(feature.geometry, result, stride) : null };
+    rows.push({ attributes, geometry: feature.geometry ? toGeoJson(feature.geometry, result, stride) : null });
   }
 
   return { rows, more: result.exceeded };
@@ -304,7 +304,8 @@ function parts(geometry: RawGeometry, t: Transform, stride: number, hasZ: boolea
   const out: number[][][] = [];
   let at = 0;
   for (const n of lengths) {
-    const part: number[][] = new Array(n);
+    // Filled by push, not `new Array(n)`: a holey array is slower for every later reader (packing).
+    const part: number[][] = [];
     let x = 0;
     let y = 0;
     let z = 0;
@@ -315,8 +316,8 @@ function parts(geometry: RawGeometry, t: Transform, stride: number, hasZ: boolea
       const wy = t.upperLeft ? t.yTranslate - y * t.yScale : t.yTranslate + y * t.yScale;
       if (hasZ) {
         z += coords[at + 2];
-        part[v] = [wx, wy, t.zTranslate + z * t.zScale];
-      } else part[v] = [wx, wy];
+        part.push([wx, wy, t.zTranslate + z * t.zScale]);
+      } else part.push([wx, wy]);
     }
     out.push(part);
   }
