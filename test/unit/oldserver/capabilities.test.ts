@@ -29,7 +29,8 @@ describe('layer query capabilities', () => {
 
   it('the hosted 10.81 layer sample: resultType=standard up to standardMaxRecordCount, and maxRecordCountFactor', () => {
     const hosted = JSON.parse(readFileSync(join(SAMPLES, 'featureserver-layer.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(readQueryCapabilities(hosted), { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true });
+    // The hosted sample lists `JSON, geoJSON, PBF`: feature pages may come as f=pbf.
+    assert.deepEqual(readQueryCapabilities(hosted), { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true, pbf: true });
     // Either capability alone, as it is written; a standardMaxRecordCount without supportsQueryWithResultType is not one.
     assert.deepEqual(readQueryCapabilities({ supportedQueryFormats: 'JSON', standardMaxRecordCount: 32000, advancedQueryCapabilities: { supportsPagination: true, supportsOrderBy: true } }), { geoJson: false, pagination: true, orderBy: true });
     assert.deepEqual(readQueryCapabilities({ supportedQueryFormats: 'JSON', standardMaxRecordCount: 32000, advancedQueryCapabilities: { supportsPagination: true, supportsOrderBy: true, supportsQueryWithResultType: true } }), { geoJson: false, pagination: true, orderBy: true, standardMaxRecordCount: 32000 });

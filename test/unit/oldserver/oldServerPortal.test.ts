@@ -79,7 +79,7 @@ describe('old ArcGIS Server layers (fake 10.x profile)', function () {
       assert.equal(schema.objectIdField, 'objectid');
       assert.equal(schema.maxRecordCount, 1000);
       const current = await hub.getSchema(summary('Fire Stations'));
-      assert.deepEqual(current.queryCapabilities, { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true });
+      assert.deepEqual(current.queryCapabilities, { geoJson: true, pagination: true, orderBy: true, standardMaxRecordCount: 32000, maxRecordCountFactor: true, pbf: true });
     });
 
     it('pages every row by object id, the last page included, and never sends resultOffset or f=geojson', async () => {
