@@ -216,6 +216,9 @@ export class MetadataPanels extends Disposable {
     } catch {
       // Samples are a nicety; the field table stands without them.
     }
+    // A turn of the event loop between parsing the sample page and building the field views:
+    // for a 5,000-column layer each is a few tens of ms, and one task holding both is a pause.
+    await nextTurn();
     const filled: MetadataView = {
       ...view,
       geometry: schema.geometry === 'unknown' ? view.geometry : schema.geometry,
@@ -224,7 +227,7 @@ export class MetadataPanels extends Disposable {
       lastEdit: schema.lastEdit,
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
-      fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
+      fields: schema.fields.map((f) => fieldView(f, rows)),
       labels: {
         ...view.labels,
         ...(rows.length ? sampleLabels(rows.length, schema.recordCount) : {}),
@@ -270,7 +273,7 @@ async function wholeDatasetMissing(portal: Portal, dataset: DatasetSummary, sche
   for (let first = 0; first < fields.length; first += SHARE_FIELDS_PER_REQUEST) {
     // A turn of the event loop first: the field table just sent, or the last answer applied,
     // is not followed in the same task by building the next request.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTurn();
     const batch = fields.slice(first, first + SHARE_FIELDS_PER_REQUEST);
     try {
       const table = await portal.queryStatistics(dataset, EMPTY_QUERY, {
@@ -288,8 +291,13 @@ async function wholeDatasetMissing(portal: Portal, dataset: DatasetSummary, sche
   }
 }
 
+/** Resolves after the tasks already queued (I/O, messages) have run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): FieldView {
-  const view: FieldView = { name: field.name, alias: field.alias, kind: field.kind, nativeType: field.nativeType, description: field.description, samples: [] };
+  const view: FieldView = { name: field.name, alias: field.alias, kind: field.kind, nativeType: field.nativeType, description: field.description, samples: [], profilable: profileKind(field) !== undefined };
   if (field.kind === 'geometry' || !rows.length) return view;
   let missing = 0;
   const samples = new Set<string>();
