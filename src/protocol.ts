@@ -22,6 +22,9 @@ export interface FieldView {
   profilable?: boolean;
 }
 
+/** A field's whole-dataset share of NULL values, 0..1 (`FieldView.datasetMissingShare`). */
+export type FieldShare = [field: string, share: number];
+
 export interface MetadataView {
   portalName: string;
   portalKind: 'hub' | 'legacy';
@@ -52,12 +55,20 @@ export interface MetadataView {
   lastEdit?: string;
   copyright?: string;
   fields?: FieldView[];
+  /** Set when `fields` holds only the first METADATA_FIELDS_AT_FIRST of the layer's fields: how
+   * many it has. The rest come by `metadata/fields` when the user asks for them (Show All). */
+  fieldCount?: number;
   schemaError?: string;
   /** Actions whose features exist in this build. */
   actions: MetadataAction[];
   /** Localised labels the webview shows (it has no access to vscode.l10n). */
   labels: Record<string, string>;
 }
+
+/** Fields of a metadata panel's table sent (and drawn) at once; a wider layer's other fields
+ * cross only on Show All: 5,000 fields in one message cost the host and the window a long task
+ * each (serialising, inflating and parsing it) for rows nobody looks at. */
+export const METADATA_FIELDS_AT_FIRST = 200;
 
 export type MetadataAction = 'preview' | 'insertSnippet' | 'save' | 'openInBrowser' | 'reportProblem' | 'requestRecords' | 'copyApiUrl' | 'showOnMap';
 
@@ -326,6 +337,8 @@ export interface HostRequests {
   'metadata/profile': { params: { field: string }; result: void };
   /** Opens the whole description, as text, in an editor (when the panel shows it shortened). */
   'metadata/fullDescription': { params: Record<string, never>; result: void };
+  /** Fields `[first, first + count)` of the panel's layer (a wide one's beyond the first sent). */
+  'metadata/fields': { params: { first: number; count: number }; result: FieldView[] };
   'clipboard/write': { params: { text: string }; result: void };
   /** Opens an http(s) or mailto link in the user's browser, after the host checks it. */
   'link/open': { params: { url: string }; result: void };
@@ -366,6 +379,10 @@ export interface HostRequests {
 /** Notifications the host sends to a webview, by method. */
 export interface WebviewNotifications {
   'metadata/show': MetadataView;
+  /** Whole-dataset NULL shares of some fields, once the portal has counted them: patches the
+   * field table the panel already shows (fields not listed keep theirs), instead of a second
+   * `metadata/show` of every field. Pairs, not an object, so any field name is safe. */
+  'metadata/missingShares': { shares: FieldShare[] };
   /** Something failed outside a request; shown in the panel. */
   'panel/error': { message: string; /** Offers a Retry button with this label (see `panel/retry`). */ retryLabel?: string };
   /** Presses the Retry of the grid's latest error (what a click does; for tests). */

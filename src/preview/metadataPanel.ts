@@ -8,12 +8,13 @@ import { plural, portalProblem } from '../messages';
 import { ownCell } from '../portal/cells';
 import { isPortalError } from '../portal/errors';
 import type { DataRow, DatasetSchema, DatasetSummary, Portal } from '../portal/types';
-import type { FieldView, MetadataAction, MetadataView } from '../protocol';
+import { METADATA_FIELDS_AT_FIRST, type FieldShare, type FieldView, type MetadataAction, type MetadataView } from '../protocol';
 import { EMPTY_QUERY } from '../query/model';
 import { profileKind } from '../stats/profile';
 import type { GridHandle } from './gridHost';
 import { rowsForWidth } from './gridPages';
 import { Disposable } from '../util/disposable';
+import { withDatasetMissingShares } from '../util/fieldShares';
 import { externalLink } from '../util/links';
 import { htmlToText, shortenHtml, showControls } from '../util/text';
 import { showReadOnlyText } from './readOnlyText';
@@ -21,6 +22,12 @@ import { showDatasetGone, WebviewHost, webviewOptions } from './webviewHost';
 
 export const METADATA_VIEW_TYPE = 'okcOpenData.metadata';
 const SAMPLE_ROWS = 200;
+/** Fields counted by one statistics request for the whole-dataset missing shares: a 5,000-field
+ * layer asks ten small requests, each applied as it comes, rather than one whose building,
+ * answer and table update hold the host's thread for long in one go. */
+const SHARE_FIELDS_PER_REQUEST = 500;
+/** Most fields one `metadata/fields` answers: each answer stays a small message. */
+const MAX_FIELDS_PER_REQUEST = 1000;
 /** Longest description sent to the panel whole: laying out much more (200,000 characters took
  * over a second) would freeze the window. Real descriptions run to a few hundred characters. */
 export const DESCRIPTION_MAX_CHARS = 20_000;
@@ -28,7 +35,8 @@ export const DESCRIPTION_MAX_CHARS = 20_000;
 /** Returned by `okcOpenData.showMetadata`: lets tests watch a panel and press its Retry. */
 export interface MetadataHandle {
   readonly panel: vscode.WebviewPanel;
-  /** What the panel shows now (the last `metadata/show`). */
+  /** What the panel shows now (the last `metadata/show`, with every field even when the
+   * webview was sent only the first; whole-dataset shares patched in as they come). */
   readonly view: MetadataView | undefined;
   /** What the Retry button beside a failed field list does. */
   retry(): Promise<void>;
@@ -95,7 +103,7 @@ export class MetadataPanels extends Disposable {
       if (!portal || !shown?.schemaError) return;
       portal.forget?.(dataset);
       show(view);
-      await this.fillSchema(show, view, portal, dataset);
+      await this.fillSchema(show, showShares, view, portal, dataset);
     };
     const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
       'metadata/action': ({ action }) => this.onAction(action, dataset),
@@ -111,6 +119,8 @@ export class MetadataPanels extends Disposable {
         await openExternal(url);
       },
       'metadata/fullDescription': () => openFullDescription(),
+      // Show All of a wide layer: the fields the webview was not sent at first, in slices.
+      'metadata/fields': ({ first, count }) => shown?.fields?.slice(first, first + Math.min(count, MAX_FIELDS_PER_REQUEST)) ?? [],
       'panel/retry': retry,
     });
     const show = (next: MetadataView): void => {
@@ -119,7 +129,19 @@ export class MetadataPanels extends Disposable {
         next = withDescription(next, next.descriptionHtml);
       }
       shown = next;
-      host.notify('metadata/show', next);
+      host.notify('metadata/show', forWebview(next));
+    };
+    let disposed = false;
+    /** Patches the shown field table with whole-dataset shares: a small message, not the view
+     * again. False once the panel is closed: no more shares are wanted. */
+    const showShares = (shares: FieldShare[]): boolean => {
+      if (disposed) return false;
+      if (!shown?.fields || !shares.length) return true;
+      shown = { ...shown, fields: withDatasetMissingShares(shown.fields, shares).fields };
+      host.notify('metadata/missingShares', { shares }, false);
+      // A webview recreated later gets the whole patched view at once.
+      host.remember('metadata/show', forWebview(shown));
+      return true;
     };
     const handle: MetadataHandle = {
       panel,
@@ -131,12 +153,13 @@ export class MetadataPanels extends Disposable {
     };
     this.open.set(key, handle);
     panel.onDidDispose(() => {
+      disposed = true;
       host.dispose();
       if (this.open.get(key) === handle) this.open.delete(key);
     });
     const view = this.baseView(dataset, portal);
     show(view);
-    if (portal) void this.fillSchema(show, view, portal, dataset);
+    if (portal) void this.fillSchema(show, showShares, view, portal, dataset);
     return handle;
   }
 
@@ -172,7 +195,13 @@ export class MetadataPanels extends Disposable {
     };
   }
 
-  private async fillSchema(show: (view: MetadataView) => void, view: MetadataView, portal: Portal, dataset: DatasetSummary): Promise<void> {
+  private async fillSchema(
+    show: (view: MetadataView) => void,
+    showShares: (shares: FieldShare[]) => boolean,
+    view: MetadataView,
+    portal: Portal,
+    dataset: DatasetSummary,
+  ): Promise<void> {
     let schema: DatasetSchema;
     try {
       schema = await portal.getSchema(dataset);
@@ -187,6 +216,9 @@ export class MetadataPanels extends Disposable {
     } catch {
       // Samples are a nicety; the field table stands without them.
     }
+    // A turn of the event loop between parsing the sample page and building the field views:
+    // for a 5,000-column layer each is a few tens of ms, and one task holding both is a pause.
+    await nextTurn();
     const filled: MetadataView = {
       ...view,
       geometry: schema.geometry === 'unknown' ? view.geometry : schema.geometry,
@@ -195,7 +227,7 @@ export class MetadataPanels extends Disposable {
       lastEdit: schema.lastEdit,
       copyright: schema.copyright,
       descriptionHtml: view.descriptionHtml || schema.description || '',
-      fields: schema.fields.map((f) => ({ ...fieldView(f, rows), profilable: profileKind(f) !== undefined })),
+      fields: schema.fields.map((f) => fieldView(f, rows)),
       labels: {
         ...view.labels,
         ...(rows.length ? sampleLabels(rows.length, schema.recordCount) : {}),
@@ -203,10 +235,15 @@ export class MetadataPanels extends Disposable {
       },
     };
     show(filled);
-    const shares = await wholeDatasetMissing(portal, dataset, schema);
-    if (shares.size) show({ ...filled, fields: filled.fields!.map((f) => (shares.has(f.name) ? { ...f, datasetMissingShare: shares.get(f.name) } : f)) });
+    await wholeDatasetMissing(portal, dataset, schema, showShares);
   }
 
+}
+
+/** What crosses to the webview: a wide layer's first METADATA_FIELDS_AT_FIRST fields only. */
+function forWebview(view: MetadataView): MetadataView {
+  if (!view.fields || view.fields.length <= METADATA_FIELDS_AT_FIRST) return view;
+  return { ...view, fields: view.fields.slice(0, METADATA_FIELDS_AT_FIRST), fieldCount: view.fields.length };
 }
 
 /** The view with a description of at most DESCRIPTION_MAX_CHARS characters, and a note saying
@@ -226,27 +263,41 @@ function withDescription(view: MetadataView, html: string): MetadataView {
   };
 }
 
-/** Share of NULLs in every field over the whole dataset, in one statistics request (a count of
- * each field and of the object ids), where the portal computes statistics. Empty otherwise. */
-async function wholeDatasetMissing(portal: Portal, dataset: DatasetSummary, schema: DatasetSchema): Promise<Map<string, number>> {
-  const shares = new Map<string, number>();
-  if (!portal.queryStatistics || !schema.statisticsSupport?.statistics || !schema.objectIdField) return shares;
+/** Share of NULLs in every field over the whole dataset, where the portal computes statistics:
+ * statistics requests of SHARE_FIELDS_PER_REQUEST fields each (a count of each field and of the
+ * object ids), each answer handed to `apply` as it comes, until it returns false (the panel is
+ * gone). Nothing is applied where the portal does not compute statistics. */
+async function wholeDatasetMissing(portal: Portal, dataset: DatasetSummary, schema: DatasetSchema, apply: (shares: FieldShare[]) => boolean): Promise<void> {
+  if (!portal.queryStatistics || !schema.statisticsSupport?.statistics || !schema.objectIdField) return;
   const fields = schema.fields.filter((f) => profileKind(f) !== undefined && /^[A-Za-z_][A-Za-z0-9_ ]*$/.test(f.name));
-  try {
-    const table = await portal.queryStatistics(dataset, EMPTY_QUERY, {
-      statistics: [{ type: 'count', field: schema.objectIdField, outName: 'okc_rows' }, ...fields.map((f, k) => ({ type: 'count' as const, field: f.name, outName: `okc_f${k}` }))],
-    });
-    const row = table.rows[0] ?? [];
-    const total = Number(row[0] ?? 0);
-    if (total > 0) fields.forEach((f, k) => shares.set(f.name, 1 - Number(row[k + 1] ?? 0) / total));
-  } catch {
-    // The sample's shares stay; whole-dataset figures are a bonus.
+  for (let first = 0; first < fields.length; first += SHARE_FIELDS_PER_REQUEST) {
+    // A turn of the event loop first: the field table just sent, or the last answer applied,
+    // is not followed in the same task by building the next request.
+    await nextTurn();
+    const batch = fields.slice(first, first + SHARE_FIELDS_PER_REQUEST);
+    try {
+      const table = await portal.queryStatistics(dataset, EMPTY_QUERY, {
+        statistics: [{ type: 'count', field: schema.objectIdField, outName: 'okc_rows' }, ...batch.map((f, k) => ({ type: 'count' as const, field: f.name, outName: `okc_f${k}` }))],
+      });
+      const row = table.rows[0] ?? [];
+      const total = Number(row[0] ?? 0);
+      // An empty dataset has no shares; the other batches would say the same.
+      if (!(total > 0)) return;
+      if (!apply(batch.map((f, k): FieldShare => [f.name, 1 - Number(row[k + 1] ?? 0) / total]))) return;
+    } catch {
+      // The sample's shares stay; whole-dataset figures are a bonus.
+      return;
+    }
   }
-  return shares;
+}
+
+/** Resolves after the tasks already queued (I/O, messages) have run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function fieldView(field: DatasetSchema['fields'][number], rows: DataRow[]): FieldView {
-  const view: FieldView = { name: field.name, alias: field.alias, kind: field.kind, nativeType: field.nativeType, description: field.description, samples: [] };
+  const view: FieldView = { name: field.name, alias: field.alias, kind: field.kind, nativeType: field.nativeType, description: field.description, samples: [], profilable: profileKind(field) !== undefined };
   if (field.kind === 'geometry' || !rows.length) return view;
   let missing = 0;
   const samples = new Set<string>();

@@ -74,6 +74,13 @@ export class WebviewHost extends Disposable {
   }
 
 
+  /** Replaces what a recreated webview is sent for `method`, without posting it: for a state
+   * the webview already reached through smaller updates (a `metadata/missingShares`). */
+  remember<M extends WebviewNotificationMethod>(method: M, params: WebviewNotifications[M]): void {
+    this.latest.delete(method);
+    this.latest.set(method, { kind: 'notify', method, params } as ToWebview);
+  }
+
   /** Stops replaying a notification whose state is over (an error after a successful retry). */
   get isReady(): boolean {
     return this.ready;

@@ -2,16 +2,19 @@
 // details, the field table and endpoints with copy buttons. Portal text is rendered as
 // text (the description through the allow-list sanitiser), never as markup.
 
-import type { MetadataAction, MetadataView } from '../protocol';
+import { METADATA_FIELDS_AT_FIRST, type FieldShare, type FieldView, type MetadataAction, type MetadataView } from '../protocol';
+import { withDatasetMissingShares } from '../util/fieldShares';
 import { showControls } from '../util/text';
 import { h, icon } from './shared/dom';
 import { onNotify, ready, request, vscodeApi } from './shared/rpc';
 import { sanitizedFragment } from './shared/sanitize';
 
 const app = document.getElementById('app')!;
-/** Field rows drawn at once; a layer with more offers Show All, drawn FIELD_ROWS_PER_FRAME a frame. */
-const FIELD_ROWS_AT_FIRST = 200;
+/** Field rows drawn at once (all the host sends at first); a layer with more offers Show All,
+ * whose fields are asked FIELDS_PER_REQUEST at a time and drawn FIELD_ROWS_PER_FRAME a frame. */
+const FIELD_ROWS_AT_FIRST = METADATA_FIELDS_AT_FIRST;
 const FIELD_ROWS_PER_FRAME = 250;
+const FIELDS_PER_REQUEST = 1000;
 
 const ACTION_ICONS: Record<MetadataAction, string> = {
   preview: 'table',
@@ -117,10 +120,15 @@ function render(view: MetadataView): void {
   );
 
   const fields = h('section', { class: 'fields', id: 'fields' }, h('h2', {}, L.fields));
+  fieldTable = undefined;
   if (view.fields) {
     const body = h('tbody');
-    const fieldRow = (f: NonNullable<MetadataView['fields']>[number]): HTMLElement =>
-      h(
+    const table: FieldTable = { fields: view.fields, missingCells: new Map(), shares: [], labels: L };
+    fieldTable = table;
+    const fieldRow = (f: FieldView): HTMLElement => {
+      const missing = missingCell(f, L);
+      table.missingCells.set(f.name, missing);
+      return h(
         'tr',
         {},
         h('td', { class: 'field-name' }, showControls(f.name), f.profilable ? profileButton(f.name, L) : null),
@@ -128,12 +136,11 @@ function render(view: MetadataView): void {
         h('td', { title: f.nativeType }, f.kind),
         h('td', {}, showControls(f.description ?? '')),
         h('td', { class: 'samples' }, showControls(f.samples.join(', '))),
-        f.datasetMissingShare !== undefined
-          ? h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`)
-          : h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`),
+        missing,
       );
-    const all = view.fields;
-    body.append(...all.slice(0, FIELD_ROWS_AT_FIRST).map(fieldRow));
+    };
+    const total = view.fieldCount ?? view.fields.length;
+    body.append(...view.fields.slice(0, FIELD_ROWS_AT_FIRST).map(fieldRow));
     fields.append(
       h(
         'table',
@@ -142,18 +149,31 @@ function render(view: MetadataView): void {
         body,
       ),
     );
-    if (all.length > FIELD_ROWS_AT_FIRST) {
-      // Thousands of fields: the rest on request, a chunk per frame, so no frame takes long.
+    if (total > FIELD_ROWS_AT_FIRST) {
+      // Thousands of fields: the rest on request, from the host a slice at a time and drawn a
+      // chunk per frame, so no message and no frame takes long.
       const more = h('button', { type: 'button', class: 'link-button', id: 'show-all-fields' }, L.showAllFields);
+      let next = FIELD_ROWS_AT_FIRST;
+      const step = async (): Promise<void> => {
+        if (fieldTable !== table) return;
+        if (next >= table.fields.length) {
+          const slice = await request('metadata/fields', { first: table.fields.length, count: FIELDS_PER_REQUEST });
+          if (fieldTable !== table || !slice.length) return;
+          // Shares that came before the slice was asked for are not in it.
+          table.fields = [...table.fields, ...withDatasetMissingShares(slice, table.shares).fields];
+        }
+        // From the table's fields: shares that came since are in them.
+        body.append(...table.fields.slice(next, next + FIELD_ROWS_PER_FRAME).map(fieldRow));
+        next = Math.min(next + FIELD_ROWS_PER_FRAME, table.fields.length);
+        if (next < total) requestAnimationFrame(() => void step().catch(offer));
+      };
+      // Offered again when a slice cannot be had: pressing it goes on from where it stopped.
+      const offer = (): void => {
+        if (fieldTable === table) fields.insertBefore(more, fields.querySelector('#sample-note'));
+      };
       more.addEventListener('click', () => {
         more.remove();
-        let next = FIELD_ROWS_AT_FIRST;
-        const step = (): void => {
-          body.append(...all.slice(next, next + FIELD_ROWS_PER_FRAME).map(fieldRow));
-          next += FIELD_ROWS_PER_FRAME;
-          if (next < all.length) requestAnimationFrame(step);
-        };
-        step();
+        void step().catch(offer);
       });
       fields.append(more);
     }
@@ -193,6 +213,42 @@ function render(view: MetadataView): void {
   app.setAttribute('aria-busy', view.fields || view.schemaError ? 'false' : 'true');
 }
 
+/** The field table shown: its fields (patched by `metadata/missingShares`) and the Missing cell
+ * of each field row drawn so far, by field name. */
+interface FieldTable {
+  /** The fields the webview holds: the first ones sent, then the slices Show All asked for. */
+  fields: FieldView[];
+  missingCells: Map<string, HTMLElement>;
+  /** Every share received, for slices that come later from a host that had not yet applied them. */
+  shares: FieldShare[];
+  labels: Record<string, string>;
+}
+let fieldTable: FieldTable | undefined;
+
+/** A field's Missing cell: the whole dataset's share when the portal counted it, else the sample's. */
+function missingCell(f: FieldView, L: Record<string, string>): HTMLElement {
+  if (f.datasetMissingShare !== undefined) return h('td', { class: 'number', title: L.fieldMissingDataset }, `${Math.round(f.datasetMissingShare * 100)}%`);
+  return h('td', { class: 'number', title: f.missingShare === undefined ? undefined : L.fieldMissingSample }, f.missingShare === undefined ? '' : `${Math.round(f.missingShare * 100)}%`);
+}
+
+/** Whole-dataset shares for some fields: the drawn rows' Missing cells are replaced, and rows
+ * drawn later (Show All) take them from the patched fields. Nothing else is rebuilt. */
+function applyMissingShares(shares: FieldShare[]): void {
+  const table = fieldTable;
+  if (!table) return;
+  const { fields, patched } = withDatasetMissingShares(table.fields, shares);
+  table.fields = fields;
+  table.shares.push(...shares);
+  for (const index of patched) {
+    const field = fields[index];
+    const cell = table.missingCells.get(field.name);
+    if (!cell) continue;
+    const next = missingCell(field, table.labels);
+    cell.replaceWith(next);
+    table.missingCells.set(field.name, next);
+  }
+}
+
 /** The description section, rebuilt only when the description (or its shortening note) changes. */
 let shownDescription: { key: string; section: HTMLElement } | undefined;
 
@@ -214,6 +270,7 @@ function describe(view: MetadataView): HTMLElement {
 }
 
 onNotify('metadata/show', render);
+onNotify('metadata/missingShares', ({ shares }) => applyMissingShares(shares));
 onNotify('panel/error', ({ message }) => {
   app.replaceChildren(h('p', { class: 'error', role: 'alert' }, icon('error'), ' ', showControls(message)));
   app.setAttribute('aria-busy', 'false');

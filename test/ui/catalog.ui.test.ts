@@ -41,6 +41,8 @@ import { expectTokenOnlyOnFeatureServer, tokenSent } from '../portal/tokenChecks
 const HUB = 'OKC Open Data (fake)';
 const LEGACY = 'OKC Legacy (fake)';
 const HOSTILE_TITLE = 'Hostile Test Data';
+/** The title of a field's Missing cell when the figure is the portal's count over the whole dataset. */
+const WHOLE_DATASET_MISSING = 'Share of NULL values in the whole dataset, counted by the portal';
 
 /** The fake portal's control endpoints, as any client (or another process) would use them. */
 async function control(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
@@ -497,6 +499,9 @@ describe('UI: catalog', function () {
   });
 
   it('lists every field of a 5,000-column layer in the metadata panel once Show All is pressed', async () => {
+    // The portal's first count of missing values is slow: the table is drawn with the sample's
+    // figures first, and the counts must then patch the table the webview already shows.
+    await control('POST', '/__fake/faults', [{ path: '/Testing_Wide', query: 'outStatistics', kind: 'latency', ms: 8000, times: 1 }]);
     const frame = await openFromTree(HUB, 'Testing', HOSTILE_WIDE_TITLE);
     try {
       const rows = frame.locator('.field-table tbody tr');
@@ -506,11 +511,20 @@ describe('UI: catalog', function () {
       // The first rows come at once, the rest only on request.
       const before = await rows.count();
       assert.ok(before > 0 && before < WIDE_COLUMNS, `${before} field rows before Show All`);
+      // The portal's whole-dataset counts arrive after the table, as small patches of it: every
+      // drawn row's Missing cell turns into the portal's figure (its title says which).
+      const counted = rows.locator(`td.number[title="${WHOLE_DATASET_MISSING}"]`);
+      assert.match((await rows.first().locator('td.number').getAttribute('title')) ?? '', /first 5 rows/, 'the sample\'s figure before the counts came');
+      await until(`the whole-dataset Missing figure in all ${before} drawn rows`, async () => (await counted.count()) === before, 120_000);
       await showAll.click();
       await until(`all ${WIDE_COLUMNS} field rows`, async () => (await rows.count()) === WIDE_COLUMNS, 120_000);
       assert.match(await rows.last().locator('td.field-name').innerText(), new RegExp(`^\\s*C${WIDE_COLUMNS - 1}\\b`));
+      // Rows drawn after the patches came take the portal's figures too.
+      assert.equal(await rows.last().locator('td.number').getAttribute('title'), WHOLE_DATASET_MISSING);
+      assert.equal(await counted.count(), WIDE_COLUMNS);
       await screenshot('catalog-metadata-wide-all-fields');
     } finally {
+      await clearFaults();
       await closeEditors();
       await collapseGroup(HUB, 'Testing');
     }
