@@ -582,11 +582,13 @@ export function runQuery(ds: FakeDataset, params: URLSearchParams): PlannedRespo
   const rows: { attributes: Record<string, FakeValue>; geometry: GeoJsonGeometry | null; oid: number }[] = [];
   for (let k = offset; k < end; k++) {
     const i = selection.at(k);
-    const full = returnGeometry ? ds.rowAt(i) : { attributes: ds.attributesAt(i), geometry: null };
+    // The million-row layer computes one field alone: a page of a few fields (a map's object ids)
+    // does not build every row whole, as a server reading its columns would not.
+    const full = ds.valueAt ? { attributes: undefined, geometry: returnGeometry ? ds.geometryAt(i) : null } : returnGeometry ? ds.rowAt(i) : { attributes: ds.attributesAt(i), geometry: null };
     const attributes: Record<string, FakeValue> = {};
     // Own properties only, both ways: field names may be `__proto__` or `constructor`.
     for (const field of outFields) {
-      const value = Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
+      const value = !full.attributes ? ds.valueAt!(i, field.name) : Object.prototype.hasOwnProperty.call(full.attributes, field.name) ? full.attributes[field.name] : null;
       // Only `__proto__` needs defineProperty; it would make thousands of fields slow for all.
       if (field.name === '__proto__') Object.defineProperty(attributes, field.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
       else attributes[field.name] = value ?? null;
