@@ -158,6 +158,20 @@ describe('Map view', function () {
     assert.deepEqual(pageQueries(ds, asked), [], 'the pages came from the host, not the portal again');
   });
 
+  it('draws every feature when its tab was hidden before its page first loaded', async () => {
+    const title = 'Bike Routes';
+    const ds = fake.catalog.byTitle(title)!;
+    const doc = await vscode.workspace.openTextDocument({ content: 'hides the map at once' });
+    // Hidden in the same turn as it opens: the page that says the first ready is a new one,
+    // which has none of what was posted to the first.
+    const map = await showOnMap(title);
+    await vscode.window.showTextDocument(doc, { viewColumn: map.panel.viewColumn, preview: false });
+    await waitFor('the map tab to be hidden', () => !map.panel.visible);
+    map.panel.reveal();
+    const paint = await map.waitForPaint((p) => p.complete);
+    assert.equal(paint.lines, geometries(ds).filter((g) => g !== null).length);
+  });
+
   it('keeps to maxRecordCount pages on a layer that does not say it serves larger ones', async () => {
     const ds = fake.catalog.byTitle(PLAIN_LAYER)!;
     const asked = fake.requests.length;
