@@ -281,28 +281,40 @@ export class HubPortal implements Portal {
     const wantGeometry = wantsGeometry(query);
     const target = await this.target(dataset, signal);
     if (pagesByObjectId(target)) return this.objectIdPage(dataset, target, query, offset, count, signal);
+    let pbfRefused = false;
     if (wantGeometry && query.compactGeometry && target.capabilities?.pbf && !this.pbfUnreadable.has(target.layerUrl)) {
-      const page = await this.pbfPage(dataset, target, query, offset, count, signal);
-      if (page) return page;
+      const pbf = await this.pbfPage(dataset, target, query, offset, count, signal);
+      if ('page' in pbf) return pbf.page;
+      pbfRefused = pbf.refused;
     }
     const request = this.pageRequest(target, query, offset, count, wantGeometry, signal);
-    return this.layerJson(request, (v) => readPage(v, readMode(wantGeometry, target)));
+    const page = await this.layerJson(request, (v) => readPage(v, readMode(wantGeometry, target)));
+    // The server answers as JSON what it refused as PBF: JSON for this layer from now on.
+    if (pbfRefused) this.pbfUnreadable.add(target.layerUrl);
+    return page;
   }
 
   /** A geometry page as `f=pbf`: about a fifth of the bytes of JSON and no JSON to parse. An
-   * answer that is not PBF (an error object, a web page) fails as the JSON path would; one
-   * that claims to be PBF but cannot be read makes the layer use JSON for the session, and
-   * resolves undefined so this page is asked for again as JSON. */
-  private async pbfPage(dataset: DatasetSummary, target: LayerTarget, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RowPage | undefined> {
+   * answer that claims to be PBF but cannot be read makes the layer use JSON for the session;
+   * one the server refused (an ArcGIS error object: a server that lists PBF but not the
+   * quantization asked, say) is asked again as JSON, whose answer decides. Other failures (a
+   * web page, the network, time) fail as the JSON path would, with the same messages. */
+  private async pbfPage(dataset: DatasetSummary, target: LayerTarget, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<{ page: RowPage } | { refused: boolean }> {
     const params = hubQueryParams(query, target, { offset, count });
     params.set('f', 'pbf');
     params.set('returnGeometry', 'true');
     params.set('quantizationParameters', JSON.stringify(pbfQuantization(dataset.extent)));
     const request = layerQuery(target.layerUrl, params, signal);
-    const read = await this.layerSend(request, async (sent) => readPbfAnswer(await this.http.bytes(sent), request.url));
-    if ('page' in read) return read.page;
+    let read: Awaited<ReturnType<typeof readPbfAnswer>>;
+    try {
+      read = await this.layerSend(request, async (sent) => readPbfAnswer(await this.http.bytes(sent), request.url));
+    } catch (error) {
+      if (error instanceof PortalError && (error.kind === 'refused' || error.kind === 'rejected')) return { refused: true };
+      throw error;
+    }
+    if ('page' in read) return read;
     this.pbfUnreadable.add(target.layerUrl);
-    return undefined;
+    return { refused: false };
   }
 
   async queryPageRaw(dataset: DatasetSummary, query: DatasetQuery, offset: number, count: number, signal?: AbortSignal): Promise<RawRowPage | undefined> {

@@ -109,6 +109,18 @@ describe('HubPortal f=pbf pages', function () {
     assert.deepEqual(formats('Parks', since), ['pbf']);
   });
 
+  it('asks again as JSON when the server refuses the PBF form of a page, and keeps to JSON once JSON answered', async () => {
+    const ds = fake.catalog.byTitle('Bike Routes')!;
+    fake.faults.set([{ path: `${ds.layerPath}/query`, query: '(^|&)f=pbf(&|$)', kind: 'arcgisError', status: 400, message: 'Invalid quantization parameters.' }]);
+    const since = fake.requests.length;
+    const first: RowPage = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 0, 50);
+    const second = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 50, 50);
+    assert.deepEqual(formats('Bike Routes', since), ['pbf', 'geojson', 'geojson']);
+    assert.equal(first.rows.length, 50);
+    assert.equal(second.rows.length, 50);
+    assert.deepEqual(first.rows[0].geometry, ds.geometryAt(0));
+  });
+
   it('falls back to JSON for the session when a layer\'s PBF cannot be read', async () => {
     const ds = fake.catalog.byTitle('Bike Routes')!;
     fake.faults.set([{ path: `${ds.layerPath}/query`, query: '(^|&)f=pbf(&|$)', kind: 'corruptBody' }]);
