@@ -147,7 +147,7 @@ class MapPanel extends Disposable implements MapHandle {
   ) {
     super();
     this.host = this.register(
-      new WebviewHost(panel, extensionUri, 'map', panel.title, {
+      new WebviewHost(panel.webview, extensionUri, 'map', panel.title, {
         'map/features': (p) => this.inView(p.generation, p.extent, p.degreesPerPixel),
         'map/detail': (p) => {
           if (p.generation !== this.generation) throw new Error(vscode.l10n.t('The features changed; click the feature again.'));
@@ -160,9 +160,7 @@ class MapPanel extends Disposable implements MapHandle {
       }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [] }),
     );
     this.register({ dispose: () => this.ahead?.abort.abort() });
-    this.register(this.host.onDidBecomeReady(({ fresh }) => {
-      // A page made anew has none of the pages sent before.
-      if (!fresh) return;
+    this.register(this.host.onDidBecomeReady(() => {
       this.webviewLife++;
       this.sendPages();
     }));
@@ -234,10 +232,10 @@ class MapPanel extends Disposable implements MapHandle {
   }
 
   /** Sends each page of the current `whole` generation to the webview as it is packed (a page
-   * that failed, its problem); a page made anew gets them all again at its ready. */
+   * that failed, its problem), if the webview is ready; else its ready does this. */
   private sendPages(): void {
     const ahead = this.ahead;
-    if (!ahead || ahead.generation !== this.generation) return;
+    if (!ahead || ahead.generation !== this.generation || !this.host.isReady) return;
     const life = this.webviewLife;
     const current = (): boolean => this.ahead === ahead && this.webviewLife === life;
     ahead.batches.forEach((batch, page) => {

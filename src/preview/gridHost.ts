@@ -92,7 +92,7 @@ export class GridHost extends Disposable implements GridHandle {
   ) {
     super();
     this.webviewHost = this.register(
-      new WebviewHost(panel, extensionUri, 'grid', panel.title, {
+      new WebviewHost(panel.webview, extensionUri, 'grid', panel.title, {
         'grid/rows': (p) => this.window(p.generation, p.first, p.count, p.columns),
         'grid/detail': (p) => this.detail(p.generation, p.row),
         'grid/copy': (p) => this.copyRows(p),

@@ -105,7 +105,7 @@ export class MetadataPanels extends Disposable {
       show(view);
       await this.fillSchema(show, showShares, view, portal, dataset);
     };
-    const host = new WebviewHost(panel, this.extensionUri, 'metadata', dataset.title, {
+    const host = new WebviewHost(panel.webview, this.extensionUri, 'metadata', dataset.title, {
       'metadata/action': ({ action }) => this.onAction(action, dataset),
       'metadata/profile': async ({ field }) => {
         // Profile Column opens the grid, where a top value or a bar can filter the rows.

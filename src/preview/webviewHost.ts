@@ -38,23 +38,17 @@ export function showDatasetGone(panel: vscode.WebviewPanel, extensionUri: vscode
 }
 
 export class WebviewHost extends Disposable {
-  /** The webview has said ready at least once. */
   private ready = false;
-  /** The page that will say the first ready may not have what was posted before it: the panel
-   * was hidden meanwhile (VS Code drops a hidden webview's page), or never shown yet. */
-  private earlyPostsMayBeLost: boolean;
   /** The latest notification of each method: a webview recreated after being hidden says
    * ready again and gets these, so it shows the current state instead of a blank page. */
   private readonly latest = new Map<string, ToWebview>();
-  private readonly becameReady = this.register(new vscode.EventEmitter<{ fresh: boolean }>());
-  /** Fires each time the webview says it is ready. `fresh`: a page that has none of what was
-   * posted before (made anew after being hidden); the latest notifications were sent again,
-   * and the one-off ones it needs must be too. */
+  private readonly becameReady = this.register(new vscode.EventEmitter<void>());
+  /** Fires each time the webview says it is ready (first load, or made anew after being hidden),
+   * after the latest notifications were sent again: what it had before is gone. */
   readonly onDidBecomeReady = this.becameReady.event;
-  private readonly webview: vscode.Webview;
 
   constructor(
-    panel: vscode.WebviewPanel,
+    private readonly webview: vscode.Webview,
     private readonly extensionUri: vscode.Uri,
     private readonly script: string,
     private readonly title: string,
@@ -63,11 +57,6 @@ export class WebviewHost extends Disposable {
     private readonly extra: { styles?: string[]; imgSources?: string[] } = {},
   ) {
     super();
-    const webview = (this.webview = panel.webview);
-    this.earlyPostsMayBeLost = !panel.visible;
-    this.register(panel.onDidChangeViewState(() => {
-      if (!panel.visible && !this.ready) this.earlyPostsMayBeLost = true;
-    }));
     webview.options = webviewOptions(extensionUri);
     this.register(webview.onDidReceiveMessage((message) => this.receive(message)));
     webview.html = this.html();
@@ -81,10 +70,7 @@ export class WebviewHost extends Disposable {
       this.latest.delete(method);
       this.latest.set(method, message);
     }
-    // Posted even before the first ready: VS Code holds what is posted to a webview still loading
-    // and hands it over, in order, once the page has loaded. So the first state crosses while
-    // the page's script loads, not a round trip after its ready.
-    void this.webview.postMessage(message);
+    if (this.ready) void this.webview.postMessage(message);
   }
 
 
@@ -96,6 +82,10 @@ export class WebviewHost extends Disposable {
   }
 
   /** Stops replaying a notification whose state is over (an error after a successful retry). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   forget(method: WebviewNotificationMethod): void {
     this.latest.delete(method);
   }
@@ -103,12 +93,11 @@ export class WebviewHost extends Disposable {
   private async receive(message: unknown): Promise<void> {
     if (!isFromWebview(message)) return;
     if (message.kind === 'ready') {
-      // A recreated webview needs the current state, and the latest notification of each kind
-      // is that state. The first page got it as it was posted, unless that page went away.
-      const fresh = this.ready || this.earlyPostsMayBeLost;
+      // First ready or a recreated webview: either way it needs the current state, and
+      // the latest notification of each kind is that state.
       this.ready = true;
-      if (fresh) for (const current of this.latest.values()) void this.webview.postMessage(current);
-      this.becameReady.fire({ fresh });
+      for (const current of this.latest.values()) void this.webview.postMessage(current);
+      this.becameReady.fire();
       return;
     }
     const handler = this.handlers[message.method] as ((params: unknown) => unknown) | undefined;
