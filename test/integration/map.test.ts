@@ -162,9 +162,8 @@ describe('Map view', function () {
     const title = 'Bike Routes';
     const ds = fake.catalog.byTitle(title)!;
     const doc = await vscode.workspace.openTextDocument({ content: 'hides the map at once' });
-    // Hidden in the same turn as it opens, before its page says ready: what was posted to the
-    // page meanwhile must still reach the page that draws. (In code-server 4.139 it does even
-    // without the host's sending again; the host sends again anyway, as another VS Code may not.)
+    // Hidden in the same turn as it opens, before its page says ready: the page that draws is
+    // the one that says ready once shown, and it gets the pages then.
     const map = await showOnMap(title);
     await vscode.window.showTextDocument(doc, { viewColumn: map.panel.viewColumn, preview: false });
     await waitFor('the map tab to be hidden', () => !map.panel.visible);
