@@ -8,6 +8,7 @@ import { PortalHttp } from '../../../src/portal/http';
 import { HubPortal, pbfQuantization } from '../../../src/portal/hub';
 import type { DatasetQuery } from '../../../src/query/model';
 import type { DatasetSummary, RowPage } from '../../../src/portal/types';
+import type { FaultRule } from '../../portal/faults';
 import { startFakePortal, type FakePortal } from '../../portal/server';
 
 const MAP_QUERY: DatasetQuery = { fields: ['OBJECTID'], returnGeometry: true, largePages: true, compactGeometry: true };
@@ -109,9 +110,11 @@ describe('HubPortal f=pbf pages', function () {
     assert.deepEqual(formats('Parks', since), ['pbf']);
   });
 
-  it('asks again as JSON when the server refuses the PBF form of a page, and keeps to JSON once JSON answered', async () => {
+  /** Two map pages of Bike Routes with `fault` on its f=pbf requests: the first PBF request
+   * fails, that page and the next come as GeoJSON, and every row is there. */
+  async function pagesAsJsonAfter(fault: Omit<FaultRule, 'path' | 'query'>): Promise<void> {
     const ds = fake.catalog.byTitle('Bike Routes')!;
-    fake.faults.set([{ path: `${ds.layerPath}/query`, query: '(^|&)f=pbf(&|$)', kind: 'arcgisError', status: 400, message: 'Invalid quantization parameters.' }]);
+    fake.faults.set([{ ...fault, path: `${ds.layerPath}/query`, query: '(^|&)f=pbf(&|$)' }]);
     const since = fake.requests.length;
     const first: RowPage = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 0, 50);
     const second = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 50, 50);
@@ -119,18 +122,14 @@ describe('HubPortal f=pbf pages', function () {
     assert.equal(first.rows.length, 50);
     assert.equal(second.rows.length, 50);
     assert.deepEqual(first.rows[0].geometry, ds.geometryAt(0));
+  }
+
+  it('asks again as JSON when the server refuses the PBF form of a page, and keeps to JSON once JSON answered', async () => {
+    await pagesAsJsonAfter({ kind: 'arcgisError', status: 400, message: 'Invalid quantization parameters.' });
   });
 
   it('falls back to JSON for the session when a layer\'s PBF cannot be read', async () => {
-    const ds = fake.catalog.byTitle('Bike Routes')!;
-    fake.faults.set([{ path: `${ds.layerPath}/query`, query: '(^|&)f=pbf(&|$)', kind: 'corruptBody' }]);
-    const since = fake.requests.length;
-    const first: RowPage = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 0, 50);
-    const second = await hub.queryPage(dataset('Bike Routes'), MAP_QUERY, 50, 50);
-    assert.deepEqual(formats('Bike Routes', since), ['pbf', 'geojson', 'geojson']);
-    assert.equal(first.rows.length, 50);
-    assert.equal(second.rows.length, 50);
-    assert.deepEqual(first.rows[0].geometry, ds.geometryAt(0));
+    await pagesAsJsonAfter({ kind: 'corruptBody' });
     // Another layer still gets PBF.
     const again = fake.requests.length;
     await hub.queryPage(dataset('Parks'), MAP_QUERY, 0, 10);
