@@ -3,7 +3,7 @@
 // lazily on first use and stopped by the root `afterAll` hook (`--require out/test/ui/harness.js`)
 // or, failing that, on process exit. Plus the page helpers the tests speak in.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { findInFrames, launchBrowser, openWorkbench as loadWorkbench, screenshot as savePng, type BrowserSession } from '../harness/browser';
@@ -108,6 +108,9 @@ export const mochaHooks = {
     if (test?.state === 'failed' && page) {
       const path = await savePng(page, `failed-${test.fullTitle()}`).catch(() => undefined);
       if (path) process.stderr.write(`[ui harness] screenshot of the failure: ${path}\n`);
+      // What the extension and the portal saw: all a CI log keeps of a failure on another machine.
+      const current = state().started;
+      if (current) process.stderr.write(failureContext(current));
     }
     await resetQuietly('after');
   },
@@ -116,6 +119,21 @@ export const mochaHooks = {
     await stopUiHarness();
   },
 };
+
+/** The last lines of the extension's output channel and the fake portal's last requests. */
+function failureContext({ server, portal }: UiSession): string {
+  const logs = filesUnder(join(server.userDataDir, 'logs')).filter((path) => path.endsWith(join('okc-open-data.okc-open-data', 'OKC Open Data.log')));
+  const newest = logs.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs).at(-1);
+  const lines = newest ? readFileSync(newest, 'utf8').trimEnd().split('\n').slice(-15) : ['(no output channel log)'];
+  const requests = portal.requests.slice(-15).map((r) => `${r.method} ${r.url.slice(0, 160)} -> ${r.status}${r.fault ? ` (${r.fault})` : ''}`);
+  const clip = (line: string): string => `  ${line.slice(0, 300)}`;
+  return `[ui harness] the extension's log, last lines:\n${lines.map(clip).join('\n')}\n[ui harness] the fake portal's last requests:\n${requests.map(clip).join('\n')}\n`;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
+}
 
 /** (Re)loads the workbench with the extension under development; returns ms to first paint. */
 export async function openWorkbench(): Promise<number> {
@@ -361,23 +379,40 @@ export async function closeAllEditors(page?: Page): Promise<void> {
 
 /** Replaces the user settings through the settings.json editor and saves: code-server does not
  * notice the file changing under it, a save from the workbench it does. One line of JSON, since
- * the editor indents every inserted line break. */
+ * the editor indents every inserted line break. What was saved is read back: the editor's
+ * auto-closing can add a quote and a brace after the text, and typing that comes before the
+ * select-all lands beside the old settings; either would leave VS Code reading other settings
+ * than the test asked for, so the edit is made again until the file says what was asked. */
 export async function replaceUserSettings(settings: Record<string, unknown>, page?: Page): Promise<void> {
   const p = await currentPage(page);
-  await runCommand('Preferences: Open User Settings (JSON)', p);
-  const tab = p.locator('.part.editor .tabs-container .tab.active', { hasText: 'settings.json' }).first();
-  await tab.waitFor({ state: 'visible', timeout: 30_000 });
-  const lines = p.locator('.editor-instance .monaco-editor .view-lines').first();
-  await lines.waitFor({ state: 'visible', timeout: 30_000 });
-  await lines.click();
-  // The editor has the keyboard once its hidden text area is focused; typing earlier goes nowhere.
-  await p.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
-  await p.keyboard.press('Control+A');
-  // One input event: no auto-closed brackets or quotes on the way.
-  await p.keyboard.insertText(JSON.stringify(settings));
-  await p.keyboard.press('Control+S');
-  await p.locator('.part.editor .tabs-container .tab.active:not(.dirty)', { hasText: 'settings.json' }).first().waitFor({ timeout: 30_000 });
-  await closeAllEditors(p);
+  const { server } = await session();
+  const path = userSettingsPath(server);
+  const wanted = JSON.stringify(settings);
+  let saved = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await runCommand('Preferences: Open User Settings (JSON)', p);
+    const tab = p.locator('.part.editor .tabs-container .tab.active', { hasText: 'settings.json' }).first();
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    const lines = p.locator('.editor-instance .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout: 30_000 });
+    // The file is never empty: an empty editor has not loaded it yet, and would load it under the typing.
+    await waitFor('settings.json loaded in the editor', async () => (await lines.innerText()).trim() !== '', { timeoutMs: 30_000 });
+    await lines.click();
+    // The editor has the keyboard once its hidden text area is focused; typing earlier goes nowhere.
+    await p.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
+    await p.keyboard.press('Control+A');
+    await p.keyboard.press('Delete');
+    await waitFor('the settings editor emptied', async () => (await lines.innerText()).trim() === '', { timeoutMs: 10_000 });
+    // One input event: no auto-closed brackets or quotes on the way.
+    await p.keyboard.insertText(wanted);
+    await p.keyboard.press('Control+S');
+    await p.locator('.part.editor .tabs-container .tab.active:not(.dirty)', { hasText: 'settings.json' }).first().waitFor({ timeout: 30_000 });
+    await closeAllEditors(p);
+    const written = await waitFor('settings.json to hold what was typed', async () => (saved = readFileSync(path, 'utf8')).trim() === wanted, { timeoutMs: 5000 }).catch(() => false);
+    if (written) return;
+    process.stderr.write(`[ui harness] settings.json saved as something else than typed (attempt ${attempt}): ${JSON.stringify(saved)}\n`);
+  }
+  throw new Error(`settings.json could not be set through the editor; it holds ${JSON.stringify(saved)}`);
 }
 
 /** Puts back the settings the session started with, through the workbench and then byte for byte. */
