@@ -7,15 +7,18 @@ import { gzipSync } from 'node:zlib';
 
 export type FaultKind =
   | 'latency' | 'status5xx' | 'rateLimit' | 'botChallenge' | 'malformedJson' | 'truncated' | 'reset' | 'slowDrip'
-  | 'stall' | 'arcgisError' | 'gzip' | 'chunked' | 'corruptBody';
+  | 'stall' | 'arcgisError' | 'gzip' | 'chunked' | 'corruptBody' | 'hold';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'latency', 'status5xx', 'rateLimit', 'botChallenge', 'malformedJson', 'truncated', 'reset', 'slowDrip',
-  'stall', 'arcgisError', 'gzip', 'chunked', 'corruptBody',
+  'stall', 'arcgisError', 'gzip', 'chunked', 'corruptBody', 'hold',
 ];
 
-/** Kinds that change how a body travels, not what it says: they stack with one other rule. */
-const TRANSPORT_KINDS: readonly FaultKind[] = ['latency', 'gzip', 'chunked'];
+/** Kinds that change how or when a body travels, not what it says: they stack with one other rule. */
+const TRANSPORT_KINDS: readonly FaultKind[] = ['latency', 'gzip', 'chunked', 'hold'];
+
+/** How long a `hold` waits at most when nothing clears the rules. */
+const HOLD_DEFAULT_MS = 120_000;
 
 export interface FaultRule {
   /** Prefix of the pathname, or the source of a RegExp tested against it; every path when absent. */
@@ -24,7 +27,8 @@ export interface FaultRule {
    * `k=v&k=v`), e.g. `resultOffset=[1-9]` for pages past the first or `orderByFields` for sorts. */
   query?: string;
   kind: FaultKind;
-  /** latency: added delay (default 500); slowDrip: delay between chunks (default 20). */
+  /** latency: added delay (default 500); slowDrip: delay between chunks (default 20); hold: the
+   * longest wait when the rules are not cleared (default 120000). */
   ms?: number;
   /** status5xx: 500, 502, 503 or 504 (default 503); arcgisError: `error.code` (default 400). */
   status?: number;
@@ -88,6 +92,7 @@ function queryMatches(rule: FaultRule, params: URLSearchParams | undefined): boo
 
 export class Faults implements FaultController {
   private list: FaultRule[] = [];
+  private release?: { promise: Promise<void>; resolve: () => void };
 
   get rules(): readonly FaultRule[] {
     return this.list;
@@ -95,6 +100,7 @@ export class Faults implements FaultController {
 
   set(rules: FaultRule[]): void {
     this.list = rules.map(validateRule);
+    this.releaseHeld();
   }
 
   add(rule: FaultRule): void {
@@ -103,6 +109,23 @@ export class Faults implements FaultController {
 
   clear(): void {
     this.list = [];
+    this.releaseHeld();
+  }
+
+  /** Settles when the rules are next cleared or replaced: what a `hold` answer waits for, so a
+   * test decides when the answer comes instead of guessing a delay longer than its own steps. */
+  cleared(): Promise<void> {
+    if (!this.release) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.release = { promise, resolve };
+    }
+    return this.release.promise;
+  }
+
+  private releaseHeld(): void {
+    this.release?.resolve();
+    this.release = undefined;
   }
 
   /** The rules that apply to this request, consuming one use of each counted rule. */
@@ -150,16 +173,19 @@ export function retryAfterDate(seconds: number, now = Date.now()): string {
 }
 
 /**
- * Sends `planned`, bent by `rules`: latency rules add up, gzip and chunked change the
- * transport, then the first other rule decides. Resolves with the status actually written
- * (0 when the socket was cut before headers).
+ * Sends `planned`, bent by `rules`: a hold waits for `released` (or its `ms`), latency rules add
+ * up, gzip and chunked change the transport, then the first other rule decides. Resolves with
+ * the status actually written (0 when the socket was cut before headers).
  */
 export async function sendWithFaults(
   res: ServerResponse,
   planned: PlannedResponse,
   rules: FaultRule[],
   requestHeaders: IncomingHttpHeaders = {},
+  released: Promise<void> = new Promise(() => undefined),
 ): Promise<{ status: number; fault?: FaultKind }> {
+  const hold = rules.find((r) => r.kind === 'hold');
+  if (hold) await Promise.race([released, sleep(hold.ms ?? HOLD_DEFAULT_MS)]);
   const delay = rules.filter((r) => r.kind === 'latency').reduce((sum, r) => sum + (r.ms ?? 500), 0);
   if (delay) await sleep(delay);
   const rule = rules.find((r) => !TRANSPORT_KINDS.includes(r.kind));
@@ -253,5 +279,5 @@ export async function sendWithFaults(
   }
   res.writeHead(out.status, headers);
   res.end(out.body);
-  return { status: out.status, fault: rule?.kind ?? transport ?? (delay ? 'latency' : undefined) };
+  return { status: out.status, fault: rule?.kind ?? transport ?? (hold ? 'hold' : delay ? 'latency' : undefined) };
 }

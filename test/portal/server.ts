@@ -144,7 +144,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
         : json({ error: { code: 500, message: (err as Error).message, details: [] } }, 500);
     }
     planned.headers['access-control-allow-origin'] ??= '*';
-    const sent = await sendWithFaults(res, planned, rules, req.headers);
+    const sent = await sendWithFaults(res, planned, rules, req.headers, faults.cleared());
     entry.status = sent.status;
     if (sent.fault) entry.fault = sent.fault;
   };

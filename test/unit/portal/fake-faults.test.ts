@@ -106,6 +106,35 @@ describe('fake portal faults', () => {
     assert.equal(portal.requests.find((r) => r.url === RECORDS && r.fault === 'stall')?.status, 200);
   });
 
+  it('holds an answer until the rules are cleared, then sends it as the other rules say', async () => {
+    portal.faults.set([
+      { kind: 'hold', path: '/services/', times: 1 },
+      { kind: 'status5xx', status: 503, path: '/services/', times: 1 },
+    ]);
+    let settled = false;
+    const held = fetchText(portal, RECORDS).then((answer) => {
+      settled = true;
+      return answer;
+    });
+    const before = portal.requests.length;
+    const arrived = (): boolean => portal.requests.slice(before).some((r) => r.url === RECORDS);
+    for (let i = 0; i < 500 && !arrived(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(arrived(), 'the request reached the fake');
+    // A whole answer to another request comes and goes while the held one waits.
+    assert.equal((await fetchText(portal, FEED)).status, 200);
+    assert.equal(settled, false, 'an answer came while held');
+    portal.faults.clear();
+    assert.equal((await held).status, 503, 'the other rule taken with the hold decides the answer');
+    assert.equal(portal.requests.slice(before).find((r) => r.url === RECORDS)?.fault, 'status5xx');
+  });
+
+  it('lets a hold go after its ms when nothing clears the rules', async () => {
+    portal.faults.add({ kind: 'hold', ms: 50, path: '/services/' });
+    const answer = await fetchText(portal, RECORDS);
+    assert.equal(answer.status, 200);
+    assert.equal(portal.requests.filter((r) => r.url === RECORDS).at(-1)?.fault, 'hold');
+  });
+
   it('sends an ArcGIS error object inside HTTP 200', async () => {
     portal.faults.add({ kind: 'arcgisError', path: '/usrsvcs/' });
     portal.faults.add({ kind: 'arcgisError', path: '/api/feed', status: 500, message: 'Syntax error [].' });
