@@ -86,7 +86,9 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('okcOpenData')) return;
       if (e.affectsConfiguration('okcOpenData.requestTimeoutSeconds') || e.affectsConfiguration('okcOpenData.maxConcurrentRequests')) http = makeHttp(version, output);
-      store.setPortals(portalsFromSettings());
+      const portals = portalsFromSettings();
+      output.info(`portals from the settings: ${portals.map((p) => p.config.name).join(', ') || 'none'}`);
+      store.setPortals(portals);
       void refresh();
     }),
     tokens.onDidChange((name) => void refresh([name])),
