@@ -1,11 +1,13 @@
 // A Leaflet layer that draws up to 100,000+ features on one canvas: coordinates projected
-// once to Web Mercator world pixels in typed arrays, drawn by colour in a few canvas paths on
+// once to Web Mercator world pixels in typed arrays, drawn by colour in a few canvas paths
+// (points with no shapes under them written as pixels instead, see pointPixels.ts) on
 // each Leaflet renderer update (pan and zoom animate the finished canvas, as Leaflet's own
 // canvas renderer does), hit-tested by distance. It counts what each paint drew: tests read
 // that count, not the data sent.
 
 import * as L from 'leaflet';
 import type { MapFeatureBatch } from '../../protocol';
+import { PointPixels, rgbaWord } from './pointPixels';
 
 const TILE = 256;
 const RAD = Math.PI / 180;
@@ -51,6 +53,10 @@ export class FeatureLayer extends L.Layer {
    * the grid's selection) and a map entry per point slowed the first draw of 100,000. */
   private readonly shapeByRow = new Map<number, Shape>();
   private colorsByIndex: string[] = ['#3794ff'];
+  /** The palette as pixels for `pixels`, worked out at the first paint that needs them. */
+  private wordsByIndex: number[] | undefined;
+  /** The points of a layer without shapes, as the canvas shows them: see pointPixels.ts. */
+  private readonly pixels = new PointPixels();
   /** False when the canvas holds anything other than shapes `[0, paintedShapes)` under points
    * `[0, paintedPoints)`, drawn at the view of `paintedView`: the next paint then draws everything. */
   private upToDate = false;
@@ -73,6 +79,7 @@ export class FeatureLayer extends L.Layer {
     // The same colours again (every page's finish sets them) need no repaint of the canvas.
     if (colors.length === this.colorsByIndex.length && colors.every((c, i) => c === this.colorsByIndex[i])) return;
     this.colorsByIndex = colors;
+    this.wordsByIndex = undefined;
     this.upToDate = false;
     this.schedule();
   }
@@ -386,6 +393,11 @@ export class FeatureLayer extends L.Layer {
 
   /** Points from index `from` on, within the padded bounds, one canvas path per colour. */
   private drawPoints(ctx: CanvasRenderingContext2D, from: number, scale: number, origin: L.Point, b: L.Bounds, counts: PaintCounts): void {
+    // Points alone are written as pixels; over shapes they are drawn as paths, which blend.
+    if (!this.shapes.length) {
+      this.stampPoints(ctx, from, scale, origin, b, counts);
+      return;
+    }
     const minX = (b.min!.x + origin.x) / scale;
     const minY = (b.min!.y + origin.y) / scale;
     const maxX = (b.max!.x + origin.x) / scale;
@@ -410,6 +422,51 @@ export class FeatureLayer extends L.Layer {
       if (any) ctx.fill();
     }
   }
+
+  /** drawPoints for a layer of points alone: the same squares, written into `pixels` (kept
+   * between the paints of one view, as the canvas is) and copied to the canvas in one go. */
+  private stampPoints(ctx: CanvasRenderingContext2D, from: number, scale: number, origin: L.Point, b: L.Bounds, counts: PaintCounts): void {
+    const canvas = ctx.canvas;
+    // Canvas pixels per CSS pixel (2 on a high-density screen), as Leaflet sized the canvas.
+    const density = canvas.width / Math.max(1, b.max!.x - b.min!.x);
+    const pixels = this.pixels;
+    // A buffer that is not the canvas's size cannot hold what the canvas shows: all again.
+    const fresh = from === 0 || pixels.width !== canvas.width || pixels.height !== canvas.height;
+    if (fresh) pixels.reset(canvas.width, canvas.height);
+    const words = (this.wordsByIndex ??= this.colorsByIndex.map(cssToWord));
+    const minX = (b.min!.x + origin.x) / scale;
+    const minY = (b.min!.y + origin.y) / scale;
+    const maxX = (b.max!.x + origin.x) / scale;
+    const maxY = (b.max!.y + origin.y) / scale;
+    const size = Math.max(1, Math.round(this.pointRadius * 2 * density));
+    const dx = (-origin.x - b.min!.x - this.pointRadius) * density;
+    const dy = (-origin.y - b.min!.y - this.pointRadius) * density;
+    const k = scale * density;
+    for (let c = 0; c < words.length; c++) {
+      const word = words[c];
+      for (let i = fresh ? 0 : from; i < this.count; i++) {
+        if (this.colors[i] !== c) continue;
+        const x = this.px[i];
+        const y = this.py[i];
+        if (x < minX || x > maxX || y < minY || y > maxY) continue;
+        if (i >= from) counts.points++;
+        pixels.square(Math.round(x * k + dx), Math.round(y * k + dy), size, word);
+      }
+    }
+    const dirty = pixels.takeDirty();
+    if (dirty) ctx.putImageData(new ImageData(pixels.bytes, pixels.width, pixels.height), 0, 0, ...dirty);
+  }
+}
+
+/** A CSS colour as a pixel word, read back from a one-pixel canvas (any CSS colour syntax). */
+function cssToWord(color: string): number {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+  return rgbaWord(r, g, b, a);
 }
 
 function insidePolygon(s: Shape, x: number, y: number): boolean {
