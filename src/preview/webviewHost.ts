@@ -1,7 +1,8 @@
-// Host side of one webview: a strict CSP page that loads one bundled script; the latest
-// notification of each kind, kept until (and re-sent whenever) the webview says it is
-// ready; and request dispatch with responses that always come back (result or error).
+// Host side of one webview: a strict CSP page that carries its bundled script and styles;
+// the latest notification of each kind, kept until (and re-sent whenever) the webview says it
+// is ready; and request dispatch with responses that always come back (result or error).
 
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   isFromWebview,
@@ -53,8 +54,12 @@ export class WebviewHost extends Disposable {
     private readonly script: string,
     private readonly title: string,
     private readonly handlers: RequestHandlers,
-    /** More stylesheets from the bundle folder, and image hosts (a map's tile server) the CSP admits. */
-    private readonly extra: { styles?: string[]; imgSources?: string[] } = {},
+    /** More stylesheets from the bundle folder, and image hosts (a map's tile server) the CSP
+     * admits. `early`: notifications are posted at once, also before the page says ready (VS
+     * Code holds them for the loading page, though not always all of them): for a panel whose
+     * first state is large and whose page ignores what it already has when the ready's replay
+     * brings it again. */
+    private readonly extra: { styles?: string[]; imgSources?: string[]; early?: boolean } = {},
   ) {
     super();
     webview.options = webviewOptions(extensionUri);
@@ -70,7 +75,7 @@ export class WebviewHost extends Disposable {
       this.latest.delete(method);
       this.latest.set(method, message);
     }
-    if (this.ready) void this.webview.postMessage(message);
+    if (this.ready || this.extra.early) void this.webview.postMessage(message);
   }
 
 
@@ -111,35 +116,53 @@ export class WebviewHost extends Disposable {
     }
   }
 
+  /** The page, with the panel's script and stylesheets inside it under the CSP's nonce: a
+   * webview's files otherwise load one by one through the workbench's service worker and (under
+   * code-server) the remote file system, which took about 150 ms before the script could run,
+   * and VS Code hands the page what was posted to it only once the page has loaded. The codicon
+   * font stays a file, its stylesheet pointed at it. */
   private html(): string {
     const n = nonce();
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const script = this.webview.asWebviewUri(vscode.Uri.joinPath(root, `${this.script}.js`));
-    const style = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'webview.css'));
-    const codicons = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css'));
+    const font = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.ttf'));
     const csp = [
       "default-src 'none'",
-      `style-src ${this.webview.cspSource}`,
+      `style-src ${this.webview.cspSource} 'nonce-${n}'`,
       `font-src ${this.webview.cspSource}`,
       `img-src ${[this.webview.cspSource, 'data:', ...(this.extra.imgSources ?? [])].join(' ')}`,
       `script-src 'nonce-${n}'`,
     ].join('; ');
+    const codicons = bundleText(root, 'codicon.css').replace(/url\("\.\/codicon\.ttf/g, `url("${font.toString()}`);
+    const styles = [codicons, ...['webview.css', ...(this.extra.styles ?? [])].map((name) => bundleText(root, name))].map((text) => `<style nonce="${n}">${text}</style>\n`).join('');
     return `<!DOCTYPE html>
 <html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${codicons}">
-<link rel="stylesheet" href="${style}">
-${(this.extra.styles ?? []).map((name) => `<link rel="stylesheet" href="${this.webview.asWebviewUri(vscode.Uri.joinPath(root, name))}">\n`).join('')}<title>${escapeAttribute(this.title)}</title>
+${styles}<title>${escapeAttribute(this.title)}</title>
 </head>
 <body>
 <main id="app" aria-busy="true"></main>
-<script nonce="${n}" src="${script}"></script>
+<script nonce="${n}">${bundleText(root, `${this.script}.js`)}</script>
 </body>
 </html>`;
   }
+}
+
+/** The bundle's scripts and stylesheets by path, read once per extension host. */
+const bundleFiles = new Map<string, string>();
+
+/** A file of the webview bundle as text to put inside a page: `</script` or `</style` in it
+ * would end the element early, so its slash is escaped (the same text in JS and CSS). */
+function bundleText(root: vscode.Uri, name: string): string {
+  const path = vscode.Uri.joinPath(root, name).fsPath;
+  let text = bundleFiles.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, 'utf8').replace(/<\/(script|style)/gi, '<\\/$1');
+    bundleFiles.set(path, text);
+  }
+  return text;
 }
 
 function escapeAttribute(text: string): string {
