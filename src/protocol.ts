@@ -372,6 +372,9 @@ export interface HostRequests {
   /** A drawn rectangle or circle, handed to the grid, Insert Snippet or Save. */
   'map/spatial': { params: { spatial: MapSpatial; action: MapSpatialAction }; result: void };
   'map/painted': { params: MapPaintReport; result: void };
+  /** Pages of a `whole` map that `map/sent` listed and the webview does not have (a page
+   * posted before the page was ready can be lost on the way): posted again as `map/page`. */
+  'map/resend': { params: { generation: number; pages: number[] }; result: void };
   /** The Retry of a `panel/error` that offered one: the host runs again what failed. */
   'panel/retry': { params: Record<string, never>; result: void };
 }
@@ -395,9 +398,13 @@ export interface WebviewNotifications {
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
   'map/show': MapView;
-  /** A page of a `whole` map, sent as soon as it is fetched and packed: the webview never asks
-   * for it, so no round trip through the workbench stands between the portal and the paint. */
+  /** A page of a `whole` map, sent as soon as it is fetched and packed, also before the page
+   * says ready: the webview never asks for it, so no round trip through the workbench stands
+   * between the portal and the paint, and pages cross while the page loads. */
   'map/page': { page: number; batch: MapFeatureBatch };
+  /** At each ready: the pages of `generation` posted (or failed) so far. What the webview has
+   * not received of them by then was lost on the way; it asks for those with `map/resend`. */
+  'map/sent': { generation: number; pages: number[] };
   /** A page of a `whole` map that could not be fetched, with the portal's problem. */
   'map/pageError': { generation: number; page: number; message: string };
   /** Highlights and centres the feature at query position `row` (the grid's selected row). */

@@ -120,6 +120,15 @@ export class MapPanels extends Disposable {
   }
 }
 
+/** A `whole` generation's pages: fetched ahead in page order, and which were posted. */
+interface PagesAhead {
+  generation: number;
+  batches: Promise<MapFeatureBatch>[];
+  abort: AbortController;
+  /** Pages posted to the webview (or their failure), whatever became of the posts. */
+  sent: Set<number>;
+}
+
 class MapPanel extends Disposable implements MapHandle {
   private readonly host: WebviewHost;
   private generation = 0;
@@ -133,9 +142,7 @@ class MapPanel extends Disposable implements MapHandle {
   private inViewRequest: AbortController | undefined;
   /** The current generation's pages, fetched in order. Kept while the generation lasts, so a
    * webview made anew (hidden, then shown) gets them again without asking the portal. */
-  private ahead: { generation: number; batches: Promise<MapFeatureBatch>[]; abort: AbortController } | undefined;
-  /** Counts the webview's lives: pages sent to an earlier one are sent again to the next. */
-  private webviewLife = 0;
+  private ahead: PagesAhead | undefined;
   stages = { openMs: 0, fetchMs: 0, packMs: 0 };
 
   constructor(
@@ -157,12 +164,13 @@ class MapPanel extends Disposable implements MapHandle {
         'map/overlay': ({ id }) => this.overlay(id),
         'map/spatial': ({ spatial, action }) => this.spatial(spatial, action),
         'map/painted': (p) => this.painted(p),
-      }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [] }),
+        'map/resend': ({ generation, pages }) => this.resend(generation, pages),
+      }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [], early: true }),
     );
     this.register({ dispose: () => this.ahead?.abort.abort() });
     this.register(this.host.onDidBecomeReady(() => {
-      this.webviewLife++;
-      this.sendPages();
+      const ahead = this.ahead;
+      if (ahead && ahead.generation === this.generation) this.host.notify('map/sent', { generation: ahead.generation, pages: [...ahead.sent] }, false);
     }));
     this.register({ dispose: () => this.inViewRequest?.abort() });
     if (source.dataset) {
@@ -227,27 +235,40 @@ class MapPanel extends Disposable implements MapHandle {
     this.host.notify('map/show', this.current);
     if (mode === 'whole') {
       this.fetchAhead(generation, this.current.pages);
-      this.sendPages();
+      this.postPages();
     }
   }
 
-  /** Sends each page of the current `whole` generation to the webview as it is packed (a page
-   * that failed, its problem), if the webview is ready; else its ready does this. */
-  private sendPages(): void {
+  /** Posts each page of the current `whole` generation as soon as it is packed (a page that
+   * failed, its problem), before the webview is ready as after: pages cross while the page
+   * loads. Each ready is then told which pages were posted (`map/sent`), and the webview asks
+   * again for those it did not get (`map/resend`): a page made anew, or a post lost on the way. */
+  private postPages(): void {
     const ahead = this.ahead;
-    if (!ahead || ahead.generation !== this.generation || !this.host.isReady) return;
-    const life = this.webviewLife;
-    const current = (): boolean => this.ahead === ahead && this.webviewLife === life;
-    ahead.batches.forEach((batch, page) => {
-      batch.then(
-        (b) => {
-          if (current() && !b.stale) this.host.notify('map/page', { page, batch: b }, false);
-        },
-        (error: unknown) => {
-          if (current() && !ahead.abort.signal.aborted) this.host.notify('map/pageError', { generation: ahead.generation, page, message: this.problem(error) }, false);
-        },
-      );
-    });
+    if (!ahead || ahead.generation !== this.generation) return;
+    ahead.batches.forEach((_, page) => this.postPage(ahead, page));
+  }
+
+  private postPage(ahead: PagesAhead, page: number): void {
+    ahead.batches[page]?.then(
+      (b) => {
+        if (this.ahead !== ahead || b.stale) return;
+        ahead.sent.add(page);
+        this.host.notify('map/page', { page, batch: b }, false);
+      },
+      (error: unknown) => {
+        if (this.ahead !== ahead || ahead.abort.signal.aborted) return;
+        ahead.sent.add(page);
+        this.host.notify('map/pageError', { generation: ahead.generation, page, message: this.problem(error) }, false);
+      },
+    );
+  }
+
+  /** The webview's `map/resend`: the listed pages of the current generation, posted again. */
+  private resend(generation: number, pages: number[]): void {
+    const ahead = this.ahead;
+    if (!ahead || ahead.generation !== generation || generation !== this.generation) return;
+    for (const page of pages) if (Number.isInteger(page) && page >= 0 && page < ahead.batches.length) this.postPage(ahead, page);
   }
 
   /** Starts fetching every page of `generation`, PAGES_AT_ONCE at a time in page order. */
@@ -260,7 +281,7 @@ class MapPanel extends Disposable implements MapHandle {
       promise.catch(() => undefined);
       return { promise, settle };
     });
-    this.ahead = { generation, batches: slots.map((s) => s.promise), abort };
+    this.ahead = { generation, batches: slots.map((s) => s.promise), abort, sent: new Set() };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pages && !abort.signal.aborted) {

@@ -52,6 +52,8 @@ let ingestMs = 0;
 const pagesIn: number[] = [];
 
 function show(next: MapView): void {
+  // The ready's replay of a view posted before the page was ready: the pages already taken stay.
+  if (view && view.generation === next.generation) return;
   const first = !view;
   const newBasemap = !view || JSON.stringify(view.tiles) !== JSON.stringify(next.tiles);
   view = next;
@@ -60,6 +62,8 @@ function show(next: MapView): void {
   formatter = new CellFormatter(next.locale, next.labels.missing);
   document.title = next.title;
   mapElement.setAttribute('aria-label', fill(next.labels.mapLabel, showControls(next.title)));
+  // The view first: the county outlines are then drawn once, at the extent they are seen at.
+  if (first && next.extent) fitExtent(next.extent);
   if (newBasemap) drawBasemap(next);
   renderToolbar(next);
   messages.replaceChildren();
@@ -75,7 +79,6 @@ function show(next: MapView): void {
   features.paintMs = 0;
   applyPalette();
   highlight.clearLayers();
-  if (first && next.extent) fitExtent(next.extent);
   renderLegend();
   if (next.mode === 'whole') wholeDone(next);
   else void loadInView(next);
@@ -441,6 +444,11 @@ function showError(message: string): void {
 
 onNotify('map/show', show);
 onNotify('map/page', ({ page, batch }) => takePage(page, batch));
+onNotify('map/sent', ({ generation, pages }) => {
+  // Sent at the ready, after every page posted before it: one not taken by now was lost.
+  const missing = view?.generation === generation ? pages.filter((page) => !pagesIn.includes(page)) : [];
+  if (missing.length) void request('map/resend', { generation, pages: missing }).catch((error: Error) => showError(error.message));
+});
 onNotify('map/pageError', ({ generation, page, message }) => {
   if (view?.generation === generation && !pagesIn.includes(page)) showError(message);
 });
