@@ -329,7 +329,8 @@ describe('UI: Profile Column', function () {
     const cells = await frame.locator(`.grid-body .grid-cell[aria-colindex="${categoryIndex + 1}"]:not(.loading)`).allInnerTexts();
     assert.ok(cells.length > 0 && cells.every((t) => t === value), cells.join(','));
     // The profile follows the grid's filter: one top value left.
-    await frame.waitForFunction("document.querySelectorAll('#profile-top-table tbody tr').length === 1", undefined, { timeout: 120_000 });
+    // Polled from here: a waitForFunction of a string evals it inside the page, which the panel's CSP forbids.
+    await waitFor('one top value in the profile', async () => (await frame.locator('#profile-top-table tbody tr').count()) === 1, { timeoutMs: 120_000 });
     await screenshot('profile-filtered');
   });
 });
