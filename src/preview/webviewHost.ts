@@ -127,7 +127,7 @@ export class WebviewHost extends Disposable {
     const font = this.webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.ttf'));
     const csp = [
       "default-src 'none'",
-      `style-src ${this.webview.cspSource} 'nonce-${n}'`,
+      `style-src 'nonce-${n}'`,
       `font-src ${this.webview.cspSource}`,
       `img-src ${[this.webview.cspSource, 'data:', ...(this.extra.imgSources ?? [])].join(' ')}`,
       `script-src 'nonce-${n}'`,
