@@ -132,7 +132,8 @@ export class WebviewHost extends Disposable {
       `img-src ${[this.webview.cspSource, 'data:', ...(this.extra.imgSources ?? [])].join(' ')}`,
       `script-src 'nonce-${n}'`,
     ].join('; ');
-    const codicons = bundleText(root, 'codicon.css').replace(/url\("\.\/codicon\.ttf/g, `url("${font.toString()}`);
+    // A function, not a string: `$` in the extension's path must not read as a replacement pattern.
+    const codicons = bundleText(root, 'codicon.css').replace(/url\("\.\/codicon\.ttf/g, () => `url("${font.toString()}`);
     const styles = [codicons, ...['webview.css', ...(this.extra.styles ?? [])].map((name) => bundleText(root, name))].map((text) => `<style nonce="${n}">${text}</style>\n`).join('');
     return `<!DOCTYPE html>
 <html lang="${escapeAttribute(vscode.env.language)}">
