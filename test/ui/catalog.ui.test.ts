@@ -4,7 +4,7 @@
 // the cache, the metadata panel fed hostile data, and the dataset context menu. Screenshots of each.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { findInFrames } from '../harness/browser';
@@ -17,6 +17,7 @@ import {
   closeAllEditors,
   commandTitle,
   dismissQuickInput,
+  filesUnder,
   findInWebviews,
   openWorkbench,
   quickInput,
@@ -134,15 +135,6 @@ async function waitForHealthyCatalog(timeoutMs = 60_000): Promise<void> {
 
 async function closeEditors(): Promise<void> {
   await closeAllEditors();
-}
-
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 /** Hovers `target` until a hover showing `text` is up. A re-render of the tree (the catalog's

@@ -130,7 +130,8 @@ function failureContext({ server, portal }: UiSession): string {
   return `[ui harness] the extension's log, last lines:\n${lines.map(clip).join('\n')}\n[ui harness] the fake portal's last requests:\n${requests.map(clip).join('\n')}\n`;
 }
 
-function filesUnder(dir: string): string[] {
+/** Every file under `dir`, recursively (none if it does not exist). */
+export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
