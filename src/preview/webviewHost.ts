@@ -86,11 +86,6 @@ export class WebviewHost extends Disposable {
     this.latest.set(method, { kind: 'notify', method, params } as ToWebview);
   }
 
-  /** The webview has said ready (a page made anew says it again). */
-  get isReady(): boolean {
-    return this.ready;
-  }
-
   /** Stops replaying a notification whose state is over (an error after a successful retry). */
   forget(method: WebviewNotificationMethod): void {
     this.latest.delete(method);

@@ -163,7 +163,8 @@ describe('Map view', function () {
     const ds = fake.catalog.byTitle(title)!;
     const doc = await vscode.workspace.openTextDocument({ content: 'hides the map at once' });
     // Hidden in the same turn as it opens, before its page says ready: the page that draws is
-    // the one that says ready once shown, and it gets the pages then.
+    // the one that says ready once shown; it is told then which pages were posted, and asks
+    // again for those that did not reach it.
     const map = await showOnMap(title);
     await vscode.window.showTextDocument(doc, { viewColumn: map.panel.viewColumn, preview: false });
     await waitFor('the map tab to be hidden', () => !map.panel.visible);

@@ -331,10 +331,7 @@ export class FeatureLayer extends L.Layer {
    * kind, polygons (filled, translucent) under lines. */
   private drawShapes(ctx: CanvasRenderingContext2D, from: number, scale: number, origin: L.Point, b: L.Bounds, counts: PaintCounts): void {
     if (from >= this.shapes.length) return;
-    const minX = (b.min!.x + origin.x) / scale;
-    const minY = (b.min!.y + origin.y) / scale;
-    const maxX = (b.max!.x + origin.x) / scale;
-    const maxY = (b.max!.y + origin.y) / scale;
+    const [minX, minY, maxX, maxY] = worldBounds(b, origin, scale);
     const ox = -origin.x;
     const oy = -origin.y;
     const colors = this.palette.length;
@@ -398,10 +395,7 @@ export class FeatureLayer extends L.Layer {
       this.stampPoints(ctx, from, scale, origin, b, counts);
       return;
     }
-    const minX = (b.min!.x + origin.x) / scale;
-    const minY = (b.min!.y + origin.y) / scale;
-    const maxX = (b.max!.x + origin.x) / scale;
-    const maxY = (b.max!.y + origin.y) / scale;
+    const [minX, minY, maxX, maxY] = worldBounds(b, origin, scale);
     const ox = -origin.x;
     const oy = -origin.y;
     const size = this.pointRadius * 2;
@@ -434,10 +428,7 @@ export class FeatureLayer extends L.Layer {
     const fresh = from === 0 || pixels.width !== canvas.width || pixels.height !== canvas.height;
     if (fresh) pixels.reset(canvas.width, canvas.height);
     const words = (this.wordsByIndex ??= this.colorsByIndex.map(cssToWord));
-    const minX = (b.min!.x + origin.x) / scale;
-    const minY = (b.min!.y + origin.y) / scale;
-    const maxX = (b.max!.x + origin.x) / scale;
-    const maxY = (b.max!.y + origin.y) / scale;
+    const [minX, minY, maxX, maxY] = worldBounds(b, origin, scale);
     const size = Math.max(1, Math.round(this.pointRadius * 2 * density));
     const dx = (-origin.x - b.min!.x - this.pointRadius) * density;
     const dy = (-origin.y - b.min!.y - this.pointRadius) * density;
@@ -456,6 +447,11 @@ export class FeatureLayer extends L.Layer {
     const dirty = pixels.takeDirty();
     if (dirty) ctx.putImageData(new ImageData(pixels.bytes, pixels.width, pixels.height), 0, 0, ...dirty);
   }
+}
+
+/** The renderer's padded pixel bounds in world pixels (zoom 0), as `[minX, minY, maxX, maxY]`. */
+function worldBounds(b: L.Bounds, origin: L.Point, scale: number): [number, number, number, number] {
+  return [(b.min!.x + origin.x) / scale, (b.min!.y + origin.y) / scale, (b.max!.x + origin.x) / scale, (b.max!.y + origin.y) / scale];
 }
 
 /** A CSS colour as a pixel word, read back from a one-pixel canvas (any CSS colour syntax). */
