@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): OkcOpenDataApi {
   context.subscriptions.push(output);
   const version = String(context.extension.packageJSON.version ?? '0');
   const tokens = new PortalTokens(context.secrets);
+  context.subscriptions.push(tokens);
 
   let http = makeHttp(version, output);
   const portalsFromSettings = (): Portal[] => {
