@@ -363,7 +363,7 @@ export interface HostRequests {
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: GridPaint; result: void };
   /** A page of features (`whole` mode) or the features in an extent (`inView` mode). */
-  /** `inView` mode: the features in `extent` (`whole` maps get theirs pushed as `map/page`). */
+  /** `inView` mode: the features in `extent` (`whole` maps get theirs pushed as `map/pages`). */
   'map/features': { params: { generation: number; extent: [number, number, number, number]; degreesPerPixel: number }; result: MapFeatureBatch };
   /** The row detail of a feature, as the grid shows it. */
   'map/detail': { params: { generation: number; row: number }; result: GridRowDetail };
@@ -372,9 +372,6 @@ export interface HostRequests {
   /** A drawn rectangle or circle, handed to the grid, Insert Snippet or Save. */
   'map/spatial': { params: { spatial: MapSpatial; action: MapSpatialAction }; result: void };
   'map/painted': { params: MapPaintReport; result: void };
-  /** Pages of a `whole` map that `map/sent` listed and the webview does not have (a page
-   * posted before the page was ready can be lost on the way): posted again as `map/page`. */
-  'map/resend': { params: { generation: number; pages: number[] }; result: void };
   /** The Retry of a `panel/error` that offered one: the host runs again what failed. */
   'panel/retry': { params: Record<string, never>; result: void };
 }
@@ -398,13 +395,11 @@ export interface WebviewNotifications {
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
   'map/show': MapView;
-  /** A page of a `whole` map, sent as soon as it is fetched and packed, also before the page
-   * says ready: the webview never asks for it, so no round trip through the workbench stands
-   * between the portal and the paint, and pages cross while the page loads. */
-  'map/page': { page: number; batch: MapFeatureBatch };
-  /** At each ready: the pages of `generation` posted (or failed) so far. What the webview has
-   * not received of them by then was lost on the way; it asks for those with `map/resend`. */
-  'map/sent': { generation: number; pages: number[] };
+  /** Pages of a `whole` map of generation `generation`: at the webview's ready, every page
+   * fetched so far, in one message; after it, each page as soon as it is fetched and packed.
+   * The webview never asks for them, so no round trip stands between the portal and the
+   * paint; it ignores a page it already has. */
+  'map/pages': { generation: number; pages: { page: number; batch: MapFeatureBatch }[] };
   /** A page of a `whole` map that could not be fetched, with the portal's problem. */
   'map/pageError': { generation: number; page: number; message: string };
   /** Highlights and centres the feature at query position `row` (the grid's selected row). */

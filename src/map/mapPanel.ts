@@ -24,9 +24,8 @@ export const WHOLE_LIMIT = 100_000;
 /** Most features drawn in view for a larger dataset. */
 const IN_VIEW_LIMIT = 20_000;
 /** Portal pages of a `whole` map fetched at once: as many as the HTTP layer runs per host. The
- * fetches start with the count, while the webview is still loading, and each page is sent to
- * the webview as soon as it is packed (and the webview ready): the webview never asks, so no
- * round trip through the workbench stands between the portal and the paint. */
+ * fetches start with the count, while the webview is still loading; the pages packed by its
+ * ready go to it in one message, later ones each as it is packed (see postSettledPages). */
 const PAGES_AT_ONCE = 4;
 
 /** What a map reads its features from: a portal query or rows already in memory (a file). */
@@ -120,13 +119,13 @@ export class MapPanels extends Disposable {
   }
 }
 
-/** A `whole` generation's pages: fetched ahead in page order, and which were posted. */
+/** A `whole` generation's pages: fetched ahead in page order, and those fetched so far. */
 interface PagesAhead {
   generation: number;
   batches: Promise<MapFeatureBatch>[];
   abort: AbortController;
-  /** Pages posted to the webview (or their failure), whatever became of the posts. */
-  sent: Set<number>;
+  /** Each page once it is packed, or its problem once it failed. */
+  settled: ({ batch: MapFeatureBatch } | { problem: string })[];
 }
 
 class MapPanel extends Disposable implements MapHandle {
@@ -143,6 +142,9 @@ class MapPanel extends Disposable implements MapHandle {
   /** The current generation's pages, fetched in order. Kept while the generation lasts, so a
    * webview made anew (hidden, then shown) gets them again without asking the portal. */
   private ahead: PagesAhead | undefined;
+  /** The webview said ready at least once: pages go to it as they come. Before, they wait,
+   * and the ready takes all that came in one message. */
+  private webviewReady = false;
   stages = { openMs: 0, fetchMs: 0, packMs: 0 };
 
   constructor(
@@ -164,13 +166,12 @@ class MapPanel extends Disposable implements MapHandle {
         'map/overlay': ({ id }) => this.overlay(id),
         'map/spatial': ({ spatial, action }) => this.spatial(spatial, action),
         'map/painted': (p) => this.painted(p),
-        'map/resend': ({ generation, pages }) => this.resend(generation, pages),
       }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [], early: true }),
     );
     this.register({ dispose: () => this.ahead?.abort.abort() });
     this.register(this.host.onDidBecomeReady(() => {
-      const ahead = this.ahead;
-      if (ahead && ahead.generation === this.generation) this.host.notify('map/sent', { generation: ahead.generation, pages: [...ahead.sent] }, false);
+      this.webviewReady = true;
+      this.postSettledPages();
     }));
     this.register({ dispose: () => this.inViewRequest?.abort() });
     if (source.dataset) {
@@ -239,36 +240,43 @@ class MapPanel extends Disposable implements MapHandle {
     }
   }
 
-  /** Posts each page of the current `whole` generation as soon as it is packed (a page that
-   * failed, its problem), before the webview is ready as after: pages cross while the page
-   * loads. Each ready is then told which pages were posted (`map/sent`), and the webview asks
-   * again for those it did not get (`map/resend`): a page made anew, or a post lost on the way. */
+  /** Posts each page of the current `whole` generation (or its problem) once it is packed,
+   * when the webview has said ready; those that come before wait for the ready. */
   private postPages(): void {
     const ahead = this.ahead;
     if (!ahead || ahead.generation !== this.generation) return;
-    ahead.batches.forEach((_, page) => this.postPage(ahead, page));
-  }
-
-  private postPage(ahead: PagesAhead, page: number): void {
-    ahead.batches[page]?.then(
-      (b) => {
-        if (this.ahead !== ahead || b.stale) return;
-        ahead.sent.add(page);
-        this.host.notify('map/page', { page, batch: b }, false);
-      },
-      (error: unknown) => {
-        if (this.ahead !== ahead || ahead.abort.signal.aborted) return;
-        ahead.sent.add(page);
-        this.host.notify('map/pageError', { generation: ahead.generation, page, message: this.problem(error) }, false);
-      },
+    ahead.batches.forEach((batch, page) =>
+      batch.then(
+        (b) => {
+          if (this.ahead !== ahead || b.stale) return;
+          ahead.settled[page] = { batch: b };
+          if (this.webviewReady) this.host.notify('map/pages', { generation: ahead.generation, pages: [{ page, batch: b }] }, false);
+        },
+        (error: unknown) => {
+          if (this.ahead !== ahead || ahead.abort.signal.aborted) return;
+          const problem = this.problem(error);
+          ahead.settled[page] = { problem };
+          if (this.webviewReady) this.host.notify('map/pageError', { generation: ahead.generation, page, message: problem }, false);
+        },
+      ),
     );
   }
 
-  /** The webview's `map/resend`: the listed pages of the current generation, posted again. */
-  private resend(generation: number, pages: number[]): void {
+  /** At each ready, every page of the current generation fetched so far, in one message.
+   * The first ready gets those that came while the page loaded: one message, not one a page,
+   * each of which crossed the busy workbench on its own (100,000 points: 880 ms to the last
+   * paint instead of 1,100). A webview made anew (hidden, then shown) had nothing, and gets
+   * them all; one that already has a page ignores it again. Posts to a hidden webview are lost,
+   * and the ready that follows brings them. */
+  private postSettledPages(): void {
     const ahead = this.ahead;
-    if (!ahead || ahead.generation !== generation || generation !== this.generation) return;
-    for (const page of pages) if (Number.isInteger(page) && page >= 0 && page < ahead.batches.length) this.postPage(ahead, page);
+    if (!ahead || ahead.generation !== this.generation) return;
+    const pages: { page: number; batch: MapFeatureBatch }[] = [];
+    ahead.settled.forEach((settled, page) => {
+      if ('batch' in settled) pages.push({ page, batch: settled.batch });
+      else this.host.notify('map/pageError', { generation: ahead.generation, page, message: settled.problem }, false);
+    });
+    if (pages.length) this.host.notify('map/pages', { generation: ahead.generation, pages }, false);
   }
 
   /** Starts fetching every page of `generation`, PAGES_AT_ONCE at a time in page order. */
@@ -281,7 +289,7 @@ class MapPanel extends Disposable implements MapHandle {
       promise.catch(() => undefined);
       return { promise, settle };
     });
-    this.ahead = { generation, batches: slots.map((s) => s.promise), abort, sent: new Set() };
+    this.ahead = { generation, batches: slots.map((s) => s.promise), abort, settled: [] };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pages && !abort.signal.aborted) {

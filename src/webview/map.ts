@@ -103,13 +103,20 @@ function drawBasemap(v: MapView): void {
   counties.bringToBack();
 }
 
-/** `whole` mode: a page the host sent (it sends each as soon as it has it; the webview never asks). */
-function takePage(page: number, batch: MapFeatureBatch): void {
+/** `whole` mode: pages the host sent (at the ready, all it had; then each as it has it; the
+ * webview never asks). A page already taken (a ready's repeat) is skipped. */
+function takePages(generation: number, pages: { page: number; batch: MapFeatureBatch }[]): void {
   const v = view;
-  if (!v || v.mode !== 'whole' || batch.generation !== v.generation || pagesIn.includes(page)) return;
-  add(batch);
-  pagesIn.push(page);
-  // Each page is painted as it comes (only its new points); say what was drawn then.
+  if (!v || v.mode !== 'whole' || generation !== v.generation) return;
+  let added = false;
+  for (const { page, batch } of pages) {
+    if (batch.generation !== v.generation || pagesIn.includes(page)) continue;
+    add(batch);
+    pagesIn.push(page);
+    added = true;
+  }
+  if (!added) return;
+  // New pages are painted at the next frame (only their new points); say what was drawn then.
   reportPaint(false);
   wholeDone(v);
 }
@@ -443,12 +450,7 @@ function showError(message: string): void {
 }
 
 onNotify('map/show', show);
-onNotify('map/page', ({ page, batch }) => takePage(page, batch));
-onNotify('map/sent', ({ generation, pages }) => {
-  // Sent at the ready, after every page posted before it: one not taken by now was lost.
-  const missing = view?.generation === generation ? pages.filter((page) => !pagesIn.includes(page)) : [];
-  if (missing.length) void request('map/resend', { generation, pages: missing }).catch((error: Error) => showError(error.message));
-});
+onNotify('map/pages', ({ generation, pages }) => takePages(generation, pages));
 onNotify('map/pageError', ({ generation, page, message }) => {
   if (view?.generation === generation && !pagesIn.includes(page)) showError(message);
 });
