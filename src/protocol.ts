@@ -312,6 +312,9 @@ export interface MapPaintReport {
   stages?: { ingestMs: number; paintMs: number };
   /** `whole` mode: the pages drawn so far, in the order they arrived (a report follows each). */
   pages?: number[];
+  /** After a `map/probeInk`: the lines and polygons whose first vertex is on the canvas, and
+   * how many of them have ink at that pixel or one beside it (their outline goes through it). */
+  ink?: { shapes: number; inked: number };
 }
 
 /** What the webview drew: `texts` are the row data it holds, `shown` and `html` what the DOM
@@ -410,6 +413,8 @@ export interface WebviewNotifications {
   'map/goTo': { center: [number, number]; zoom: number };
   /** Turns an overlay on or off, as its checkbox does. */
   'map/setOverlay': { id: string; on: boolean };
+  /** Reads the feature canvas back and reports its `ink` (tests: what was painted, not counted). */
+  'map/probeInk': Record<string, never>;
 }
 
 export type HostRequestMethod = keyof HostRequests;

@@ -62,6 +62,8 @@ export interface MapHandle {
   goTo(center: [number, number], zoom: number): void;
   /** Turns an overlay on or off, as its checkbox does. */
   setOverlay(id: string, on: boolean): void;
+  /** The lines and polygons on the canvas and how many show ink there (see MapPaintReport.ink). */
+  probeInk(): Promise<{ shapes: number; inked: number }>;
 }
 
 export class MapPanels extends Disposable {
@@ -363,6 +365,13 @@ class MapPanel extends Disposable implements MapHandle {
 
   goTo(center: [number, number], zoom: number): void {
     this.host.notify('map/goTo', { center, zoom });
+  }
+
+  async probeInk(): Promise<{ shapes: number; inked: number }> {
+    const since = this.paints.length ? this.paints[this.paints.length - 1].at : 0;
+    const waiting = this.waitForPaint((p) => p.at > since && p.ink !== undefined);
+    this.host.notify('map/probeInk', {}, false);
+    return (await waiting).ink!;
   }
 
   setOverlay(id: string, on: boolean): void {

@@ -219,7 +219,7 @@ function reportPaint(repaint = true): void {
   else features.requestPaint();
 }
 
-function sendPaint(): void {
+function sendPaint(ink?: { shapes: number; inked: number }): void {
   if (!view) return;
   const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
   const d = features.drawn;
@@ -248,6 +248,7 @@ function sendPaint(): void {
     generation: view.generation, points: d.points, lines: d.lines, polygons: d.polygons, empty, complete, heapMb: memory ? memory.usedJSHeapSize / 1048576 : undefined, focus, panFrameMs,
     bounds, zoom: map.getZoom(), inView, classes: drawnClasses, overlays: overlayCounts, stages: { ingestMs, paintMs: features.paintMs },
     ...(view.mode === 'whole' ? { pages: pagesIn.slice() } : {}),
+    ...(ink ? { ink } : {}),
   });
 }
 
@@ -482,6 +483,7 @@ onNotify('map/pan', async ({ steps, dx, dy }) => {
 onNotify('map/goTo', ({ center, zoom }) => {
   map.setView([center[1], center[0]], zoom, { animate: false });
 });
+onNotify('map/probeInk', () => sendPaint(features.probeInk()));
 onNotify('map/setOverlay', ({ id, on }) => {
   const box = overlayBoxes.get(id);
   if (box) box.checked = on;

@@ -85,6 +85,19 @@ describe('Map view', function () {
     });
   }
 
+  it('paints every polygon of a layer with thousands, its outline read back from the canvas', async () => {
+    // More polygons than go into one canvas path: each path filled and stroked shows.
+    const title = 'Overlay Parcel Zoning';
+    const expected = geometries(fake.catalog.byTitle(title)!).filter((g) => g !== null).length;
+    assert.ok(expected > 1000, `${expected} polygons`);
+    const map = await showOnMap(title);
+    const paint = await map.waitForPaint((p) => p.complete);
+    assert.equal(paint.polygons, expected);
+    const ink = await map.probeInk();
+    assert.ok(ink.shapes > expected / 2, `${ink.shapes} of ${expected} polygons start on the canvas`);
+    assert.ok(ink.inked === ink.shapes, `${ink.inked} of ${ink.shapes} polygons have ink where their outline starts`);
+  });
+
   for (const [title, kind] of WITHOUT_PBF) {
     it(`draws every feature of ${title} (${kind}) from GeoJSON pages on a layer without PBF`, async () => {
       const ds = fake.catalog.byTitle(title)!;

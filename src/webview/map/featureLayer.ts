@@ -23,6 +23,10 @@ export function worldY(lat: number): number {
 
 export type ShapeKind = 'line' | 'polygon';
 
+/** Shapes in one canvas path. Filling and stroking cost more than in proportion to a path's
+ * size: the first paint of 20,000 polygons took 330 ms in one path per colour, 120 ms in
+ * paths of 3,000, 75 of 1,000 and 40 of 300. */
+const SHAPES_PER_PATH = 300;
 /** A shape whose box on screen is narrower and lower than this many pixels is drawn as its box. */
 const TINY_PX = 2;
 
@@ -339,10 +343,17 @@ export class FeatureLayer extends L.Layer {
       for (let c = 0; c < colors; c++) {
         ctx.beginPath();
         let any = false;
+        let inPath = 0;
         for (let k = from; k < this.shapes.length; k++) {
           const s = this.shapes[k];
           if (s.kind !== kind || s.color !== c) continue;
           if (s.bbox[2] < minX || s.bbox[0] > maxX || s.bbox[3] < minY || s.bbox[1] > maxY) continue;
+          if (inPath === SHAPES_PER_PATH) {
+            this.finishPath(ctx, kind, c);
+            ctx.beginPath();
+            inPath = 0;
+          }
+          inPath++;
           any = true;
           if (kind === 'polygon') counts.polygons++;
           else counts.lines++;
@@ -373,19 +384,52 @@ export class FeatureLayer extends L.Layer {
             if (kind === 'polygon') ctx.closePath();
           }
         }
-        if (!any) continue;
-        const color = this.palette[c];
-        if (kind === 'polygon') {
-          ctx.globalAlpha = 0.35;
-          ctx.fillStyle = color;
-          ctx.fill('evenodd');
-          ctx.globalAlpha = 1;
-          ctx.lineWidth = 1;
-        } else ctx.lineWidth = 2;
-        ctx.strokeStyle = color;
-        ctx.stroke();
+        if (any) this.finishPath(ctx, kind, c);
       }
     }
+  }
+
+  /** Fills (polygons, translucent) and strokes the path built so far in colour `c`. */
+  private finishPath(ctx: CanvasRenderingContext2D, kind: 'polygon' | 'line', c: number): void {
+    const color = this.palette[c];
+    if (kind === 'polygon') {
+      ctx.globalAlpha = 0.35;
+      ctx.fillStyle = color;
+      ctx.fill('evenodd');
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = 1;
+    } else ctx.lineWidth = 2;
+    ctx.strokeStyle = color;
+    ctx.stroke();
+  }
+
+  /** Reads the canvas back (tests): the lines and polygons whose first vertex falls on it,
+   * and how many of those have ink at that pixel or one beside it (their outline goes through
+   * it; a shape of a pixel or two is drawn as its box, rounded). */
+  probeInk(): { shapes: number; inked: number } {
+    const map = this._map;
+    const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds };
+    const ctx = r._ctx;
+    const b = r._bounds;
+    if (!map || !ctx || !b || !b.min || !b.max) return { shapes: 0, inked: 0 };
+    const { width, height } = ctx.canvas;
+    const density = width / Math.max(1, b.max.x - b.min.x);
+    const scale = Math.pow(2, map.getZoom());
+    const origin = map.getPixelOrigin();
+    const alpha = ctx.getImageData(0, 0, width, height).data;
+    let shapes = 0;
+    let inked = 0;
+    for (const s of this.shapes) {
+      const part = s.parts[0];
+      const x = Math.round((part[0] * scale - origin.x - b.min.x) * density);
+      const y = Math.round((part[1] * scale - origin.y - b.min.y) * density);
+      if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
+      shapes++;
+      let ink = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) ink += alpha[((y + dy) * width + x + dx) * 4 + 3];
+      if (ink > 0) inked++;
+    }
+    return { shapes, inked };
   }
 
   /** Points from index `from` on, within the padded bounds, one canvas path per colour. */
