@@ -375,6 +375,9 @@ export interface HostRequests {
   /** A drawn rectangle or circle, handed to the grid, Insert Snippet or Save. */
   'map/spatial': { params: { spatial: MapSpatial; action: MapSpatialAction }; result: void };
   'map/painted': { params: MapPaintReport; result: void };
+  /** Pages of a `whole` map that `map/sent` listed and the webview does not have (VS Code may
+   * drop a post made while the page loads): posted again as `map/pages`. */
+  'map/resend': { params: { generation: number; pages: number[] }; result: void };
   /** The Retry of a `panel/error` that offered one: the host runs again what failed. */
   'panel/retry': { params: Record<string, never>; result: void };
 }
@@ -398,11 +401,15 @@ export interface WebviewNotifications {
   /** Moves the active cell to `row` and scrolls it into view (keyboard-free entry for tests). */
   'grid/scrollTo': { row: number; column?: number };
   'map/show': MapView;
-  /** Pages of a `whole` map of generation `generation`: at the webview's ready, every page
-   * fetched so far, in one message; after it, each page as soon as it is fetched and packed.
-   * The webview never asks for them, so no round trip stands between the portal and the
-   * paint; it ignores a page it already has. */
+  /** Pages of a `whole` map of generation `generation`: all of them in one message when they
+   * are all in before the page says ready, or at the ready those in by then; after it, each
+   * page as soon as it is fetched and packed. The webview asks only for what was lost (see
+   * `map/sent`), so no round trip stands between the portal and the paint; it ignores a page
+   * it already has. */
   'map/pages': { generation: number; pages: { page: number; batch: MapFeatureBatch }[] };
+  /** At the first ready, the pages of `generation` posted before it. What the webview has not
+   * received of them by then was lost on the way; it asks for those with `map/resend`. */
+  'map/sent': { generation: number; pages: number[] };
   /** A page of a `whole` map that could not be fetched, with the portal's problem. */
   'map/pageError': { generation: number; page: number; message: string };
   /** Highlights and centres the feature at query position `row` (the grid's selected row). */

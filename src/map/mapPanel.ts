@@ -24,8 +24,8 @@ export const WHOLE_LIMIT = 100_000;
 /** Most features drawn in view for a larger dataset. */
 const IN_VIEW_LIMIT = 20_000;
 /** Portal pages of a `whole` map fetched at once: as many as the HTTP layer runs per host. The
- * fetches start with the count, while the webview is still loading; the pages packed by its
- * ready go to it in one message, later ones each as it is packed (see postSettledPages). */
+ * fetches start with the count, while the webview is still loading; the pages packed by then
+ * go to it in one message, later ones each as it is packed (see postEarly, atReady). */
 const PAGES_AT_ONCE = 4;
 
 /** What a map reads its features from: a portal query or rows already in memory (a file). */
@@ -62,6 +62,8 @@ export interface MapHandle {
   goTo(center: [number, number], zoom: number): void;
   /** Turns an overlay on or off, as its checkbox does. */
   setOverlay(id: string, on: boolean): void;
+  /** Pages of the current `whole` generation fetched so far (or failed). */
+  readonly settledPages: number;
   /** The lines and polygons on the canvas and how many show ink there (see MapPaintReport.ink). */
   probeInk(): Promise<{ shapes: number; inked: number }>;
 }
@@ -128,6 +130,8 @@ interface PagesAhead {
   abort: AbortController;
   /** Each page once it is packed, or its problem once it failed. */
   settled: ({ batch: MapFeatureBatch } | { problem: string })[];
+  /** Pages posted before the webview first said ready (see postEarly). */
+  early: number[];
 }
 
 class MapPanel extends Disposable implements MapHandle {
@@ -144,8 +148,8 @@ class MapPanel extends Disposable implements MapHandle {
   /** The current generation's pages, fetched in order. Kept while the generation lasts, so a
    * webview made anew (hidden, then shown) gets them again without asking the portal. */
   private ahead: PagesAhead | undefined;
-  /** The webview said ready at least once: pages go to it as they come. Before, they wait,
-   * and the ready takes all that came in one message. */
+  /** The webview said ready at least once: pages go to it as they come. Before, they wait to
+   * go in one message (see postEarly). */
   private webviewReady = false;
   stages = { openMs: 0, fetchMs: 0, packMs: 0 };
 
@@ -168,12 +172,12 @@ class MapPanel extends Disposable implements MapHandle {
         'map/overlay': ({ id }) => this.overlay(id),
         'map/spatial': ({ spatial, action }) => this.spatial(spatial, action),
         'map/painted': (p) => this.painted(p),
+        'map/resend': ({ generation, pages }) => this.resend(generation, pages),
       }, { styles: ['leaflet.css', 'map.css'], imgSources: tiles ? [tiles.origin] : [], early: true }),
     );
     this.register({ dispose: () => this.ahead?.abort.abort() });
     this.register(this.host.onDidBecomeReady(() => {
-      this.webviewReady = true;
-      this.postSettledPages();
+      this.atReady();
     }));
     this.register({ dispose: () => this.inViewRequest?.abort() });
     if (source.dataset) {
@@ -243,7 +247,7 @@ class MapPanel extends Disposable implements MapHandle {
   }
 
   /** Posts each page of the current `whole` generation (or its problem) once it is packed,
-   * when the webview has said ready; those that come before wait for the ready. */
+   * when the webview has said ready; those that come before wait (see postEarly). */
   private postPages(): void {
     const ahead = this.ahead;
     if (!ahead || ahead.generation !== this.generation) return;
@@ -253,32 +257,64 @@ class MapPanel extends Disposable implements MapHandle {
           if (this.ahead !== ahead || b.stale) return;
           ahead.settled[page] = { batch: b };
           if (this.webviewReady) this.host.notify('map/pages', { generation: ahead.generation, pages: [{ page, batch: b }] }, false);
+          else this.postEarly(ahead);
         },
         (error: unknown) => {
           if (this.ahead !== ahead || ahead.abort.signal.aborted) return;
           const problem = this.problem(error);
           ahead.settled[page] = { problem };
           if (this.webviewReady) this.host.notify('map/pageError', { generation: ahead.generation, page, message: problem }, false);
+          else this.postEarly(ahead);
         },
       ),
     );
   }
 
-  /** At each ready, every page of the current generation fetched so far, in one message.
-   * The first ready gets those that came while the page loaded: one message, not one a page,
-   * each of which crossed the busy workbench on its own (100,000 points: 880 ms to the last
-   * paint instead of 1,100). A webview made anew (hidden, then shown) had nothing, and gets
-   * them all; one that already has a page ignores it again. Posts to a hidden webview are lost,
-   * and the ready that follows brings them. */
-  private postSettledPages(): void {
+  /** Before the first ready, once every page is in: all of them, in one message, which VS Code
+   * holds for the loading page. Posted one a page (or at the ready, a round trip later), they
+   * crossed the busy workbench one by one: 100,000 points in ten pages were painted 200-300 ms
+   * later. VS Code may drop a post made while the page loads; the ready's `map/sent` tells the
+   * page what was posted, and it asks for what it lacks (`map/resend`). */
+  private postEarly(ahead: PagesAhead): void {
+    if (this.webviewReady || ahead.early.length || ahead.settled.filter(Boolean).length < ahead.batches.length) return;
+    const pages = this.settledBatches(ahead, ahead.settled.keys());
+    ahead.early = pages.map((p) => p.page);
+    if (pages.length) this.host.notify('map/pages', { generation: ahead.generation, pages }, false);
+  }
+
+  /** At each ready, every page of the current generation fetched so far that the page may
+   * lack: at the first, those not posted early (and `map/sent` for those that were); at a
+   * later one (a webview made anew, after being hidden, with nothing), all of them. Posts to a
+   * hidden webview are lost, and the ready that follows brings them. */
+  private atReady(): void {
+    const first = !this.webviewReady;
+    this.webviewReady = true;
     const ahead = this.ahead;
     if (!ahead || ahead.generation !== this.generation) return;
-    const pages: { page: number; batch: MapFeatureBatch }[] = [];
-    ahead.settled.forEach((settled, page) => {
-      if ('batch' in settled) pages.push({ page, batch: settled.batch });
-      else this.host.notify('map/pageError', { generation: ahead.generation, page, message: settled.problem }, false);
-    });
+    const early = first ? new Set(ahead.early) : new Set<number>();
+    const pages = this.settledBatches(ahead, [...ahead.settled.keys()].filter((page) => !early.has(page)));
     if (pages.length) this.host.notify('map/pages', { generation: ahead.generation, pages }, false);
+    if (early.size) this.host.notify('map/sent', { generation: ahead.generation, pages: [...early] }, false);
+  }
+
+  /** The webview's `map/resend`: the listed pages of the current generation, in one message. */
+  private resend(generation: number, pages: number[]): void {
+    const ahead = this.ahead;
+    if (!ahead || ahead.generation !== generation || generation !== this.generation) return;
+    const batches = this.settledBatches(ahead, pages.filter((page) => Number.isInteger(page) && page >= 0 && page < ahead.batches.length));
+    if (batches.length) this.host.notify('map/pages', { generation, pages: batches }, false);
+  }
+
+  /** The packed batches of `pages` that are in; the problem of each that failed is posted. */
+  private settledBatches(ahead: PagesAhead, pages: Iterable<number>): { page: number; batch: MapFeatureBatch }[] {
+    const batches: { page: number; batch: MapFeatureBatch }[] = [];
+    for (const page of pages) {
+      const settled = ahead.settled[page];
+      if (!settled) continue;
+      if ('batch' in settled) batches.push({ page, batch: settled.batch });
+      else this.host.notify('map/pageError', { generation: ahead.generation, page, message: settled.problem }, false);
+    }
+    return batches;
   }
 
   /** Starts fetching every page of `generation`, PAGES_AT_ONCE at a time in page order. */
@@ -291,7 +327,7 @@ class MapPanel extends Disposable implements MapHandle {
       promise.catch(() => undefined);
       return { promise, settle };
     });
-    this.ahead = { generation, batches: slots.map((s) => s.promise), abort, settled: [] };
+    this.ahead = { generation, batches: slots.map((s) => s.promise), abort, settled: [], early: [] };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pages && !abort.signal.aborted) {
@@ -365,6 +401,10 @@ class MapPanel extends Disposable implements MapHandle {
 
   goTo(center: [number, number], zoom: number): void {
     this.host.notify('map/goTo', { center, zoom });
+  }
+
+  get settledPages(): number {
+    return this.ahead?.generation === this.generation ? this.ahead.settled.filter(Boolean).length : 0;
   }
 
   async probeInk(): Promise<{ shapes: number; inked: number }> {

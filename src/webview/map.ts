@@ -452,6 +452,11 @@ function showError(message: string): void {
 
 onNotify('map/show', show);
 onNotify('map/pages', ({ generation, pages }) => takePages(generation, pages));
+onNotify('map/sent', ({ generation, pages }) => {
+  // Sent at the first ready, after the pages posted before it: one not taken by now was lost.
+  const missing = view?.generation === generation ? pages.filter((page) => !pagesIn.includes(page)) : [];
+  if (missing.length) void request('map/resend', { generation, pages: missing }).catch((error: Error) => showError(error.message));
+});
 onNotify('map/pageError', ({ generation, page, message }) => {
   if (view?.generation === generation && !pagesIn.includes(page)) showError(message);
 });
