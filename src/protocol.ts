@@ -310,7 +310,8 @@ export interface MapPaintReport {
   /** Webview time spent on this generation's features so far, in ms (benchmarks break the first
    * draw down with it): taking pages in (projection included) and painting the canvas. */
   stages?: { ingestMs: number; paintMs: number };
-  /** `whole` mode: the pages drawn so far, in the order they arrived (a report follows each). */
+  /** `whole` mode: the pages drawn so far, in the order they arrived (a report follows each
+   * message of them). */
   pages?: number[];
   /** After a `map/probeInk`: the lines and polygons whose first vertex is on the canvas, and
    * how many of them have ink at that pixel or one beside it (their outline goes through it). */
@@ -365,7 +366,6 @@ export interface HostRequests {
   'grid/profileShown': { params: { field: string; generation: number; topValues: string[] }; result: void };
   /** The webview drew rows; lets the host (tests, benchmarks) know what a user sees. */
   'grid/painted': { params: GridPaint; result: void };
-  /** A page of features (`whole` mode) or the features in an extent (`inView` mode). */
   /** `inView` mode: the features in `extent` (`whole` maps get theirs pushed as `map/pages`). */
   'map/features': { params: { generation: number; extent: [number, number, number, number]; degreesPerPixel: number }; result: MapFeatureBatch };
   /** The row detail of a feature, as the grid shows it. */

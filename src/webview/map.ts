@@ -103,8 +103,9 @@ function drawBasemap(v: MapView): void {
   counties.bringToBack();
 }
 
-/** `whole` mode: pages the host sent (at the ready, all it had; then each as it has it; the
- * webview never asks). A page already taken (a ready's repeat) is skipped. */
+/** `whole` mode: pages the host sent (all at once when all were in before the ready, or at the
+ * ready those in by then; then each as it comes; `map/resend` asks again for any lost). A
+ * page already taken is skipped. */
 function takePages(generation: number, pages: { page: number; batch: MapFeatureBatch }[]): void {
   const v = view;
   if (!v || v.mode !== 'whole' || generation !== v.generation) return;
