@@ -295,14 +295,21 @@ export class FeatureLayer extends L.Layer {
     this.paintMs += performance.now() - started;
   }
 
-  private paintOnce(): void {
+  /** The renderer's canvas, its padded pixel bounds and the map's view (scale, pixel origin);
+   * undefined until the layer is on a map whose renderer has drawn. */
+  private canvasView(): { ctx: CanvasRenderingContext2D; b: L.Bounds & { min: L.Point; max: L.Point }; scale: number; origin: L.Point } | undefined {
     const map = this._map;
-    const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds; _container?: HTMLCanvasElement };
+    const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds };
     const ctx = r._ctx;
     const b = r._bounds;
-    if (!map || !ctx || !b || !b.min || !b.max) return;
-    const scale = Math.pow(2, map.getZoom());
-    const origin = map.getPixelOrigin();
+    if (!map || !ctx || !b || !b.min || !b.max) return undefined;
+    return { ctx, b: b as L.Bounds & { min: L.Point; max: L.Point }, scale: Math.pow(2, map.getZoom()), origin: map.getPixelOrigin() };
+  }
+
+  private paintOnce(): void {
+    const view = this.canvasView();
+    if (!view) return;
+    const { ctx, b, scale, origin } = view;
     const viewKey = `${scale} ${origin.x} ${origin.y} ${b.min.x} ${b.min.y} ${b.max.x} ${b.max.y}`;
     // New shapes can go over the canvas only while no point is drawn yet: points stay on top.
     const onlyAdded = this.upToDate && viewKey === this.paintedView && this.paintedPoints <= this.count && this.paintedShapes <= this.shapes.length && (this.paintedShapes === this.shapes.length || this.paintedPoints === 0);
@@ -318,7 +325,7 @@ export class FeatureLayer extends L.Layer {
     }
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, r._container!.width, r._container!.height);
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.restore();
     const counts: PaintCounts = { points: 0, lines: 0, polygons: 0 };
     this.drawShapes(ctx, 0, scale, origin, b, counts);
@@ -342,7 +349,7 @@ export class FeatureLayer extends L.Layer {
     for (const kind of ['polygon', 'line'] as const) {
       for (let c = 0; c < colors; c++) {
         ctx.beginPath();
-        let any = false;
+        /** Shapes in the path being built. */
         let inPath = 0;
         for (let k = from; k < this.shapes.length; k++) {
           const s = this.shapes[k];
@@ -354,7 +361,6 @@ export class FeatureLayer extends L.Layer {
             inPath = 0;
           }
           inPath++;
-          any = true;
           if (kind === 'polygon') counts.polygons++;
           else counts.lines++;
           const x0 = s.bbox[0] * scale + ox;
@@ -384,7 +390,7 @@ export class FeatureLayer extends L.Layer {
             if (kind === 'polygon') ctx.closePath();
           }
         }
-        if (any) this.finishPath(ctx, kind, c);
+        if (inPath) this.finishPath(ctx, kind, c);
       }
     }
   }
@@ -407,15 +413,11 @@ export class FeatureLayer extends L.Layer {
    * and how many of those have ink at that pixel or one beside it (their outline goes through
    * it; a shape of a pixel or two is drawn as its box, rounded). */
   probeInk(): { shapes: number; inked: number } {
-    const map = this._map;
-    const r = this.renderer as unknown as { _ctx?: CanvasRenderingContext2D; _bounds?: L.Bounds };
-    const ctx = r._ctx;
-    const b = r._bounds;
-    if (!map || !ctx || !b || !b.min || !b.max) return { shapes: 0, inked: 0 };
+    const view = this.canvasView();
+    if (!view) return { shapes: 0, inked: 0 };
+    const { ctx, b, scale, origin } = view;
     const { width, height } = ctx.canvas;
     const density = width / Math.max(1, b.max.x - b.min.x);
-    const scale = Math.pow(2, map.getZoom());
-    const origin = map.getPixelOrigin();
     const alpha = ctx.getImageData(0, 0, width, height).data;
     let shapes = 0;
     let inked = 0;

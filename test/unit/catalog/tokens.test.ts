@@ -50,15 +50,16 @@ class CountingSecrets {
 
 const KEY = 'okcOpenData.token:City Hub';
 
-function tokensOver(secrets: CountingSecrets): PortalTokens {
-  return new PortalTokens(secrets as unknown as vscode.SecretStorage);
+/** Tokens over a fresh storage that holds `stored` (key: value). */
+function tokensOver(stored: Record<string, string> = {}): { secrets: CountingSecrets; tokens: PortalTokens } {
+  const secrets = new CountingSecrets();
+  for (const [key, value] of Object.entries(stored)) secrets.values.set(key, value);
+  return { secrets, tokens: new PortalTokens(secrets as unknown as vscode.SecretStorage) };
 }
 
 describe('PortalTokens', () => {
   it('reads SecretStorage once for any number of requests to a portal', async () => {
-    const secrets = new CountingSecrets();
-    secrets.values.set(KEY, 'abc');
-    const tokens = tokensOver(secrets);
+    const { secrets, tokens } = tokensOver({ [KEY]: 'abc' });
     const credentials = tokens.credentialsFor('City Hub');
     const got = await Promise.all([credentials.token(), credentials.token(), tokens.get('City Hub')]);
     assert.deepEqual(got, ['abc', 'abc', 'abc']);
@@ -67,9 +68,7 @@ describe('PortalTokens', () => {
   });
 
   it('reads again after another window changes the token', async () => {
-    const secrets = new CountingSecrets();
-    secrets.values.set(KEY, 'old');
-    const tokens = tokensOver(secrets);
+    const { secrets, tokens } = tokensOver({ [KEY]: 'old' });
     assert.equal(await tokens.get('City Hub'), 'old');
     secrets.changeElsewhere(KEY, 'new');
     assert.equal(await tokens.get('City Hub'), 'new');
@@ -77,9 +76,7 @@ describe('PortalTokens', () => {
   });
 
   it('answers with the token just set or cleared, even when a read ran during the change', async () => {
-    const secrets = new CountingSecrets();
-    secrets.values.set(KEY, 'old');
-    const tokens = tokensOver(secrets);
+    const { secrets, tokens } = tokensOver({ [KEY]: 'old' });
     assert.equal(await tokens.get('City Hub'), 'old');
     secrets.lateEvents = true;
     let release!: () => void;
@@ -95,8 +92,7 @@ describe('PortalTokens', () => {
   });
 
   it('keeps no failed read, and takes an empty token as none', async () => {
-    const secrets = new CountingSecrets();
-    const tokens = tokensOver(secrets);
+    const { secrets, tokens } = tokensOver();
     secrets.failNext = true;
     await assert.rejects(tokens.get('City Hub'), /did not answer/);
     secrets.values.set(KEY, '');
@@ -105,10 +101,7 @@ describe('PortalTokens', () => {
   });
 
   it('keeps each portal apart, and stops listening when disposed', async () => {
-    const secrets = new CountingSecrets();
-    secrets.values.set(KEY, 'one');
-    secrets.values.set('okcOpenData.token:Other', 'two');
-    const tokens = tokensOver(secrets);
+    const { secrets, tokens } = tokensOver({ [KEY]: 'one', 'okcOpenData.token:Other': 'two' });
     assert.equal(await tokens.get('City Hub'), 'one');
     assert.equal(await tokens.get('Other'), 'two');
     secrets.changeElsewhere('okcOpenData.token:Other', 'three');
